@@ -1,0 +1,217 @@
+"""mieux-flow settings: `MIEUX_*` environment variables (nested with `__`), an optional
+TOML file named by `MIEUX_CONFIG`, and the standard `TEMPORAL_*` connection variables.
+
+Priority, highest first: explicit arguments, `TEMPORAL_*`, `MIEUX_*`, the TOML file,
+the defaults below.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from config.staff import DEFAULT_STAFF
+from glossary import Policy, StaffDirectory
+from glossary.commands import describe_validation_error
+from glossary.people import check_email
+
+
+class SettingsError(Exception):
+    """An invalid setting: the message is one line naming the setting and the problem."""
+
+
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
+class SmtpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8025, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    security: SmtpSecurity = SmtpSecurity.NONE
+    sender: str = "MIEUX <mieux@mieux.example.org>"
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class RosterSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = Field(
+        default=None, description="SQLAlchemy URL; a SQLite file in the state folder when empty"
+    )
+
+
+class WebhookSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: SecretStr | None = Field(default=None, description="escalations are POSTed here")
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+
+class DevSettings(BaseModel):
+    """The embedded stack of `mieux dev` (`make run`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    temporal_port: int = Field(default=7233, ge=1, le=65535)
+    ui_port: int = Field(default=8233, ge=1, le=65535)
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+
+
+class TemporalSettings(BaseModel):
+    """A Temporal cluster or Temporal Cloud; named like the Temporal CLI's variables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address: str = "127.0.0.1:7233"
+    namespace: str = "default"
+    api_key: SecretStr | None = None
+    tls: bool = False
+    tls_client_cert_path: Path | None = None
+    tls_client_key_path: Path | None = None
+    tls_server_ca_cert_path: Path | None = None
+    tls_server_name: str | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"{value!r} is not host:port")
+        return value
+
+
+_TEMPORAL_ENV = {
+    "TEMPORAL_ADDRESS": "address",
+    "TEMPORAL_NAMESPACE": "namespace",
+    "TEMPORAL_API_KEY": "api_key",
+    "TEMPORAL_TLS": "tls",
+    "TEMPORAL_TLS_CLIENT_CERT_PATH": "tls_client_cert_path",
+    "TEMPORAL_TLS_CLIENT_KEY_PATH": "tls_client_key_path",
+    "TEMPORAL_TLS_SERVER_CA_CERT_PATH": "tls_server_ca_cert_path",
+    "TEMPORAL_TLS_SERVER_NAME": "tls_server_name",
+}
+
+
+class _TemporalEnvironment(PydanticBaseSettingsSource):
+    """The standard TEMPORAL_* variables, so one environment serves the CLI and mieux."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found = {key: os.environ[var] for var, key in _TEMPORAL_ENV.items() if var in os.environ}
+        return {"temporal": found} if found else {}
+
+
+def _default_identity() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "staff"
+
+
+class MieuxSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MIEUX_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    task_queue: str = Field(default="mieux", min_length=1)
+    state_dir: Path = Path(".mieux")
+    identity: str = Field(default_factory=_default_identity, min_length=1)
+    policy: Policy = Policy()
+    staff: StaffDirectory = DEFAULT_STAFF
+    smtp: SmtpSettings = SmtpSettings()
+    roster: RosterSettings = RosterSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    temporal: TemporalSettings = TemporalSettings()
+    dev: DevSettings = DevSettings()
+
+    @field_validator("smtp")
+    @classmethod
+    def _sender_is_an_address(cls, value: SmtpSettings) -> SmtpSettings:
+        address = value.sender.rpartition("<")[2].rstrip(">").strip()
+        check_email(address)
+        return value
+
+    @property
+    def roster_url(self) -> str:
+        return self.roster.url or f"sqlite:///{(self.state_dir / 'roster.db').resolve()}"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.state_dir / "documents"
+
+    @property
+    def maildir(self) -> Path:
+        return self.state_dir / "maildir"
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.state_dir / "outbox.db"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            _TemporalEnvironment(settings_cls),
+            env_settings,
+        ]
+        config_file = os.environ.get("MIEUX_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def _env_name(location: tuple[int | str, ...]) -> str:
+    if location and location[0] == "temporal" and len(location) > 1:
+        return "TEMPORAL_" + str(location[1]).upper()
+    return "MIEUX_" + "__".join(str(p).upper() for p in location)
+
+
+def load_settings(**overrides: Any) -> MieuxSettings:
+    """The settings, or SettingsError with one line naming the bad setting."""
+    config_file = os.environ.get("MIEUX_CONFIG")
+    if config_file and not Path(config_file).is_file():
+        raise SettingsError(f"MIEUX_CONFIG names {config_file!r}, which is not a file")
+    try:
+        return MieuxSettings(**overrides)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"MIEUX_CONFIG file {config_file!r} is not valid TOML: {error}")
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(p for p in first["loc"] if not isinstance(p, int))
+        setting = ".".join(str(p) for p in location) or "settings"
+        message = describe_validation_error(error).split(": ", 1)[-1]
+        if first["type"].startswith("time_delta"):
+            message = f"{first['input']!r} is not an ISO-8601 duration such as P21D or PT30S"
+        raise SettingsError(
+            f"invalid setting {setting} ({_env_name(location)}): {message}"
+        ) from None

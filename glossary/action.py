@@ -1,0 +1,91 @@
+"""The Action Fiche and its planned activities (DOMAIN.md §3 stage 2, §5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from glossary.people import Contact
+
+
+class ActivityType(StrEnum):
+    FACT_FINDING_MISSION = "fact-finding mission"
+    ASSESSMENT = "assessment"
+    INFORMATION_SESSION = "information session"
+    WORKSHOP = "workshop"
+    DRAFTING_SESSION = "drafting session"
+    TRAINING = "training"
+    STUDY_VISIT = "study visit"
+    REMOTE_SUPPORT = "remote support"
+    CONFERENCE = "conference"
+    ROUND_TABLE = "round table"
+    VALIDATION_EVENT = "validation event"
+    OTHER = "other"
+
+
+class PlannedActivity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=1, le=99)
+    type: ActivityType
+    title: str = Field(min_length=2, max_length=200)
+    country: str = ""
+    city: str = Field(default="", description='empty or "remote" for remote support')
+    start: date
+    end: date
+    experts_needed: int = Field(default=2, ge=0, le=10)
+    expertise: list[str] = []
+    languages: list[str] = ["English"]
+    optional: bool = False
+    depends_on: list[int] = Field(
+        default=[], description="activities that must be delivered before this one starts"
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PlannedActivity:
+        if self.end < self.start:
+            raise ValueError(f"activity {self.number}: end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def place(self) -> str:
+        return ", ".join(p for p in (self.city, self.country) if p) or "remote"
+
+
+class ActivityPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    activities: list[PlannedActivity] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _numbers_unique(self) -> ActivityPlan:
+        numbers = [a.number for a in self.activities]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("activity numbers must be unique")
+        return self
+
+
+class ActionFiche(BaseModel):
+    """Drafted jointly with the requester within three weeks of intake acceptance."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=2, max_length=200)
+    objective: str = Field(min_length=2, max_length=5000)
+    intervention_logic: str = Field(default="", max_length=20000)
+    institutional_framework: str = Field(default="", max_length=20000)
+    activities: list[PlannedActivity] = Field(min_length=1)
+    expected_outputs: list[str] = []
+    two_step: bool = Field(
+        default=False, description="a fact-finding mission first, the rest planned after it"
+    )
+    eudel_contact: Contact | None = None
+
+    @model_validator(mode="after")
+    def _plan_is_consistent(self) -> ActionFiche:
+        ActivityPlan(activities=self.activities)
+        if self.two_step and self.activities[0].type != ActivityType.FACT_FINDING_MISSION:
+            raise ValueError("a two-step Action starts with a fact-finding mission")
+        return self

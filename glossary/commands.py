@@ -1,0 +1,239 @@
+"""Staff commands (DOMAIN.md §6): the payloads of the updates and signals of the same name.
+
+Payloads are parsed with `parse_command`, so a malformed one is refused with a sentence a
+staff member understands instead of failing a workflow task.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from glossary.action import ActionFiche, PlannedActivity
+
+
+class CommandRefused(ValueError):
+    """A command the workflow will not take; the message is shown to staff as it is."""
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    by: str = Field(default="staff", min_length=1, max_length=80, description="who sends it")
+
+
+class IntakeOutcome(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    FORWARD = "forward"
+
+
+class IntakeDecision(Command):
+    decision: IntakeOutcome
+    reason: str = Field(default="", max_length=2000)
+    forward_to: str = Field(default="", max_length=200)
+    project_officer: str | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> IntakeDecision:
+        if self.decision == IntakeOutcome.REJECT and not self.reason.strip():
+            raise ValueError("a rejection needs a reason")
+        if self.decision == IntakeOutcome.FORWARD and not self.forward_to.strip():
+            raise ValueError("forwarding needs the facility it goes to")
+        return self
+
+
+class SubmitFiche(Command):
+    fiche: ActionFiche
+
+
+class ConsultationFeedback(Command):
+    organisation: str = Field(min_length=2, max_length=120, description='e.g. "EUDEL Kenya"')
+    objection: str | None = Field(default=None, max_length=5000)
+
+
+class VoteDecision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVISE = "revise"
+
+
+class PsgVote(Command):
+    member: str = Field(description="DG_INTPA, DG_HOME or EEAS")
+    decision: VoteDecision
+    comment: str = Field(default="", max_length=5000)
+
+    @model_validator(mode="after")
+    def _commented(self) -> PsgVote:
+        if self.decision != VoteDecision.APPROVED and not self.comment.strip():
+            raise ValueError(f"a '{self.decision}' vote needs a comment")
+        return self
+
+
+class ExpertResponse(Command):
+    activity: int = Field(ge=1)
+    expert_id: str = Field(min_length=1)
+    confirmed: bool
+    reason: str = Field(default="", max_length=2000)
+
+
+class NominateExpert(Command):
+    activity: int = Field(ge=1)
+    expert_id: str = Field(min_length=1)
+
+
+class ActivityCompleted(Command):
+    activity: int = Field(ge=1)
+    participants: int = Field(ge=0)
+    women: int = Field(ge=0)
+    men: int = Field(ge=0)
+    outputs: list[str] = []
+    narrative: str = Field(default="", max_length=10000)
+
+    @model_validator(mode="after")
+    def _split_fits_total(self) -> ActivityCompleted:
+        if self.women + self.men > self.participants:
+            raise ValueError(
+                f"women ({self.women}) + men ({self.men}) exceed the participants"
+                f" total ({self.participants})"
+            )
+        return self
+
+
+class EvaluationDone(Command):
+    activity: int = Field(ge=1)
+    scores: dict[str, int] = Field(default={}, description="criterion -> 1..5")
+    summary: str = Field(default="", max_length=10000)
+
+    @model_validator(mode="after")
+    def _scores_in_range(self) -> EvaluationDone:
+        bad = [k for k, v in self.scores.items() if not 1 <= v <= 5]
+        if bad:
+            raise ValueError(f"scores must be 1 to 5: {', '.join(bad)}")
+        return self
+
+
+class DeliverablesValidated(Command):
+    comment: str = Field(default="", max_length=5000)
+
+
+class FeedbackReceived(Command):
+    overall_rating: int = Field(ge=1, le=5)
+    answers: dict[str, str] = {}
+    comment: str = Field(default="", max_length=10000)
+
+
+class FollowUpReceived(Command):
+    adopted: bool = False
+    adoption: str = Field(default="", max_length=500, description='"approved by Supreme Decree"')
+    comment: str = Field(default="", max_length=10000)
+
+
+class Cancellation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int = Field(ge=1)
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class Rescheduling(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    number: int = Field(ge=1)
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Rescheduling:
+        if self.end < self.start:
+            raise ValueError(f"activity {self.number}: end is before start")
+        return self
+
+
+class AmendPlan(Command):
+    add: list[PlannedActivity] = []
+    cancel: list[Cancellation] = []
+    reschedule: list[Rescheduling] = []
+    reason: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> AmendPlan:
+        if not (self.add or self.cancel or self.reschedule or self.reason):
+            raise ValueError("the amendment adds, cancels or reschedules nothing")
+        return self
+
+
+class ExtendDeadline(Command):
+    clock: str = Field(min_length=1)
+    extend_by: timedelta
+    reason: str = Field(min_length=2, max_length=2000)
+
+    @model_validator(mode="after")
+    def _positive(self) -> ExtendDeadline:
+        if self.extend_by <= timedelta(0):
+            raise ValueError("the extension must be a positive duration such as P7D")
+        return self
+
+
+class Hold(Command):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+class Resume(Command):
+    comment: str = Field(default="", max_length=2000)
+
+
+class Withdraw(Command):
+    reason: str = Field(min_length=2, max_length=2000)
+
+
+C = TypeVar("C", bound=Command)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
+
+
+def parse_command(model: type[C], raw: Any) -> C:
+    """The command as its model, or CommandRefused with one readable line."""
+    if isinstance(raw, model):
+        return raw
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise CommandRefused(f"invalid {model.__name__}: {describe_validation_error(error)}")
+
+
+__all__ = [
+    "ActivityCompleted",
+    "AmendPlan",
+    "Cancellation",
+    "Command",
+    "CommandRefused",
+    "ConsultationFeedback",
+    "DeliverablesValidated",
+    "EvaluationDone",
+    "ExpertResponse",
+    "ExtendDeadline",
+    "FeedbackReceived",
+    "FollowUpReceived",
+    "Hold",
+    "IntakeDecision",
+    "IntakeOutcome",
+    "NominateExpert",
+    "PsgVote",
+    "Rescheduling",
+    "Resume",
+    "SubmitFiche",
+    "VoteDecision",
+    "Withdraw",
+    "describe_validation_error",
+    "parse_command",
+]

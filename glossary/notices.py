@@ -1,0 +1,52 @@
+"""Notices: the emails an Action sends (reminders, escalations, invitations, ...)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from glossary.people import Recipient
+
+
+class NoticeKind(StrEnum):
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    INVITATION = "invitation"
+    CONFIRMATION = "confirmation"
+    WITHDRAWAL = "withdrawal"
+    QUESTIONNAIRE = "questionnaire"
+    DECISION = "decision"
+
+
+class Notice(BaseModel):
+    """One message to one recipient; `key` makes it at-most-once (DOMAIN.md §4).
+
+    The key is (Action, clock, step, recipient): the same notice retried, replayed or
+    re-executed after a crash has the same key, and the outbox sends it once.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(description="reference/clock/step/recipient-id")
+    kind: NoticeKind
+    reference: str
+    action_title: str = ""
+    to: Recipient
+    cc: list[Recipient] = []
+    subject: str = Field(max_length=200)
+    awaited: str = Field(description="what is awaited, from whom")
+    due_at: datetime | None = None
+    command: str = Field(default="", description="the mieux CLI command that answers it")
+    details: list[str] = []
+    documents: list[str] = Field(default=[], description="document references to attach")
+    planned_at: datetime = Field(description="workflow time the notice was meant to go")
+
+
+class NoticeReceipt(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    message_id: str
+    sent: bool = Field(description="False when the outbox already had it: nothing re-sent")

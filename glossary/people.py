@@ -1,0 +1,120 @@
+"""People an Action talks to: staff, PSG members, experts, focal points, partners."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Addresses are checked here, at the boundary, so a bad one is refused when the data enters,
+# not when a reminder is due weeks later. Deliberately strict: ASCII local part and domain.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_NO_CONTROL = re.compile(r"^[^\x00-\x1f\x7f]*$")
+
+
+def check_email(value: str) -> str:
+    if not _EMAIL.match(value) or len(value) > 254:
+        raise ValueError(f"{value!r} is not a valid email address")
+    return value
+
+
+def check_display_name(value: str) -> str:
+    if not _NO_CONTROL.match(value):
+        raise ValueError("names must not contain line breaks or control characters")
+    return value
+
+
+def check_timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone (e.g. Africa/Nairobi)") from None
+    return value
+
+
+class Contact(BaseModel):
+    """Someone reachable by email: a partner focal point, an EUDEL contact."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    email: str
+    timezone: str = "UTC"
+
+    _email = field_validator("email")(check_email)
+    _name = field_validator("name")(check_display_name)
+    _tz = field_validator("timezone")(check_timezone)
+
+
+class StaffMember(Contact):
+    id: str = Field(min_length=1, max_length=60)
+
+
+class StaffDirectory(BaseModel):
+    """Who gets what (DOMAIN.md §4 `staff.*`), captured in each Action's input."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    programme_manager: StaffMember
+    programme_director: StaffMember
+    psg: dict[str, list[StaffMember]] = Field(
+        description="PSG member body (DG_INTPA, DG_HOME, EEAS) -> its people"
+    )
+    project_officers: list[StaffMember] = Field(min_length=1)
+
+    def officer(self, staff_id: str | None) -> StaffMember:
+        for member in self.project_officers:
+            if member.id == staff_id:
+                return member
+        return self.project_officers[0]
+
+
+class ExpertCategory(StrEnum):
+    EU_MS_OFFICIAL = "EU MS official"
+    NON_EU_OFFICIAL = "non-EU official"
+    ACADEMIC_NGO = "academic/NGO"
+    CONSULTANT = "consultant"
+
+
+class FocalPoint(Contact):
+    id: str = Field(min_length=1, max_length=40)
+    member_state: str = Field(description="EU Member State or partner institution")
+
+
+class Expert(Contact):
+    id: str = Field(min_length=1, max_length=40)
+    nationality: str
+    administration: str = ""
+    category: ExpertCategory = ExpertCategory.EU_MS_OFFICIAL
+    expertise: list[str] = []
+    languages: list[str] = []
+    focal_point_id: str | None = None
+
+
+class Recipient(BaseModel):
+    """One addressee of a notice, as the workflow knows it (role + id + time zone).
+
+    The email travels with it so the activity can send without a look-up; payloads are
+    the only place it appears (never search attributes or logs).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str = Field(description="project_officer, programme_manager, psg:EEAS, expert, ...")
+    id: str
+    name: str
+    email: str
+    timezone: str = "UTC"
+
+    @classmethod
+    def of(cls, role: str, person: Contact, person_id: str | None = None) -> Recipient:
+        return cls(
+            role=role,
+            id=person_id or getattr(person, "id", role),
+            name=person.name,
+            email=person.email,
+            timezone=person.timezone,
+        )

@@ -1,0 +1,115 @@
+"""A request for assistance, as registered at intake (DOMAIN.md §5, SEEDS-EXTRACT §4.1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from glossary.people import Contact
+
+
+class Region(StrEnum):
+    SUB_SAHARAN_AFRICA = "Sub-Saharan Africa"
+    ASIA = "Asia"
+    EU_NEIGHBOURHOOD_EAST = "EU Neighbourhood East"
+    EU_NEIGHBOURHOOD_SOUTH = "EU Neighbourhood South"
+    LATIN_AMERICA_CARIBBEAN = "Latin America and the Caribbean"
+    CENTRAL_ASIA = "Central Asia"
+    MIDDLE_EAST = "Middle East"
+
+
+class Theme(StrEnum):
+    LEGAL_MIGRATION = "legal migration & mobility"
+    IRREGULAR_MIGRATION_THB = "irregular migration & THB"
+    PROTECTION_ASYLUM = "international protection & asylum"
+    MIGRATION_DEVELOPMENT = "migration & development"
+    BORDER_MANAGEMENT = "border management"
+    SOM = "smuggling of migrants"
+    LABOUR_MIGRATION = "labour migration"
+    DIASPORA = "diaspora"
+    MIGRATION_DATA = "migration data"
+    INTEGRATION = "integration"
+    RETURN_READMISSION = "return & readmission"
+    CLIMATE_MIGRATION = "climate & migration"
+    MIGRATION_POLICY = "migration policy"
+    MIGRATION_LEGISLATION = "migration legislation"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    POST = "post"
+    FAX = "fax"
+    WEB = "web"
+
+
+class ReceivedVia(StrEnum):
+    MIEUX_TEAM = "MIEUX team"
+    EU_DELEGATION = "EU Delegation"
+
+
+class RequesterType(StrEnum):
+    NATIONAL_AUTHORITY = "national central authority"
+    REGIONAL_ORGANISATION = "regional organisation"
+    JOINT_MULTI_COUNTRY = "joint multi-country"
+    LOCAL_AUTHORITY = "local authority"
+    OMBUDSPERSON = "ombudsperson"
+    PARLIAMENT = "parliamentary body"
+    JUDICIARY = "judicial body"
+    CSO = "CSO/NGO"
+
+
+class EligibilityInstrument(StrEnum):
+    DCI = "DCI"
+    EDF = "EDF"
+    ENI = "ENI"
+    OAD = "Overseas Association Decision"
+
+
+class RequestingAuthority(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    institution: str = Field(min_length=2, max_length=200)
+    country: str = Field(min_length=2, max_length=80)
+    type: RequesterType = RequesterType.NATIONAL_AUTHORITY
+
+
+class Request(BaseModel):
+    """What a partner authority asks for; the reference is allocated on submission."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=120, description='e.g. "Cabo Verde IV"')
+    received_on: date
+    channel: Channel = Channel.EMAIL
+    received_via: ReceivedVia = ReceivedVia.MIEUX_TEAM
+    requesting_authorities: list[RequestingAuthority] = Field(min_length=1)
+    countries: list[str] = Field(min_length=1, description="countries covered")
+    region: Region
+    themes: list[Theme] = Field(min_length=1)
+    topic: str = Field(min_length=2, max_length=200, description='e.g. "migration data"')
+    eligibility_instrument: EligibilityInstrument = EligibilityInstrument.DCI
+    previous_requests: list[str] = []
+    description: str = Field(default="", max_length=5000)
+    partner_focal_point: Contact
+    eudel_contact: Contact | None = None
+    project_officer: str | None = Field(
+        default=None, description="staff id; the default officer of the region when absent"
+    )
+
+    @property
+    def country(self) -> str:
+        return self.countries[0]
+
+
+__all__ = [
+    "Channel",
+    "EligibilityInstrument",
+    "ReceivedVia",
+    "Region",
+    "Request",
+    "RequesterType",
+    "RequestingAuthority",
+    "Theme",
+]

@@ -1,0 +1,102 @@
+"""What the `status` query returns (DOMAIN.md §6): the Action's case file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Stage(StrEnum):
+    INTAKE = "intake"
+    FICHE_DRAFTING = "fiche_drafting"
+    CONSULTATION = "consultation"
+    PSG_REVIEW = "psg_review"
+    IMPLEMENTATION = "implementation"
+    COMPLETION = "completion"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    FORWARDED = "forwarded"
+    WITHDRAWN = "withdrawn"
+
+
+TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED, Stage.FORWARDED, Stage.WITHDRAWN})
+
+
+class PsgMember(StrEnum):
+    DG_INTPA = "DG_INTPA"
+    DG_HOME = "DG_HOME"
+    EEAS = "EEAS"
+
+
+class ClockView(BaseModel):
+    name: str
+    label: str
+    started_at: datetime
+    due_at: datetime
+    paused: bool = False
+    steps_done: list[str] = []
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    by: str
+    command: str
+    accepted: bool
+    detail: str
+
+
+class PsgVoteView(BaseModel):
+    round: int
+    member: str
+    decision: str
+    comment: str
+    by: str
+    at: datetime
+
+
+class ExpertSlotView(BaseModel):
+    expert_id: str
+    state: str  # invited | confirmed | declined | timed_out | nominated | withdrawn
+
+
+class ActivityView(BaseModel):
+    number: int
+    type: str
+    title: str
+    place: str
+    start: date
+    end: date
+    stage: str
+    experts: list[ExpertSlotView] = []
+    participants: int | None = None
+    women: int | None = None
+    men: int | None = None
+    note: str = ""
+
+
+class ActionStatus(BaseModel):
+    model_config = ConfigDict(use_enum_values=True)
+
+    reference: str
+    name: str
+    stage: Stage
+    on_hold: bool = False
+    hold_reason: str = ""
+    title: str
+    country: str
+    region: str
+    themes: list[str]
+    project_officer: str
+    received_on: date
+    clocks: list[ClockView] = []
+    waiting_on: str = ""
+    waiting_for: list[str] = []
+    psg_round: int = 0
+    psg_votes: list[PsgVoteView] = []
+    fiche_version: int = 0
+    activities: list[ActivityView] = []
+    outcome: str = ""
+    audit: list[AuditEntry] = []

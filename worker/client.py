@@ -1,0 +1,72 @@
+"""One way to reach Temporal, for the worker, the CLI and the dev stack alike."""
+
+from __future__ import annotations
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeIndexedValueType
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
+
+from config import TemporalSettings
+from workflows import search_attributes
+
+
+def _tls(settings: TemporalSettings) -> TLSConfig | bool:
+    paths = (
+        settings.tls_client_cert_path,
+        settings.tls_client_key_path,
+        settings.tls_server_ca_cert_path,
+    )
+    if not any(paths) and not settings.tls_server_name:
+        return settings.tls or settings.api_key is not None
+    cert, key, ca = (p.read_bytes() if p else None for p in paths)
+    return TLSConfig(
+        client_cert=cert,
+        client_private_key=key,
+        server_root_ca_cert=ca,
+        domain=settings.tls_server_name,
+    )
+
+
+async def connect(settings: TemporalSettings) -> Client:
+    return await Client.connect(
+        settings.address,
+        namespace=settings.namespace,
+        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        tls=_tls(settings),
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def register_search_attributes(client: Client) -> None:
+    """Add the attributes the server does not know yet (idempotent)."""
+    known = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=client.namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
+        for key in search_attributes.ALL
+        if key.name not in known.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )
+
+
+def dev_server_flags() -> list[str]:
+    names = {
+        SearchAttributeIndexedValueType.KEYWORD: "Keyword",
+        SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
+        SearchAttributeIndexedValueType.BOOL: "Bool",
+        SearchAttributeIndexedValueType.DATETIME: "Datetime",
+    }
+    flags: list[str] = []
+    for key in search_attributes.ALL:
+        flags += ["--search-attribute", f"{key.name}={names[key.indexed_value_type]}"]
+    return flags
