@@ -204,7 +204,9 @@ def load_settings(**overrides: Any) -> MieuxSettings:
     try:
         return MieuxSettings(**overrides)
     except tomllib.TOMLDecodeError as error:
-        raise SettingsError(f"MIEUX_CONFIG file {config_file!r} is not valid TOML: {error}")
+        raise SettingsError(
+            f"MIEUX_CONFIG file {config_file!r} is not valid TOML: {error}"
+        ) from None
     except ValidationError as error:
         first = error.errors()[0]
         location = tuple(p for p in first["loc"] if not isinstance(p, int))

@@ -5,12 +5,14 @@ activities, the worker and the CLI can all stand on it (DOMAIN.md §5 and §6).
 """
 
 from glossary.action import (
+    ActionFiche,
     ActivityPlan,
     ActivityType,
     PlannedActivity,
-    ActionFiche,
 )
+from glossary.action_input import ActionInput, reference_of, workflow_id_of
 from glossary.commands import (
+    ActivityCompleted,
     AmendPlan,
     CommandRefused,
     ConsultationFeedback,
@@ -23,15 +25,14 @@ from glossary.commands import (
     Hold,
     IntakeDecision,
     NominateExpert,
-    ActivityCompleted,
     PsgVote,
     Resume,
     SubmitFiche,
     Withdraw,
     parse_command,
 )
-from glossary.people import Expert, FocalPoint, Recipient, StaffDirectory, StaffMember
 from glossary.notices import Notice, NoticeKind, NoticeReceipt
+from glossary.people import Expert, FocalPoint, Recipient, StaffDirectory, StaffMember
 from glossary.policy import DecisionRule, Policy, WorkingHours
 from glossary.request import (
     Channel,
@@ -43,6 +44,7 @@ from glossary.request import (
     Theme,
 )
 from glossary.status import (
+    TERMINAL_STAGES,
     ActionStatus,
     ActivityView,
     AuditEntry,
@@ -50,11 +52,10 @@ from glossary.status import (
     PsgMember,
     PsgVoteView,
     Stage,
-    TERMINAL_STAGES,
 )
-from glossary.action_input import ActionInput, reference_of, workflow_id_of
 
 __all__ = [
+    "TERMINAL_STAGES",
     "ActionFiche",
     "ActionInput",
     "ActionStatus",
@@ -99,7 +100,6 @@ __all__ = [
     "StaffMember",
     "Stage",
     "SubmitFiche",
-    "TERMINAL_STAGES",
     "Theme",
     "Withdraw",
     "WorkingHours",

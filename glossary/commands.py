@@ -208,7 +208,9 @@ def parse_command(model: type[C], raw: Any) -> C:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        raise CommandRefused(f"invalid {model.__name__}: {describe_validation_error(error)}")
+        raise CommandRefused(
+            f"invalid {model.__name__}: {describe_validation_error(error)}"
+        ) from None
 
 
 __all__ = [

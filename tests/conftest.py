@@ -4,6 +4,7 @@ wheels, an aiosmtpd SMTP server on loopback); every test gets its own task queue
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import socket
@@ -67,7 +68,7 @@ class Inbox:
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     arrived: asyncio.Event | None = None
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -97,7 +98,5 @@ def smtp_server() -> Iterator[SmtpServer]:
     controller.start()
     server = SmtpServer("127.0.0.1", port, inbox, controller)
     yield server
-    try:
+    with contextlib.suppress(AssertionError):  # already stopped by the test
         server.controller.stop()
-    except AssertionError:
-        pass  # already stopped by the test

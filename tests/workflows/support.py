@@ -1,0 +1,143 @@
+"""Helpers for workflow tests: a sample request, and activities that record what the
+workflow asked for (registered under the production names, as samples-python does)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from temporalio import activity
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from config.staff import DEFAULT_STAFF
+from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request
+from glossary.people import Contact
+from worker.main import WORKFLOWS
+from workflows.action_lifecycle import ActionLifecycle
+
+STAFF = DEFAULT_STAFF
+
+
+def sample_request(**changes: Any) -> Request:
+    data: dict[str, Any] = {
+        "name": "Kenya III",
+        "received_on": date(2026, 3, 2),
+        "requesting_authorities": [
+            {"institution": "Department of Immigration Services", "country": "Kenya"}
+        ],
+        "countries": ["Kenya"],
+        "region": "Sub-Saharan Africa",
+        "themes": ["migration data"],
+        "topic": "migration data",
+        "partner_focal_point": Contact(
+            name="Partner Focal Point",
+            email="focal@immigration.example.ke",
+            timezone="Africa/Nairobi",
+        ),
+    }
+    data.update(changes)
+    return Request.model_validate(data)
+
+
+def sample_fiche(**changes: Any) -> dict[str, Any]:
+    fiche: dict[str, Any] = {
+        "title": "Kenya: migration data management",
+        "objective": "Strengthen the collection and use of migration data",
+        "activities": [
+            {
+                "number": 1,
+                "type": "workshop",
+                "title": "Migration data workshop",
+                "country": "Kenya",
+                "city": "Nairobi",
+                "start": "2026-06-08",
+                "end": "2026-06-10",
+            }
+        ],
+    }
+    fiche.update(changes)
+    return fiche
+
+
+@dataclass
+class Sent:
+    notice: Notice
+    at: datetime  # workflow time the notice was planned for
+
+
+@dataclass
+class Outbox:
+    """Every notice the workflow sent, in order."""
+
+    sent: list[Sent] = field(default_factory=list)
+    webhooks: list[Notice] = field(default_factory=list)
+
+    @activity.defn(name="send_notice")
+    async def send_notice(self, notice: Notice) -> NoticeReceipt:
+        self.sent.append(Sent(notice, notice.planned_at))
+        return NoticeReceipt(key=notice.key, message_id=f"<{len(self.sent)}@test>", sent=True)
+
+    @activity.defn(name="post_escalation")
+    async def post_escalation(self, notice: Notice) -> None:
+        self.webhooks.append(notice)
+
+    def activities(self) -> list[Any]:
+        return [self.send_notice, self.post_escalation]
+
+    def kinds_to(self, recipient_id: str) -> list[str]:
+        return [
+            f"{s.notice.kind}:{s.notice.key.split('/')[2]}"
+            for s in self.sent
+            if s.notice.to.id == recipient_id
+        ]
+
+    def matching(self, kind: str, clock_prefix: str = "") -> list[Sent]:
+        return [
+            s
+            for s in self.sent
+            if s.notice.kind == kind and s.notice.key.split("/")[1].startswith(clock_prefix)
+        ]
+
+
+def action_input(
+    reference: str = "2026-01", policy: Policy | None = None, **request: Any
+) -> ActionInput:
+    return ActionInput(
+        reference=reference,
+        request=sample_request(**request),
+        policy=policy or Policy(working_hours=""),
+        staff=STAFF,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_worker(
+    env: WorkflowEnvironment, task_queue: str, outbox: Outbox, extra: list[Any] | None = None
+) -> AsyncIterator[Worker]:
+    async with Worker(
+        env.client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=outbox.activities() + (extra or []),
+    ) as worker:
+        yield worker
+
+
+async def start_action(
+    client: Client, task_queue: str, input: ActionInput
+) -> WorkflowHandle[ActionLifecycle, Any]:
+    return await client.start_workflow(
+        ActionLifecycle.run,
+        input,
+        id=f"action-{input.reference}-{task_queue}",
+        task_queue=task_queue,
+    )
+
+
+def days(n: float) -> timedelta:
+    return timedelta(days=n)

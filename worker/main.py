@@ -1,0 +1,52 @@
+"""The worker: one process polling the `mieux` task queue. Run as many as you like; they
+share the queue, and nothing here assumes it is the only one."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from config import MieuxSettings
+from workflows.action_lifecycle import ActionLifecycle
+from workflows.reference_register import ReferenceRegister
+
+WORKFLOWS: list[type] = [ActionLifecycle, ReferenceRegister]
+
+log = logging.getLogger("mieux.worker")
+
+
+def production_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
+    from activities import all_activities
+
+    return all_activities(settings)
+
+
+def build_worker(
+    client: Client, task_queue: str, activities: Sequence[Callable[..., Any]]
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=list(activities),
+    )
+
+
+async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Event) -> None:
+    worker = build_worker(client, settings.task_queue, production_activities(settings))
+    async with worker:
+        log.info("worker polling task queue %r on %s", settings.task_queue, client.namespace)
+        await stop.wait()
+    log.info("worker stopped")
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)

@@ -1,0 +1,649 @@
+"""`ActionLifecycle`: one durable workflow per request, from intake to closure
+(DOMAIN.md §3-§4). Staff commands move it between stages; the clocks nag when they don't.
+
+Stages, in the order this module tells them: intake -> fiche_drafting -> consultation ->
+psg_review (-> back to fiche_drafting on `revise` or an objection) -> implementation ->
+completion -> follow_up -> closed; rejected, forwarded and withdrawn end it early.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from glossary import (
+        TERMINAL_STAGES,
+        ActionFiche,
+        ActionInput,
+        ActionStatus,
+        CommandRefused,
+        ConsultationFeedback,
+        DecisionRule,
+        Hold,
+        IntakeDecision,
+        NoticeKind,
+        PsgVote,
+        PsgVoteView,
+        Recipient,
+        Resume,
+        Stage,
+        SubmitFiche,
+        Withdraw,
+    )
+    from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
+    from workflows import search_attributes as sa
+    from workflows.casework import ActionWithdrawn, Casework
+    from workflows.clock import Alarm, Clock
+
+
+@workflow.defn(name="ActionLifecycle")
+class ActionLifecycle(Casework):
+    @workflow.init
+    def __init__(self, input: ActionInput) -> None:
+        self.input = input
+        self.request = input.request
+        self.staff = input.staff
+        self._open_case(input.reference, input.request.name, input.policy)
+        self.stage = Stage.INTAKE
+        self.officer_id = self.staff.officer(input.request.project_officer).id
+        self.fiche: ActionFiche | None = None
+        self.fiche_version = 0
+        self.psg_round = 0
+        self.psg_votes: list[PsgVoteView] = []
+        self.revisions = 0
+        self.consultations = 0
+        self.outcome = ""
+
+    # -- the story ----------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        try:
+            self._start_intake_clock()
+            await self._wait_until(lambda: self.stage != Stage.INTAKE)
+            # Drafting, consultation and the PSG may loop (revise, objection); the command
+            # handlers and the clocks move the stage, this waits for where it ends.
+            await self._wait_until(
+                lambda: self.stage in TERMINAL_STAGES or self.stage == Stage.IMPLEMENTATION
+            )
+            if self.stage == Stage.IMPLEMENTATION:
+                await self._wait_until(lambda: self.stage != Stage.IMPLEMENTATION)
+        except ActionWithdrawn:
+            self._withdraw_now()
+            await self._flush()
+        self._publish()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.status()
+
+    # -- intake -------------------------------------------------------------------------
+
+    def _start_intake_clock(self) -> None:
+        now = workflow.now()
+        self.clocks.start(
+            Clock(
+                name="intake",
+                kind="intake",
+                label="Intake decision",
+                started_at=now,
+                due_at=now + self.policy.intake_deadline,
+                reminders=list(self.policy.intake_reminders),
+                reminder_to=[self._officer()],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+
+    def _check_intake_decision(self, raw: Any) -> IntakeDecision:
+        command = self._parse(IntakeDecision, raw)
+        self._expect_stage("intake_decision", Stage.INTAKE)
+        if command.project_officer and command.project_officer not in {
+            o.id for o in self.staff.project_officers
+        }:
+            raise CommandRefused(f"{command.project_officer!r} is not a configured project officer")
+        return command
+
+    def _apply_intake_decision(self, raw: Any) -> str:
+        command = self._check_intake_decision(raw)
+        self.clocks.stop("intake")
+        if command.project_officer:
+            self.officer_id = command.project_officer
+        if command.decision == IntakeOutcome.ACCEPT:
+            self._start_drafting(revision=False)
+            return self._accepted(
+                "intake_decision",
+                command,
+                f"accepted; Action Fiche due in {self.policy.fiche_deadline.days} days",
+            )
+        if command.decision == IntakeOutcome.REJECT:
+            self._end(Stage.REJECTED, f"rejected at intake: {command.reason}")
+        else:
+            self._end(Stage.FORWARDED, f"forwarded to {command.forward_to}")
+        self._notify(
+            self.notice(
+                NoticeKind.DECISION,
+                clock="intake",
+                step="decision",
+                to=self._partner(),
+                cc=[self._officer()],
+                subject=f"your request {self.request.name}: {self.outcome}",
+                awaited="nothing: this is the decision on your request",
+            )
+        )
+        return self._accepted("intake_decision", command, self.outcome)
+
+    # -- fiche drafting -----------------------------------------------------------------
+
+    def _start_drafting(self, *, revision: bool) -> None:
+        self.stage = Stage.FICHE_DRAFTING
+        now = workflow.now()
+        if revision:
+            self.revisions += 1
+            deadline, reminders = self.policy.revision_deadline, self.policy.revision_reminders
+            name, kind, label = f"revision-{self.revisions}", "revision", "Fiche revision"
+        else:
+            deadline, reminders = self.policy.fiche_deadline, self.policy.fiche_reminders
+            name, kind, label = "fiche", "fiche", "Action Fiche"
+        self.clocks.start(
+            Clock(
+                name=name,
+                kind=kind,
+                label=label,
+                started_at=now,
+                due_at=now + deadline,
+                reminders=list(reminders),
+                reminder_to=[self._officer()],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+
+    def _check_submit_fiche(self, raw: Any) -> SubmitFiche:
+        command = self._parse(SubmitFiche, raw)
+        self._expect_stage("submit_fiche", Stage.FICHE_DRAFTING)
+        return command
+
+    def _apply_submit_fiche(self, raw: Any) -> str:
+        command = self._check_submit_fiche(raw)
+        self.fiche = command.fiche
+        self.fiche_version += 1
+        self.title = command.fiche.title
+        self.clocks.stop_kind("fiche", "revision")
+        self._start_consultation()
+        return self._accepted(
+            "submit_fiche",
+            command,
+            f"Action Fiche v{self.fiche_version} submitted; consultation until "
+            f"{self.clocks.open[self._consultation_clock()].due_at:%Y-%m-%d}",
+        )
+
+    # -- consultation -------------------------------------------------------------------
+
+    def _consultation_clock(self) -> str:
+        return f"consultation-{self.consultations}"
+
+    def _start_consultation(self) -> None:
+        self.stage = Stage.CONSULTATION
+        self.consultations += 1
+        now = workflow.now()
+        self.clocks.start(
+            Clock(
+                name=self._consultation_clock(),
+                kind="consultation",
+                label="Consultation",
+                started_at=now,
+                due_at=now + self.policy.consultation_window,
+                reminders=list(self.policy.consultation_reminders),
+                reminder_to=[self._eudel() or self._officer()],
+            )
+        )
+
+    def _check_consultation_feedback(self, raw: Any) -> ConsultationFeedback:
+        command = self._parse(ConsultationFeedback, raw)
+        self._expect_stage("consultation_feedback", Stage.CONSULTATION)
+        return command
+
+    def _apply_consultation_feedback(self, raw: Any) -> str:
+        command = self._check_consultation_feedback(raw)
+        self.clocks.stop(self._consultation_clock())
+        if command.objection:
+            self._start_drafting(revision=True)
+            return self._accepted(
+                "consultation_feedback",
+                command,
+                f"objection from {command.organisation}: {command.objection}; "
+                "the Fiche goes back to drafting",
+            )
+        self._start_psg_round()
+        return self._accepted(
+            "consultation_feedback", command, f"no objection from {command.organisation}"
+        )
+
+    # -- PSG review ---------------------------------------------------------------------
+
+    def _psg_clock(self) -> str:
+        return f"psg-{self.psg_round}"
+
+    def _start_psg_round(self) -> None:
+        self.stage = Stage.PSG_REVIEW
+        self.psg_round += 1
+        now = workflow.now()
+        self.clocks.start(
+            Clock(
+                name=self._psg_clock(),
+                kind="psg",
+                label="PSG vote",
+                started_at=now,
+                due_at=now + self.policy.psg_deadline,
+                reminders=list(self.policy.psg_reminders),
+                reminder_to=[p for body in self.staff.psg for p in self._psg_people(body)],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme director",
+            )
+        )
+
+    def _votes_this_round(self) -> dict[str, PsgVoteView]:
+        return {v.member: v for v in self.psg_votes if v.round == self.psg_round}
+
+    def _check_psg_vote(self, raw: Any) -> PsgVote:
+        command = self._parse(PsgVote, raw)
+        self._expect_stage("psg_vote", Stage.PSG_REVIEW)
+        if command.member not in self.staff.psg:
+            raise CommandRefused(
+                f"{command.member!r} is not a PSG member (members: {', '.join(self.staff.psg)})"
+            )
+        earlier = self._votes_this_round().get(command.member)
+        if earlier is not None:
+            raise CommandRefused(
+                f"{command.member} already voted '{earlier.decision}' in PSG round {self.psg_round}"
+            )
+        return command
+
+    def _apply_psg_vote(self, raw: Any) -> str:
+        command = self._check_psg_vote(raw)
+        self.psg_votes.append(
+            PsgVoteView(
+                round=self.psg_round,
+                member=command.member,
+                decision=command.decision,
+                comment=command.comment,
+                by=command.by,
+                at=workflow.now(),
+            )
+        )
+        detail = f"{command.member} voted '{command.decision}' (round {self.psg_round})"
+        self._decide_psg()
+        return self._accepted("psg_vote", command, detail)
+
+    def _decide_psg(self, *, silence_approves: bool = False) -> None:
+        """Any rejection rejects; any `revise` sends the Fiche back; all approved approves."""
+        votes = self._votes_this_round()
+        decisions = {v.decision for v in votes.values()}
+        if VoteDecision.REJECTED in decisions:
+            outcome = "rejected by the PSG"
+        elif VoteDecision.REVISE in decisions:
+            outcome = "revision asked by the PSG"
+        elif silence_approves or all(body in votes for body in self.staff.psg):
+            outcome = "approved by the PSG"
+        else:
+            return
+        self.clocks.stop(self._psg_clock())
+        if outcome == "rejected by the PSG":
+            self._end(Stage.REJECTED, outcome)
+        elif outcome == "revision asked by the PSG":
+            self._start_drafting(revision=True)
+        else:
+            self.stage = Stage.IMPLEMENTATION
+            self.outcome = outcome
+        comments = [f"{v.member}: {v.decision} {v.comment}".strip() for v in votes.values()]
+        for to in (self._partner(), self._officer()):
+            self._notify(
+                self.notice(
+                    NoticeKind.DECISION,
+                    clock=self._psg_clock(),
+                    step="decision",
+                    to=to,
+                    subject=f"PSG decision: {outcome}",
+                    awaited="nothing: this is the PSG's decision"
+                    if outcome != "revision asked by the PSG"
+                    else "a revised Action Fiche",
+                    command=f"mieux fiche submit {self.reference} FICHE.json"
+                    if outcome == "revision asked by the PSG"
+                    else "",
+                    details=comments,
+                )
+            )
+
+    # -- hold, resume, withdraw ---------------------------------------------------------
+
+    def _apply_withdraw_command(self, raw: Any) -> str:
+        command = self._parse(Withdraw, raw, allowed_on_hold=True)
+        self.withdrawal = command
+        return self._accepted("withdraw", command, f"withdrawn: {command.reason}")
+
+    def _withdraw_now(self) -> None:
+        reached_psg = self.stage not in (Stage.INTAKE, Stage.FICHE_DRAFTING, Stage.CONSULTATION)
+        reason = self.withdrawal.reason if self.withdrawal else ""
+        self._end(Stage.WITHDRAWN, f"withdrawn: {reason}")
+        recipients = [self._partner(), self._officer()]
+        if reached_psg:
+            recipients += [p for body in self.staff.psg for p in self._psg_people(body)]
+        for to in recipients:
+            self._notify(
+                self.notice(
+                    NoticeKind.WITHDRAWAL,
+                    clock="withdrawal",
+                    step="notice",
+                    to=to,
+                    subject=f"Action {self.request.name} withdrawn",
+                    awaited="nothing: the Action is withdrawn",
+                    details=[reason],
+                )
+            )
+
+    def _end(self, stage: Stage, outcome: str) -> None:
+        self.stage = stage
+        self.outcome = outcome
+        self.on_hold = False
+        self.clocks.open.clear()
+
+    # -- alarms ---------------------------------------------------------------------------
+
+    async def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+        if alarm.step.startswith("reminder"):
+            assert alarm.recipient is not None
+            if clock.kind == "psg" and self._has_voted(alarm.recipient):
+                return
+            self._notify(self._reminder(clock, alarm, alarm.recipient))
+        elif clock.kind == "consultation":
+            # Positive silence: no objection within the window is no objection (DOMAIN §3).
+            self.clocks.stop(clock.name)
+            self._record("consultation_feedback", "clock", True, "no objection within the window")
+            self._start_psg_round()
+        elif clock.kind == "psg" and self.policy.psg_decision_rule == DecisionRule.SILENCE_APPROVES:
+            self._record("psg_vote", "clock", True, "silence of the non-voters counts as approval")
+            self._decide_psg(silence_approves=True)
+        else:
+            to = self._director() if clock.kind == "psg" else self._manager()
+            self._notify(self._escalation(clock, alarm, to))
+        await self._flush()
+
+    def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
+        awaited, command = self._awaited(clock)
+        return self.notice(
+            NoticeKind.REMINDER,
+            clock=clock.name,
+            step=alarm.step,
+            to=to,
+            subject=f"reminder: {clock.label} due {clock.due_at:%d %b %Y}",
+            awaited=awaited,
+            due_at=clock.due_at,
+            command=command,
+        )
+
+    def _escalation(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
+        awaited, command = self._awaited(clock)
+        overdue = workflow.now() - clock.due_at
+        return self.notice(
+            NoticeKind.ESCALATION,
+            clock=clock.name,
+            step=alarm.step,
+            to=to,
+            subject=f"overdue: {clock.label} (due {clock.due_at:%d %b %Y})",
+            awaited=awaited,
+            due_at=clock.due_at,
+            command=command,
+            details=[f"overdue by {overdue.days} days"] if overdue > timedelta(0) else [],
+        )
+
+    def _hold_reminder(self, alarm: Alarm) -> Any:
+        return self.notice(
+            NoticeKind.REMINDER,
+            clock=alarm.clock,
+            step=alarm.step,
+            to=self._manager(),
+            subject="still on hold?",
+            awaited=f"a decision to resume or withdraw (on hold: {self.hold_reason})",
+            command=f"mieux resume {self.reference}",
+        )
+
+    def _awaited(self, clock: Clock) -> tuple[str, str]:
+        ref = self.reference
+        officer = self._officer().name
+        if clock.kind == "intake":
+            return (f"the intake decision from {officer}", f"mieux intake {ref} accept")
+        if clock.kind in ("fiche", "revision"):
+            return (
+                f"the Action Fiche from {officer}",
+                f"mieux fiche submit {ref} FICHE.json",
+            )
+        if clock.kind == "consultation":
+            return (
+                "comments on the Action Fiche (silence counts as no objection)",
+                f"mieux consult {ref} --by ORG --no-objection",
+            )
+        if clock.kind == "psg":
+            missing = [b for b in self.staff.psg if b not in self._votes_this_round()]
+            return (
+                f"PSG votes from {', '.join(missing)}",
+                f"mieux approve {ref} --member MEMBER",
+            )
+        return (clock.label, "")
+
+    # -- who ----------------------------------------------------------------------------
+
+    def _officer(self) -> Recipient:
+        return Recipient.of("project_officer", self.staff.officer(self.officer_id))
+
+    def _manager(self) -> Recipient:
+        return Recipient.of("programme_manager", self.staff.programme_manager)
+
+    def _director(self) -> Recipient:
+        return Recipient.of("programme_director", self.staff.programme_director)
+
+    def _psg_people(self, body: str) -> list[Recipient]:
+        return [Recipient.of(f"psg:{body}", p) for p in self.staff.psg[body]]
+
+    def _has_voted(self, person: Recipient) -> bool:
+        return person.role.removeprefix("psg:") in self._votes_this_round()
+
+    def _partner(self) -> Recipient:
+        return Recipient.of(
+            "partner_focal_point", self.request.partner_focal_point, f"partner-{self.reference}"
+        )
+
+    def _eudel(self) -> Recipient | None:
+        contact = (self.fiche.eudel_contact if self.fiche else None) or self.request.eudel_contact
+        return Recipient.of("eudel", contact, f"eudel-{self.reference}") if contact else None
+
+    # -- what management sees -----------------------------------------------------------
+
+    def _ended(self) -> bool:
+        return self.stage in TERMINAL_STAGES or self.withdrawal is not None
+
+    def _stage_name(self) -> str:
+        return str(self.stage) if self.stage in TERMINAL_STAGES else "withdrawn"
+
+    def _expect_stage(self, command: str, stage: Stage) -> None:
+        if self.stage != stage:
+            raise CommandRefused(
+                f"{command} is for the {stage} stage; Action {self.reference} is in {self.stage}"
+            )
+
+    def _waiting_on(self) -> tuple[str, list[str]]:
+        if self.stage in TERMINAL_STAGES:
+            return ("nothing: " + self.outcome, [])
+        if self.on_hold:
+            return (f"a decision to resume (on hold: {self.hold_reason})", ["programme manager"])
+        officer = self._officer().name
+        match self.stage:
+            case Stage.INTAKE:
+                return ("the intake decision: accept, reject or forward", [officer])
+            case Stage.FICHE_DRAFTING:
+                return (f"Action Fiche version {self.fiche_version + 1}", [officer])
+            case Stage.CONSULTATION:
+                return ("comments of the EU Delegation and EC services", ["EUDEL", "EC services"])
+            case Stage.PSG_REVIEW:
+                missing = [b for b in self.staff.psg if b not in self._votes_this_round()]
+                return (f"PSG votes (round {self.psg_round})", missing)
+        return (f"the {self.stage} stage", [officer])
+
+    def _publish(self) -> None:
+        wanted = [
+            sa.REFERENCE.value_set(self.reference),
+            sa.STAGE.value_set(str(self.stage)),
+            sa.REGION.value_set(str(self.request.region)),
+            sa.COUNTRY.value_set(self.request.country),
+            sa.THEMES.value_set([str(t) for t in self.request.themes]),
+            sa.PROJECT_OFFICER.value_set(self.officer_id),
+            sa.ON_HOLD.value_set(self.on_hold),
+        ]
+        due = self.clocks.next_due()
+        wanted.append(sa.NEXT_DUE.value_set(due) if due else sa.NEXT_DUE.value_unset())
+        current = workflow.info().typed_search_attributes
+        changed = [u for u in wanted if current.get(u.key) != u.value]
+        if changed:
+            workflow.upsert_search_attributes(changed)
+        workflow.set_current_details(self._details())
+
+    def _details(self) -> str:
+        what, whom = self._waiting_on()
+        lines = [f"**{self.reference} {self.request.name}**: stage `{self.stage}`"]
+        lines.append(f"Waiting for {what}" + (f" from {', '.join(whom)}" if whom else ""))
+        for clock in self.clocks.open.values():
+            state = " (paused)" if clock.paused_at else ""
+            lines.append(f"- {clock.label} due {clock.due_at:%Y-%m-%d %H:%M} UTC{state}")
+        return "\n".join(lines)
+
+    @workflow.query(name="status")
+    def status(self) -> ActionStatus:
+        what, whom = self._waiting_on()
+        return ActionStatus(
+            reference=self.reference,
+            name=self.request.name,
+            stage=self.stage,
+            on_hold=self.on_hold,
+            hold_reason=self.hold_reason,
+            title=self.title,
+            country=self.request.country,
+            region=self.request.region,
+            themes=[str(t) for t in self.request.themes],
+            project_officer=self.officer_id,
+            received_on=self.request.received_on,
+            clocks=self.clocks.views(),
+            waiting_on=what,
+            waiting_for=whom,
+            psg_round=self.psg_round,
+            psg_votes=list(self.psg_votes),
+            fiche_version=self.fiche_version,
+            outcome=self.outcome,
+            audit=list(self.audit),
+        )
+
+    def _webhook_enabled(self) -> bool:
+        return self.input.escalation_webhook
+
+    # -- commands: an update with a validator, and a signal of the same name (DOMAIN §6) --
+
+    @workflow.update(name="intake_decision")
+    def intake_decision(self, command: Any) -> str:
+        return self._apply_intake_decision(command)
+
+    @intake_decision.validator
+    def _intake_decision_valid(self, command: Any) -> None:
+        self._check_intake_decision(command)
+
+    @workflow.signal(name="intake_decision")
+    def intake_decision_signal(self, command: Any) -> None:
+        self._signalled("intake_decision", command, self._apply_intake_decision)
+
+    @workflow.update(name="submit_fiche")
+    def submit_fiche(self, command: Any) -> str:
+        return self._apply_submit_fiche(command)
+
+    @submit_fiche.validator
+    def _submit_fiche_valid(self, command: Any) -> None:
+        self._check_submit_fiche(command)
+
+    @workflow.signal(name="submit_fiche")
+    def submit_fiche_signal(self, command: Any) -> None:
+        self._signalled("submit_fiche", command, self._apply_submit_fiche)
+
+    @workflow.update(name="consultation_feedback")
+    def consultation_feedback(self, command: Any) -> str:
+        return self._apply_consultation_feedback(command)
+
+    @consultation_feedback.validator
+    def _consultation_feedback_valid(self, command: Any) -> None:
+        self._check_consultation_feedback(command)
+
+    @workflow.signal(name="consultation_feedback")
+    def consultation_feedback_signal(self, command: Any) -> None:
+        self._signalled("consultation_feedback", command, self._apply_consultation_feedback)
+
+    @workflow.update(name="psg_vote")
+    def psg_vote(self, command: Any) -> str:
+        return self._apply_psg_vote(command)
+
+    @psg_vote.validator
+    def _psg_vote_valid(self, command: Any) -> None:
+        self._check_psg_vote(command)
+
+    @workflow.signal(name="psg_vote")
+    def psg_vote_signal(self, command: Any) -> None:
+        self._signalled("psg_vote", command, self._apply_psg_vote)
+
+    @workflow.update(name="extend_deadline")
+    def extend_deadline(self, command: Any) -> str:
+        return self._apply_extend(self._check_extend(command))
+
+    @extend_deadline.validator
+    def _extend_deadline_valid(self, command: Any) -> None:
+        self._check_extend(command)
+
+    @workflow.signal(name="extend_deadline")
+    def extend_deadline_signal(self, command: Any) -> None:
+        self._signalled(
+            "extend_deadline", command, lambda raw: self._apply_extend(self._check_extend(raw))
+        )
+
+    @workflow.update(name="hold")
+    def hold(self, command: Any) -> str:
+        return self._apply_hold(self._check_hold(command))
+
+    @hold.validator
+    def _hold_valid(self, command: Any) -> None:
+        self._check_hold(command)
+
+    @workflow.signal(name="hold")
+    def hold_signal(self, command: Any) -> None:
+        self._signalled("hold", command, lambda raw: self._apply_hold(self._check_hold(raw)))
+
+    @workflow.update(name="resume")
+    def resume(self, command: Any) -> str:
+        return self._apply_resume(self._check_resume(command))
+
+    @resume.validator
+    def _resume_valid(self, command: Any) -> None:
+        self._check_resume(command)
+
+    @workflow.signal(name="resume")
+    def resume_signal(self, command: Any) -> None:
+        self._signalled("resume", command, lambda raw: self._apply_resume(self._check_resume(raw)))
+
+    @workflow.update(name="withdraw")
+    def withdraw(self, command: Any) -> str:
+        return self._apply_withdraw_command(command)
+
+    @withdraw.validator
+    def _withdraw_valid(self, command: Any) -> None:
+        self._parse(Withdraw, command, allowed_on_hold=True)
+
+    @workflow.signal(name="withdraw")
+    def withdraw_signal(self, command: Any) -> None:
+        self._signalled("withdraw", command, self._apply_withdraw_command)
+
+
+__all__ = ["ActionLifecycle", "ExtendDeadline", "Hold", "Resume"]

@@ -1,0 +1,277 @@
+"""What every Action workflow shares: clocks, hold/resume, the audit trail, the way staff
+commands are checked, and the notices that go out. The stages themselves live in the
+workflow modules; this hides the Temporal mechanics, not the story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from glossary import (
+        AuditEntry,
+        CommandRefused,
+        Hold,
+        Notice,
+        NoticeKind,
+        NoticeReceipt,
+        Policy,
+        Recipient,
+        Resume,
+        WorkingHours,
+        parse_command,
+    )
+    from glossary.commands import Command, ExtendDeadline
+    from workflows import activity_options
+    from workflows.clock import Alarm, Clock, Clocks
+
+C = TypeVar("C", bound=Command)
+
+
+class ActionWithdrawn(Exception):
+    """Raised out of a wait when the Action is withdrawn; the run method ends it."""
+
+
+class Casework:
+    reference: str
+    title: str
+    policy: Policy
+
+    def _open_case(self, reference: str, title: str, policy: Policy) -> None:
+        self.reference = reference
+        self.title = title
+        self.policy = policy
+        self.hours: WorkingHours | None = policy.hours
+        self.clocks = Clocks()
+        self.audit: list[AuditEntry] = []
+        self.on_hold = False
+        self.hold_reason = ""
+        self.withdrawal: Any = None
+        self._revision = 0
+        self._holds = 0
+        self._outbox: list[Notice] = []
+
+    # -- commands ---------------------------------------------------------------------
+
+    def _parse(self, model: type[C], raw: Any, *, allowed_on_hold: bool = False) -> C:
+        command = parse_command(model, raw)
+        if self._ended():
+            raise CommandRefused(
+                f"Action {self.reference} is {self._stage_name()}: it takes no more commands"
+            )
+        if self.on_hold and not allowed_on_hold:
+            raise CommandRefused(
+                f"Action {self.reference} is on hold ({self.hold_reason}); resume it first"
+            )
+        return command
+
+    def _record(self, command_name: str, by: str, accepted: bool, detail: str) -> None:
+        self.audit.append(
+            AuditEntry(
+                at=workflow.now(), by=by, command=command_name, accepted=accepted, detail=detail
+            )
+        )
+
+    def _accepted(self, command_name: str, command: Command, detail: str) -> str:
+        self._record(command_name, command.by, True, detail)
+        self._revision += 1
+        return detail
+
+    def _signalled(self, command_name: str, raw: Any, apply: Callable[[Any], str]) -> None:
+        """A signal is fire-and-forget: a refusal is kept in the audit trail, nothing else."""
+        try:
+            apply(raw)
+        except CommandRefused as refusal:
+            by = raw.get("by", "unknown") if isinstance(raw, dict) else "unknown"
+            self._record(command_name, str(by)[:80], False, str(refusal))
+            self._revision += 1
+
+    # -- hold, resume, deadlines ----------------------------------------------------------
+
+    def _check_hold(self, raw: Any) -> Hold:
+        command = self._parse(Hold, raw)
+        return command
+
+    def _apply_hold(self, command: Hold) -> str:
+        now = workflow.now()
+        self.on_hold = True
+        self.hold_reason = command.reason
+        self.clocks.pause(now)
+        self._holds += 1
+        self.clocks.start(
+            Clock(
+                name=f"hold-{self._holds}",
+                kind="hold",
+                label="Still on hold?",
+                started_at=now,
+                due_at=now + self.policy.hold_reminder_every,
+                escalate_every=self.policy.hold_reminder_every,
+                escalate_to="programme manager",
+                pausable=False,
+                is_deadline=False,
+            )
+        )
+        return self._accepted("hold", command, f"on hold: {command.reason}")
+
+    def _check_resume(self, raw: Any) -> Resume:
+        command = self._parse(Resume, raw, allowed_on_hold=True)
+        if not self.on_hold:
+            raise CommandRefused(
+                f"Action {self.reference} is not on hold; there is nothing to resume"
+            )
+        return command
+
+    def _apply_resume(self, command: Resume) -> str:
+        self.on_hold = False
+        self.hold_reason = ""
+        self.clocks.stop_kind("hold")
+        held = self.clocks.resume(workflow.now())
+        return self._accepted(
+            "resume", command, f"resumed after {_days(held)}; clocks moved on by that"
+        )
+
+    def _check_extend(self, raw: Any) -> ExtendDeadline:
+        command = self._parse(ExtendDeadline, raw, allowed_on_hold=True)
+        clock = self.clocks.find(command.clock)
+        if clock is None or not clock.is_deadline:
+            open_names = ", ".join(c.kind for c in self.clocks.open.values() if c.is_deadline)
+            raise CommandRefused(
+                f"no open clock {command.clock!r} on Action {self.reference}"
+                + (f" (open: {open_names})" if open_names else " (no clock is running)")
+            )
+        return command
+
+    def _apply_extend(self, command: ExtendDeadline) -> str:
+        clock = self.clocks.find(command.clock)
+        assert clock is not None
+        clock.due_at += command.extend_by
+        return self._accepted(
+            "extend_deadline",
+            command,
+            f"{clock.label} now due {clock.due_at:%Y-%m-%d %H:%M} UTC"
+            f" (+{_days(command.extend_by)}): {command.reason}",
+        )
+
+    # -- waiting ------------------------------------------------------------------------
+
+    def _ended(self) -> bool:
+        raise NotImplementedError
+
+    def _stage_name(self) -> str:
+        raise NotImplementedError
+
+    async def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+        raise NotImplementedError
+
+    def _publish(self) -> None:
+        """Keep search attributes and current details in step with the state."""
+
+    async def _wait_until(self, done: Callable[[], bool]) -> None:
+        """Sleep until `done()`, firing the clocks' alarms on time; hold pauses them."""
+        while True:
+            await self._flush()
+            if self.withdrawal is not None:
+                raise ActionWithdrawn()
+            if done():
+                self._publish()
+                return
+            alarm = self.clocks.next_alarm(self.hours)
+            self._publish()
+            now = workflow.now()
+            if alarm is not None and alarm.at <= now:
+                await self._fire(alarm)
+                continue
+            seen = self._revision
+            try:
+                await workflow.wait_condition(
+                    lambda seen=seen: self._revision != seen or done(),
+                    timeout=(alarm.at - now) if alarm else None,
+                    timeout_summary=alarm.summary if alarm else None,
+                )
+            except TimeoutError:
+                assert alarm is not None
+                await self._fire(alarm)
+
+    async def _fire(self, alarm: Alarm) -> None:
+        clock = self.clocks.get(alarm.clock)
+        if clock is None:
+            return
+        self.clocks.mark(alarm)
+        if clock.kind == "hold":
+            self._notify(self._hold_reminder(alarm))
+            return
+        await self._on_alarm(clock, alarm)
+
+    # -- notices ------------------------------------------------------------------------
+
+    def _hold_reminder(self, alarm: Alarm) -> Notice:
+        raise NotImplementedError
+
+    def notice(
+        self,
+        kind: NoticeKind,
+        *,
+        clock: str,
+        step: str,
+        to: Recipient,
+        subject: str,
+        awaited: str,
+        due_at: datetime | None = None,
+        command: str = "",
+        cc: list[Recipient] | None = None,
+        details: list[str] | None = None,
+        documents: list[str] | None = None,
+    ) -> Notice:
+        return Notice(
+            key=f"{self.reference}/{clock}/{step}/{to.id}",
+            kind=kind,
+            reference=self.reference,
+            action_title=self.title,
+            to=to,
+            cc=cc or [],
+            subject=f"MIEUX {self.reference}: {subject}",
+            awaited=awaited,
+            due_at=due_at,
+            command=command,
+            details=details or [],
+            documents=documents or [],
+            planned_at=workflow.now(),
+        )
+
+    def _notify(self, *notices: Notice) -> None:
+        self._outbox.extend(notices)
+
+    async def _flush(self) -> None:
+        """Send what handlers and alarms queued, in order; each notice is at most once."""
+        while self._outbox:
+            batch, self._outbox = self._outbox, []
+            await asyncio.gather(*(self._send(n) for n in batch))
+
+    async def _send(self, notice: Notice) -> None:
+        await workflow.execute_activity(
+            "send_notice",
+            notice,
+            result_type=NoticeReceipt,
+            summary=f"{notice.kind} to {notice.to.id}",
+            **activity_options.SEND_NOTICE,
+        )
+        if notice.kind == NoticeKind.ESCALATION and self._webhook_enabled():
+            await workflow.execute_activity(
+                "post_escalation",
+                notice,
+                summary=f"escalation webhook for {notice.to.id}",
+                **activity_options.POST_ESCALATION,
+            )
+
+    def _webhook_enabled(self) -> bool:
+        return False
+
+
+def _days(delta: timedelta) -> str:
+    days = delta / timedelta(days=1)
+    return f"{days:g} days" if days != 1 else "1 day"
