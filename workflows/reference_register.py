@@ -15,7 +15,6 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict
 
     from glossary import ActionInput, Policy, Request, StaffDirectory
-
     from workflows import search_attributes as sa
     from workflows.action_lifecycle import ActionLifecycle
 

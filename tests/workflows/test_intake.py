@@ -1,12 +1,12 @@
 """Intake: the walking skeleton of the lifecycle (DOMAIN.md §3 stage 1)."""
 
-from temporalio.client import WorkflowUpdateFailedError
-
 from datetime import timedelta
 
+from temporalio.client import WorkflowUpdateFailedError
+
 from glossary import Stage
-from workflows.action_lifecycle import ActionLifecycle
 from tests.workflows.support import Outbox, action_input, running_worker, start_action
+from workflows.action_lifecycle import ActionLifecycle
 
 
 async def test_intake_accept_opens_the_fiche_clock(time_skipping_env, task_queue):
