@@ -1,0 +1,179 @@
+"""A notice as an email: checked headers, a plain-text and an HTML body from the notice kind's
+templates, the deadline in the recipient's time zone, a Message-ID derived from the key.
+
+Header injection is made impossible here rather than hoped away: names and subjects with line
+breaks or control characters are refused, addresses are validated, and every header is set
+through `email.headerregistry`, which encodes non-ASCII text (RFC 2047) instead of passing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, parseaddr
+from pathlib import PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from activities.errors import refused
+from activities.options import INVALID_ADDRESS, INVALID_NOTICE
+from glossary.notices import Notice
+from glossary.people import Recipient, check_display_name, check_email
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("activities", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    path: str
+    content: bytes
+
+
+def message_id(key: str) -> str:
+    """The same notice always has the same Message-ID, so even a duplicate would be
+    recognisable by mail clients; the key itself (ids only) stays out of the header."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@mieux-flow>"
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """`Monday 9 March 2026, 17:00 (Africa/Nairobi, UTC+03:00)`: deadlines are exact, but
+    people read them in their own zone (DOMAIN.md §4)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone, timezone = ZoneInfo("UTC"), "UTC"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    offset = local.strftime("%z")
+    return (
+        f"{local:%A} {local.day} {local:%B %Y, %H:%M} "
+        f"({timezone}, UTC{offset[:3]}:{offset[3:]})"
+    )
+
+
+def sender_address(sender: str) -> Address:
+    name, address = parseaddr(sender)
+    return _address(name, address, what="the configured sender")
+
+
+def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> EmailMessage:
+    """The message for a notice, or a non-retryable ApplicationError naming what is wrong."""
+    _check_header_text(notice.key, "the notice key")
+    _check_header_text(notice.subject, "the subject")
+    if not notice.subject.strip():
+        raise refused(INVALID_NOTICE, f"notice {notice.key}: the subject is empty")
+    to = _recipient_address(notice, notice.to)
+    cc = [_recipient_address(notice, r) for r in notice.cc]
+
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender_address(sender)
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    message["Subject"] = notice.subject
+    message["Message-ID"] = message_id(notice.key)
+    message["Date"] = formatdate(usegmt=True)
+    # RFC 3834: an automatic notice, so auto-responders do not answer it.
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Mieux-Reference"] = notice.reference
+    message["X-Mieux-Notice"] = notice.kind.value
+
+    context = _context(notice, attachments)
+    # Quoted-printable keeps the body 7-bit, so no server extension (8BITMIME, SMTPUTF8) is
+    # needed and long lines survive relays.
+    text, html = _render(notice, "txt", context), _render(notice, "html", context)
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    for attachment in attachments:
+        maintype, subtype = _mime_type(attachment.path)
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=PurePosixPath(attachment.path).name,
+        )
+    return message
+
+
+def render_bodies(notice: Notice) -> tuple[str, str]:
+    """The plain-text and HTML bodies of a notice, for previews and tests."""
+    context = _context(notice, [])
+    return _render(notice, "txt", context), _render(notice, "html", context)
+
+
+def _render(notice: Notice, flavour: str, context: dict[str, object]) -> str:
+    return _TEMPLATES.get_template(f"{notice.kind.value}.{flavour}.j2").render(context)
+
+
+def _context(notice: Notice, attachments: list[Attachment]) -> dict[str, object]:
+    return {
+        "notice": notice,
+        "name": notice.to.name,
+        "reference": notice.reference,
+        "title": notice.action_title,
+        "awaited": notice.awaited,
+        "due": local_time(notice.due_at, notice.to.timezone) if notice.due_at else "",
+        "command": notice.command,
+        "details": notice.details,
+        "attachments": [PurePosixPath(a.path).name for a in attachments],
+    }
+
+
+def _recipient_address(notice: Notice, recipient: Recipient) -> Address:
+    return _address(
+        recipient.name,
+        recipient.email,
+        what=f"notice {notice.key}: recipient {recipient.role} {recipient.id}",
+    )
+
+
+def _address(name: str, address: str, *, what: str) -> Address:
+    # Messages name the recipient by role and id, never by address (DOMAIN.md §5).
+    try:
+        check_email(address)
+    except ValueError:
+        raise refused(INVALID_ADDRESS, f"{what} has an invalid email address") from None
+    try:
+        check_display_name(name)
+    except ValueError:
+        raise refused(
+            INVALID_ADDRESS, f"{what} has a name with line breaks or control characters"
+        ) from None
+    username, _, domain = address.partition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
+def _check_header_text(value: str, what: str) -> None:
+    try:
+        check_display_name(value)
+    except ValueError:
+        raise refused(
+            INVALID_NOTICE, f"{what} contains line breaks or control characters"
+        ) from None
+
+
+_KNOWN_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".md": "text/markdown",
+}
+
+
+def _mime_type(path: str) -> tuple[str, str]:
+    # Not every host's mime.types knows .docx; the documents we attach are ours to name.
+    guessed = _KNOWN_TYPES.get(PurePosixPath(path).suffix) or mimetypes.guess_type(path)[0]
+    maintype, _, subtype = (guessed or "application/octet-stream").partition("/")
+    return maintype, subtype

@@ -1,0 +1,214 @@
+"""The `send_notice` activity: one notice, one email, at most once (DOMAIN.md §4).
+
+How "at most once" holds across retries, replays and crashes:
+
+1. The notice's key (Action, clock, step, recipient) decides everything: the Message-ID is
+   derived from it, and the outbox (a small SQLite file) has one row per key.
+2. A key already in the outbox is never sent again: the activity returns `sent=False`.
+3. The row is written as `sending` only after the server has accepted the sender and the
+   recipients, right before the message data goes out, and becomes `sent` when the server
+   has accepted the data.
+4. Failures before the data goes out (server down, connection refused, a temporary refusal)
+   remove the row and raise a retryable error: the retry policy's backoff brings the notice
+   out once the server is back.
+5. A crash or lost connection while the data is in flight, or between the server's acceptance
+   and the `sent` record, leaves the row at `sending`: the outcome is unknown, and we resolve
+   it in favour of **no duplicate**. The retry finds the row, sends nothing, logs a warning
+   with the key and returns `sent=False`. The price is that a notice whose delivery truly
+   failed at that exact moment is not repeated; the warning in the log is how staff learn it.
+
+Logs and error messages name notices by key, kind and recipient id, never by name or address.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from contextlib import suppress
+from pathlib import Path
+
+import aiosmtplib
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.compose import Attachment, compose, message_id, sender_address
+from activities.document_store import DocumentStore, OutsideStore
+from activities.errors import refused, unavailable
+from activities.options import INVALID_ADDRESS, INVALID_NOTICE, SMTP_UNAVAILABLE
+from activities.outbox import Outbox, OutboxState
+from config.settings import SmtpSecurity, SmtpSettings
+from glossary.notices import Notice, NoticeReceipt
+
+__all__ = ["EmailActivities", "message_id"]
+
+
+class EmailActivities:
+    def __init__(
+        self,
+        smtp: SmtpSettings,
+        outbox_path: Path,
+        documents_dir: Path | None = None,
+        tls_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self._smtp = smtp
+        self._outbox = Outbox(outbox_path)
+        self._store = DocumentStore(documents_dir) if documents_dir else None
+        # A private CA for the mail relay, if it has one; the system's trust store otherwise.
+        self._tls_context = tls_context
+
+    @activity.defn(name="send_notice")
+    async def send_notice(self, notice: Notice) -> NoticeReceipt:
+        attachments = await asyncio.to_thread(self._attachments, notice)
+        message = compose(notice, self._smtp.sender, attachments)
+        receipt = NoticeReceipt(key=notice.key, message_id=message_id(notice.key), sent=False)
+
+        state = await asyncio.to_thread(self._outbox.state, notice.key)
+        if state is not None:
+            return self._not_resent(notice, state, receipt)
+
+        smtp = self._client()
+        try:
+            await smtp.connect()
+        except (aiosmtplib.SMTPException, OSError) as error:
+            raise self._unreachable(notice, error) from None
+        try:
+            sent = await self._deliver(smtp, notice, message.as_bytes())
+        finally:
+            await _close(smtp)
+        if not sent:
+            state = await asyncio.to_thread(self._outbox.state, notice.key)
+            return self._not_resent(notice, state or OutboxState.SENDING, receipt)
+        activity.logger.info("notice %s (%s to %s) sent", notice.key, notice.kind, notice.to.id)
+        return receipt.model_copy(update={"sent": True})
+
+    async def _deliver(self, smtp: aiosmtplib.SMTP, notice: Notice, payload: bytes) -> bool:
+        """Send the envelope, claim the key, send the data; False when someone else has it."""
+        try:
+            await smtp.mail(sender_address(self._smtp.sender).addr_spec)
+            await self._recipients(smtp, notice)
+        except aiosmtplib.SMTPResponseException as error:
+            raise unavailable(
+                SMTP_UNAVAILABLE, f"notice {notice.key}: the server refused it ({error.code})"
+            ) from None
+        except (aiosmtplib.SMTPException, OSError) as error:
+            raise self._unreachable(notice, error) from None
+
+        if not await asyncio.to_thread(self._outbox.claim, notice.key, message_id(notice.key)):
+            return False
+        try:
+            await smtp.data(payload)
+        except aiosmtplib.SMTPResponseException as error:
+            # The server answered the data with a refusal: nothing was delivered.
+            await asyncio.to_thread(self._outbox.release, notice.key)
+            if error.code >= 500:
+                raise refused(
+                    INVALID_NOTICE,
+                    f"notice {notice.key}: the server permanently refused the message "
+                    f"({error.code})",
+                ) from None
+            raise unavailable(
+                SMTP_UNAVAILABLE, f"notice {notice.key}: the server deferred it ({error.code})"
+            ) from None
+        except (aiosmtplib.SMTPException, OSError) as error:
+            activity.logger.warning(
+                "notice %s: connection lost while delivering (%s); not re-sent",
+                notice.key,
+                type(error).__name__,
+            )
+            raise self._unreachable(notice, error) from None
+        await asyncio.to_thread(self._record_sent, notice.key)
+        return True
+
+    async def _recipients(self, smtp: aiosmtplib.SMTP, notice: Notice) -> None:
+        await _rcpt(smtp, notice, notice.to.email, f"{notice.to.role} {notice.to.id}")
+        for copy in notice.cc:
+            try:
+                await _rcpt(smtp, notice, copy.email, f"{copy.role} {copy.id}")
+            except ApplicationError as error:
+                if error.type != INVALID_ADDRESS:
+                    raise
+                # A bad copy address must not keep the notice from its addressee.
+                activity.logger.warning(
+                    "notice %s: copy to %s %s refused by the server", notice.key, copy.role, copy.id
+                )
+
+    def _record_sent(self, key: str) -> None:
+        self._outbox.mark_sent(key)
+
+    def _attachments(self, notice: Notice) -> list[Attachment]:
+        if not notice.documents:
+            return []
+        if self._store is None:
+            activity.logger.warning("notice %s: no document store, sent without", notice.key)
+            return []
+        found = []
+        for reference in notice.documents:
+            try:
+                path = self._store.resolve(reference)
+            except OutsideStore:
+                raise refused(
+                    INVALID_NOTICE, f"notice {notice.key}: {reference!r} is not a stored document"
+                ) from None
+            if not path.is_file():
+                activity.logger.warning(
+                    "notice %s: document %s not found, sent without", notice.key, reference
+                )
+                continue
+            found.append(Attachment(reference, path.read_bytes()))
+        return found
+
+    def _client(self) -> aiosmtplib.SMTP:
+        settings = self._smtp
+        return aiosmtplib.SMTP(
+            hostname=settings.host,
+            port=settings.port,
+            username=settings.username,
+            password=settings.password.get_secret_value() if settings.password else None,
+            use_tls=settings.security == SmtpSecurity.TLS,
+            start_tls=settings.security == SmtpSecurity.STARTTLS,
+            tls_context=self._tls_context,
+            timeout=settings.timeout_seconds,
+        )
+
+    def _not_resent(
+        self, notice: Notice, state: OutboxState, receipt: NoticeReceipt
+    ) -> NoticeReceipt:
+        if state == OutboxState.SENDING:
+            activity.logger.warning(
+                "notice %s: an earlier attempt was interrupted while delivering; "
+                "not re-sent, to avoid a duplicate",
+                notice.key,
+            )
+        else:
+            activity.logger.info("notice %s: already sent, not re-sent", notice.key)
+        return receipt
+
+    def _unreachable(self, notice: Notice, error: BaseException) -> Exception:
+        activity.logger.warning(
+            "notice %s: SMTP server unavailable (%s); will retry", notice.key, type(error).__name__
+        )
+        return unavailable(
+            SMTP_UNAVAILABLE,
+            f"notice {notice.key}: SMTP server {self._smtp.host}:{self._smtp.port} unavailable "
+            f"({type(error).__name__})",
+        )
+
+
+async def _rcpt(smtp: aiosmtplib.SMTP, notice: Notice, address: str, who: str) -> None:
+    try:
+        await smtp.rcpt(address)
+    except aiosmtplib.SMTPRecipientRefused as error:
+        if error.code >= 500:
+            raise refused(
+                INVALID_ADDRESS,
+                f"notice {notice.key}: the server refused the address of {who} ({error.code})",
+            ) from None
+        raise
+
+
+async def _close(smtp: aiosmtplib.SMTP) -> None:
+    if smtp.is_connected:
+        with suppress(aiosmtplib.SMTPException, OSError):
+            await smtp.quit()
+    smtp.close()
+

@@ -1,0 +1,88 @@
+"""Timeouts and retry policies of every activity, for workflows to pass to `execute_activity`.
+
+Importing this module pulls in only `temporalio.common`, so it is safe inside the workflow
+sandbox. Errors the activities raise as non-retryable carry the types listed here as well, so
+a policy that forgets the flag still stops retrying them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio.common import RetryPolicy
+
+# ApplicationError types: a bad input does not get better by retrying it.
+INVALID_NOTICE = "InvalidNotice"
+INVALID_ADDRESS = "InvalidAddress"
+INVALID_DOCUMENT = "InvalidDocument"
+INVALID_QUERY = "InvalidQuery"
+UNKNOWN_EXPERT = "UnknownExpert"
+WEBHOOK_REJECTED = "WebhookRejected"
+# Retryable types: the outside system is down or slow and may come back.
+SMTP_UNAVAILABLE = "SmtpUnavailable"
+WEBHOOK_UNAVAILABLE = "WebhookUnavailable"
+ROSTER_UNAVAILABLE = "RosterUnavailable"
+
+# SMTP may be down for hours; the notice must still go out once it is back (DOMAIN.md §4),
+# so attempts are unlimited and the backoff is capped at ten minutes.
+SEND_NOTICE: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=60),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+        non_retryable_error_types=[INVALID_NOTICE, INVALID_ADDRESS],
+    ),
+}
+
+# The chat channel is a courtesy copy of an escalation: give up after about a day.
+POST_ESCALATION: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+        maximum_attempts=150,
+        non_retryable_error_types=[WEBHOOK_REJECTED],
+    ),
+}
+
+WRITE_DOCUMENT: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(minutes=2),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=5),
+        non_retryable_error_types=[INVALID_DOCUMENT],
+    ),
+}
+
+# Roster look-ups and reservations are short transactions; a locked or unreachable database
+# is retried, a bad query or an unknown expert is not.
+ROSTER: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=5),
+        non_retryable_error_types=[INVALID_QUERY, UNKNOWN_EXPERT],
+    ),
+}
+
+FIND_CANDIDATES = ROSTER
+RESERVE_EXPERT = ROSTER
+RELEASE_EXPERT = ROSTER
+RECORD_DEPLOYMENT = ROSTER
+EXPERT_CONTACT = ROSTER
+
+BY_ACTIVITY: dict[str, dict[str, Any]] = {
+    "send_notice": SEND_NOTICE,
+    "post_escalation": POST_ESCALATION,
+    "write_document": WRITE_DOCUMENT,
+    "find_candidates": FIND_CANDIDATES,
+    "reserve_expert": RESERVE_EXPERT,
+    "release_expert": RELEASE_EXPERT,
+    "record_deployment": RECORD_DEPLOYMENT,
+    "expert_contact": EXPERT_CONTACT,
+}

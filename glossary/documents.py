@@ -1,0 +1,101 @@
+"""The documents an Action produces (DOMAIN.md §3): what a workflow asks for and the reference
+it keeps. The bytes live in the document store; workflow history holds only `DocumentRef`s."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from glossary.action import ActionFiche, PlannedActivity
+from glossary.roster import REFERENCE_PATTERN, ROSTER_ID_PATTERN
+from glossary.status import ActionStatus, ActivityView
+
+
+class DocumentKind(StrEnum):
+    ACTION_FICHE = "action_fiche"
+    EXPERT_INVITATION = "expert_invitation"
+    ACTIVITY_REPORT = "activity_report"
+    FINAL_REPORT = "final_report"
+    KPI_REPORT = "kpi_report"
+
+
+KpiValue = int | float | str
+
+
+class DocumentRequest(BaseModel):
+    """Typed data for one document; which fields are needed depends on the kind.
+
+    `prepared_on` comes from the workflow (its `workflow.now()`), so a retried activity
+    renders the same content and lands on the same content-addressed version.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: DocumentKind
+    reference: str = Field(pattern=REFERENCE_PATTERN)
+    action_title: str = Field(min_length=1, max_length=200)
+    country: str = ""
+    prepared_on: date | None = None
+    fiche: ActionFiche | None = Field(default=None, description="action_fiche, invitation")
+    activity_number: int | None = Field(default=None, ge=1, le=99, description="invitation")
+    expert_id: str | None = Field(default=None, max_length=40, pattern=ROSTER_ID_PATTERN)
+    expert_name: str = Field(default="", max_length=120)
+    respond_by: date | None = Field(default=None, description="invitation: answer by")
+    activity: ActivityView | None = Field(default=None, description="activity report")
+    outputs: list[str] = Field(default=[], description="activity report: outputs produced")
+    status: ActionStatus | None = Field(default=None, description="final report")
+    kpi: dict[str, KpiValue] = Field(default={}, description="KPI report: indicator -> value")
+    period: str = Field(default="", max_length=80, description="KPI report: e.g. 2026-Q2")
+
+    @model_validator(mode="after")
+    def _has_what_its_kind_needs(self) -> DocumentRequest:
+        missing = {
+            DocumentKind.ACTION_FICHE: self.fiche is None,
+            DocumentKind.EXPERT_INVITATION: self.fiche is None
+            or self.activity_number is None
+            or self.expert_id is None,
+            DocumentKind.ACTIVITY_REPORT: self.activity is None,
+            DocumentKind.FINAL_REPORT: self.status is None,
+            DocumentKind.KPI_REPORT: not self.kpi,
+        }[self.kind]
+        if missing:
+            raise ValueError(f"a {self.kind} needs {_NEEDS[self.kind]}")
+        if self.kind == DocumentKind.EXPERT_INVITATION:
+            self.planned_activity()
+        return self
+
+    def planned_activity(self) -> PlannedActivity:
+        """The activity an invitation is for, from the Fiche."""
+        assert self.fiche is not None
+        for planned in self.fiche.activities:
+            if planned.number == self.activity_number:
+                return planned
+        raise ValueError(f"the Action Fiche has no activity {self.activity_number}")
+
+
+_NEEDS = {
+    DocumentKind.ACTION_FICHE: "fiche",
+    DocumentKind.EXPERT_INVITATION: "fiche, activity_number and expert_id",
+    DocumentKind.ACTIVITY_REPORT: "activity",
+    DocumentKind.FINAL_REPORT: "status",
+    DocumentKind.KPI_REPORT: "a non-empty kpi",
+}
+
+
+class DocumentRef(BaseModel):
+    """One stored version. Paths are relative to the document store; the file names carry the
+    sha256 of the Markdown content, so the same content is always the same reference."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DocumentKind
+    reference: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    docx_path: str
+    markdown_path: str
+
+    @property
+    def version(self) -> str:
+        return self.sha256[:12]

@@ -1,0 +1,26 @@
+"""Fixtures of the activity tests: the email activities wired to the real SMTP fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from activities.email import EmailActivities
+from config.settings import SmtpSettings
+from tests.conftest import SmtpServer
+
+
+@pytest.fixture
+def smtp_settings(smtp_server: SmtpServer) -> SmtpSettings:
+    return SmtpSettings(host=smtp_server.host, port=smtp_server.port, timeout_seconds=5)
+
+
+@pytest.fixture
+def outbox_path(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "outbox.db"
+
+
+@pytest.fixture
+def email_activities(smtp_settings: SmtpSettings, outbox_path: Path, tmp_path: Path) -> EmailActivities:
+    return EmailActivities(smtp_settings, outbox_path, documents_dir=tmp_path / "documents")
