@@ -22,5 +22,7 @@ def outbox_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def email_activities(smtp_settings: SmtpSettings, outbox_path: Path, tmp_path: Path) -> EmailActivities:
+def email_activities(
+    smtp_settings: SmtpSettings, outbox_path: Path, tmp_path: Path
+) -> EmailActivities:
     return EmailActivities(smtp_settings, outbox_path, documents_dir=tmp_path / "documents")

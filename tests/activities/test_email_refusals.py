@@ -1,0 +1,180 @@
+"""Bad input is refused with a clear, non-retryable error and nothing is sent or recorded;
+what the server refuses is classified as permanent or temporary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.email import EmailActivities
+from activities.outbox import Outbox
+from config.settings import SmtpSettings
+from tests.activities.support import MANAGER, OFFICER, make_notice
+from tests.conftest import Inbox, SmtpServer, free_port
+
+INJECTED_SUBJECTS = [
+    "Fiche due\r\nBcc: victim@example.org",
+    "Fiche due\nBcc: victim@example.org",
+    "Fiche due\rX-Priority: 1",
+    "Fiche due\x00",
+]
+BAD_ADDRESSES = [
+    "not-an-address",
+    "amina@example.org\r\nBcc: victim@example.org",
+    "amina@example.org>, victim@example.org",
+    "Amina <amina@example.org>",
+    "amina@exa mple.org",
+    "amina@localhost",
+    "amïna@example.org",
+]
+
+
+async def refusal(activities: EmailActivities, **changes: Any) -> ApplicationError:
+    with pytest.raises(ApplicationError) as caught:
+        await ActivityEnvironment().run(activities.send_notice, make_notice(**changes))
+    return caught.value
+
+
+@pytest.mark.parametrize("subject", INJECTED_SUBJECTS)
+async def test_a_subject_with_line_breaks_is_refused(
+    subject: str, email_activities: EmailActivities, smtp_server: SmtpServer, outbox_path: Path
+) -> None:
+    error = await refusal(email_activities, subject=subject)
+
+    assert error.type == "InvalidNotice" and error.non_retryable
+    assert "the subject contains line breaks or control characters" in error.message
+    assert not smtp_server.inbox.envelopes
+    assert Outbox(outbox_path).state(make_notice().key) is None
+
+
+@pytest.mark.parametrize("name", ["Amina\r\nBcc: victim@example.org", "Amina\nOfficer", "A\x1bB"])
+async def test_a_recipient_name_with_line_breaks_is_refused(
+    name: str, email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    error = await refusal(email_activities, to=OFFICER.model_copy(update={"name": name}))
+
+    assert error.type == "InvalidAddress" and error.non_retryable
+    assert "recipient project_officer po-amina has a name with line breaks" in error.message
+    assert not smtp_server.inbox.envelopes
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+async def test_a_bad_address_is_refused_without_being_repeated(
+    address: str, email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    error = await refusal(email_activities, to=OFFICER.model_copy(update={"email": address}))
+
+    assert error.type == "InvalidAddress" and error.non_retryable
+    assert "recipient project_officer po-amina has an invalid email address" in error.message
+    # Error messages end up in workflow history and logs: no personal data in them.
+    assert address not in error.message
+    assert not smtp_server.inbox.envelopes
+
+
+async def test_a_bad_copy_address_is_refused_too(
+    email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    error = await refusal(email_activities, cc=[MANAGER.model_copy(update={"email": "x@y"})])
+
+    assert error.type == "InvalidAddress"
+    assert "recipient programme_manager pm-jonas" in error.message
+    assert not smtp_server.inbox.envelopes
+
+
+async def test_a_control_character_in_the_notice_key_is_refused(
+    email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    error = await refusal(email_activities, key="2026-07/fiche/r\r\nBcc: x@example.org/po")
+
+    assert error.type == "InvalidNotice"
+    assert not smtp_server.inbox.envelopes
+
+
+async def test_a_document_outside_the_store_is_refused(
+    email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    error = await refusal(email_activities, documents=["../../etc/passwd"])
+
+    assert error.type == "InvalidNotice" and error.non_retryable
+    assert not smtp_server.inbox.envelopes
+
+
+@dataclass
+class PickyInbox(Inbox):
+    """A server that refuses some addresses for good and defers the data a number of times."""
+
+    refuse: set[str] = field(default_factory=set)
+    defer_data: int = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.defer_data:
+            self.defer_data -= 1
+            return "451 4.3.0 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def picky() -> Iterator[tuple[PickyInbox, SmtpSettings]]:
+    inbox = PickyInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, SmtpSettings(host="127.0.0.1", port=port, timeout_seconds=5)
+    controller.stop()
+
+
+async def test_an_address_the_server_refuses_for_good_is_not_retried(
+    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+) -> None:
+    inbox, settings = picky
+    inbox.refuse.add(OFFICER.email)
+
+    error = await refusal(EmailActivities(settings, outbox_path))
+
+    assert error.type == "InvalidAddress" and error.non_retryable
+    assert "the server refused the address of project_officer po-amina (550)" in error.message
+    assert not inbox.messages
+    assert Outbox(outbox_path).state(make_notice().key) is None
+
+
+async def test_a_copy_the_server_refuses_does_not_stop_the_notice(
+    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+) -> None:
+    inbox, settings = picky
+    inbox.refuse.add(MANAGER.email)
+
+    receipt = await ActivityEnvironment().run(
+        EmailActivities(settings, outbox_path).send_notice, make_notice()
+    )
+
+    assert receipt.sent
+    assert inbox.envelopes == [("mieux@mieux.example.org", [OFFICER.email])]
+
+
+async def test_a_deferred_message_is_retried_and_then_sent_once(
+    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+) -> None:
+    inbox, settings = picky
+    inbox.defer_data = 1
+    activities = EmailActivities(settings, outbox_path)
+
+    error = await refusal(activities)
+    assert error.type == "SmtpUnavailable" and not error.non_retryable
+    receipt = await ActivityEnvironment().run(activities.send_notice, make_notice())
+    again = await ActivityEnvironment().run(activities.send_notice, make_notice())
+
+    assert receipt.sent and not again.sent
+    assert len(inbox.messages) == 1
