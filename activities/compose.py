@@ -59,10 +59,7 @@ def local_time(moment: datetime, timezone: str) -> str:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(zone)
     offset = local.strftime("%z")
-    return (
-        f"{local:%A} {local.day} {local:%B %Y, %H:%M} "
-        f"({timezone}, UTC{offset[:3]}:{offset[3:]})"
-    )
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({timezone}, UTC{offset[:3]}:{offset[3:]})"
 
 
 def sender_address(sender: str) -> Address:

@@ -211,4 +211,3 @@ async def _close(smtp: aiosmtplib.SMTP) -> None:
         with suppress(aiosmtplib.SMTPException, OSError):
             await smtp.quit()
     smtp.close()
-

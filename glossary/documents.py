@@ -61,7 +61,7 @@ class DocumentRequest(BaseModel):
             DocumentKind.KPI_REPORT: not self.kpi,
         }[self.kind]
         if missing:
-            raise ValueError(f"a {self.kind} needs {_NEEDS[self.kind]}")
+            raise ValueError(f"{self.kind} needs {_NEEDS[self.kind]}")
         if self.kind == DocumentKind.EXPERT_INVITATION:
             self.planned_activity()
         return self

@@ -66,9 +66,14 @@ async def test_a_notice_sent_while_smtp_is_down_arrives_once_when_it_is_back(
 
         async def failed_and_retried() -> bool:
             pending = (await handle.describe()).raw_description.pending_activities
-            return bool(pending) and pending[0].attempt >= 2 and pending[0].state in (
-                PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
-                PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+            return (
+                bool(pending)
+                and pending[0].attempt >= 2
+                and pending[0].state
+                in (
+                    PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+                    PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+                )
             )
 
         await eventually(failed_and_retried)

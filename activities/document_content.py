@@ -1,0 +1,264 @@
+"""What each document says, from the typed data a workflow passes (DOMAIN.md §3, §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from activities.document_render import Block, Bullets, Content, Facts, Heading, Paragraph, Table
+from glossary.action import PlannedActivity
+from glossary.documents import DocumentKind, DocumentRequest
+
+
+def content_of(request: DocumentRequest) -> Content:
+    """The blocks of the requested document; ValueError when the request is inconsistent."""
+    return _BUILDERS[request.kind](request)
+
+
+def _action_fiche(request: DocumentRequest) -> Content:
+    fiche = request.fiche
+    assert fiche is not None
+    blocks: list[Block] = [
+        Facts(
+            (
+                ("Reference", f"MIEUX {request.reference}"),
+                ("Action", request.action_title),
+                ("Country", request.country or "-"),
+                ("Two-step Action", "yes, fact-finding first" if fiche.two_step else "no"),
+                ("EUDEL contact", fiche.eudel_contact.name if fiche.eudel_contact else "-"),
+                ("Prepared on", _day(request.prepared_on)),
+            )
+        ),
+        Heading("Objective"),
+        Paragraph(fiche.objective),
+    ]
+    if fiche.intervention_logic:
+        blocks += [Heading("Intervention logic"), Paragraph(fiche.intervention_logic)]
+    if fiche.institutional_framework:
+        blocks += [Heading("Institutional framework"), Paragraph(fiche.institutional_framework)]
+    blocks += [
+        Heading("Planned activities"),
+        Table(
+            ("No.", "Type", "Title", "Place", "Dates", "Experts", "Expertise", "Languages"),
+            tuple(
+                (
+                    f"{a.number}{' (optional)' if a.optional else ''}",
+                    a.type.value,
+                    a.title,
+                    a.place,
+                    _dates(a.start, a.end),
+                    str(a.experts_needed),
+                    ", ".join(a.expertise) or "-",
+                    ", ".join(a.languages) or "-",
+                )
+                for a in fiche.activities
+            ),
+        ),
+        Heading("Expected outputs"),
+        Bullets(tuple(fiche.expected_outputs)),
+    ]
+    return Content(f"Action Fiche: {fiche.title}", request.reference, tuple(blocks))
+
+
+def _expert_invitation(request: DocumentRequest) -> Content:
+    fiche = request.fiche
+    assert fiche is not None and request.expert_id is not None
+    activity = request.planned_activity()
+    greeting = f"Dear {request.expert_name}," if request.expert_name else "Dear expert,"
+    blocks: tuple[Block, ...] = (
+        Paragraph(greeting),
+        Paragraph(
+            f"MIEUX invites you, through your focal point, to contribute as an expert to "
+            f"activity {activity.number} of MIEUX Action {request.reference} "
+            f"({request.action_title}). Please confirm or decline by "
+            f"{_day(request.respond_by)}."
+        ),
+        Facts(
+            (
+                ("Reference", f"MIEUX {request.reference}"),
+                ("Expert", request.expert_id),
+                ("Activity", f"{activity.number}: {activity.title}"),
+                ("Type", activity.type.value),
+                ("Place", activity.place),
+                ("Dates", _dates(activity.start, activity.end)),
+                ("Working languages", ", ".join(activity.languages) or "-"),
+                ("Expertise sought", ", ".join(activity.expertise) or "-"),
+                ("Answer by", _day(request.respond_by)),
+            )
+        ),
+        Heading("Terms of reference"),
+        Heading("Background", level=3),
+        Paragraph(fiche.objective),
+        Heading("Tasks", level=3),
+        Bullets(_tasks(activity)),
+        Heading("Expected outputs", level=3),
+        Bullets(tuple(fiche.expected_outputs)),
+    )
+    return Content(
+        f"Invitation and terms of reference: MIEUX {request.reference}, activity {activity.number}",
+        request.reference,
+        blocks,
+    )
+
+
+def _tasks(activity: PlannedActivity) -> tuple[str, ...]:
+    return (
+        f"Prepare the {activity.type.value} with the MIEUX team and the partner institution",
+        f"Deliver the {activity.type.value} at {activity.place} on the dates above",
+        "Share materials and presentations with the MIEUX team",
+        "Contribute to the completion report within 7 days after the activity ends",
+    )
+
+
+def _activity_report(request: DocumentRequest) -> Content:
+    view = request.activity
+    assert view is not None
+    blocks: tuple[Block, ...] = (
+        Facts(
+            (
+                ("Reference", f"MIEUX {request.reference}"),
+                ("Action", request.action_title),
+                ("Activity", f"{view.number}: {view.title}"),
+                ("Type", view.type),
+                ("Place", view.place),
+                ("Dates", _dates(view.start, view.end)),
+                ("Stage", view.stage),
+                ("Participants", _count(view.participants)),
+                ("Women", _count(view.women)),
+                ("Men", _count(view.men)),
+                ("Prepared on", _day(request.prepared_on)),
+            )
+        ),
+        Heading("Experts"),
+        Table(
+            ("Expert", "State"),
+            tuple((slot.expert_id, slot.state) for slot in view.experts),
+        ),
+        Heading("Outputs"),
+        Bullets(tuple(request.outputs)),
+        Heading("Notes"),
+        Paragraph(view.note or "-"),
+    )
+    return Content(
+        f"Activity report: MIEUX {request.reference}, activity {view.number}",
+        request.reference,
+        blocks,
+    )
+
+
+def _final_report(request: DocumentRequest) -> Content:
+    status = request.status
+    assert status is not None
+    held = [a for a in status.activities if a.participants is not None]
+    blocks: tuple[Block, ...] = (
+        Facts(
+            (
+                ("Reference", f"MIEUX {status.reference}"),
+                ("Action", status.name),
+                ("Country", status.country),
+                ("Region", status.region),
+                ("Themes", ", ".join(status.themes)),
+                ("Project officer", status.project_officer),
+                ("Received on", _day(status.received_on)),
+                ("Stage", str(status.stage)),
+                ("Action Fiche version", str(status.fiche_version)),
+                ("Outcome", status.outcome or "-"),
+                ("Prepared on", _day(request.prepared_on)),
+            )
+        ),
+        Heading("Activities"),
+        Table(
+            ("No.", "Type", "Title", "Place", "Dates", "Stage", "Participants (women/men)"),
+            tuple(
+                (
+                    str(a.number),
+                    a.type,
+                    a.title,
+                    a.place,
+                    _dates(a.start, a.end),
+                    a.stage,
+                    f"{_count(a.participants)} ({_count(a.women)}/{_count(a.men)})",
+                )
+                for a in status.activities
+            ),
+        ),
+        Heading("Totals"),
+        Facts(
+            (
+                ("Activities planned", str(len(status.activities))),
+                ("Activities with a completion report", str(len(held))),
+                ("Participants", str(sum(a.participants or 0 for a in held))),
+                ("Women", str(sum(a.women or 0 for a in held))),
+                ("Men", str(sum(a.men or 0 for a in held))),
+            )
+        ),
+        Heading("Project Steering Group"),
+        Table(
+            ("Round", "Member", "Decision", "Comment"),
+            tuple((str(v.round), v.member, v.decision, v.comment) for v in status.psg_votes),
+        ),
+        Heading("Audit trail"),
+        Table(
+            ("When", "Who", "Command", "Accepted", "Detail"),
+            tuple(
+                (
+                    _utc(e.at),
+                    e.by,
+                    e.command,
+                    "yes" if e.accepted else "no",
+                    e.detail,
+                )
+                for e in status.audit
+            ),
+        ),
+    )
+    return Content(f"Final report: {status.title}", request.reference, blocks)
+
+
+def _kpi_report(request: DocumentRequest) -> Content:
+    blocks: tuple[Block, ...] = (
+        Facts(
+            (
+                ("Reference", f"MIEUX {request.reference}"),
+                ("Action", request.action_title),
+                ("Period", request.period or "-"),
+                ("Prepared on", _day(request.prepared_on)),
+            )
+        ),
+        Heading("Indicators"),
+        Table(
+            ("Indicator", "Value"),
+            tuple((name, _value(value)) for name, value in request.kpi.items()),
+        ),
+    )
+    return Content(f"KPI report: MIEUX {request.reference}", request.reference, blocks)
+
+
+_BUILDERS: dict[DocumentKind, Callable[[DocumentRequest], Content]] = {
+    DocumentKind.ACTION_FICHE: _action_fiche,
+    DocumentKind.EXPERT_INVITATION: _expert_invitation,
+    DocumentKind.ACTIVITY_REPORT: _activity_report,
+    DocumentKind.FINAL_REPORT: _final_report,
+    DocumentKind.KPI_REPORT: _kpi_report,
+}
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "-"
+
+
+def _dates(start: date, end: date) -> str:
+    return _day(start) if start == end else f"{_day(start)} to {_day(end)}"
+
+
+def _utc(moment: datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _value(value: int | float | str) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

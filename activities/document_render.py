@@ -1,0 +1,148 @@
+"""One document, two renderings: Markdown (diffable, hashable) and Word (what staff use).
+
+Documents are built as a short list of blocks, so both renderings say the same thing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.shared import Pt
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label-value pairs: a two-column table in Word, bold labels in Markdown."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Paragraph | Bullets | Facts | Table
+
+
+@dataclass(frozen=True)
+class Content:
+    title: str
+    reference: str
+    blocks: tuple[Block, ...]
+
+
+def to_markdown(content: Content) -> str:
+    lines = [f"# {_inline(content.title)}", ""]
+    for block in content.blocks:
+        lines += _markdown_block(block)
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_docx(content: Content) -> bytes:
+    document = Document()
+    properties = document.core_properties
+    properties.title = content.title
+    properties.subject = f"MIEUX {content.reference}"
+    properties.keywords = content.reference
+    properties.author = "mieux-flow"
+    document.styles["Normal"].font.size = Pt(11)
+    document.add_heading(content.title, level=1)
+    for block in content.blocks:
+        _docx_block(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _markdown_block(block: Block) -> list[str]:
+    match block:
+        case Heading(text, level):
+            return [f"{'#' * max(2, min(level, 6))} {_inline(text)}"]
+        case Paragraph(text):
+            return "\n\n".join(_paragraphs(text)).split("\n")
+        case Bullets(items):
+            return [f"- {_inline(item)}" for item in items] or ["- (none)"]
+        case Facts(pairs):
+            return [f"**{_inline(label)}:** {_inline(value)}  " for label, value in pairs]
+        case Table(header, rows):
+            return [
+                _row(header),
+                _row(tuple("---" for _ in header)),
+                *(_row(row) for row in rows),
+            ]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _docx_block(document: WordDocument, block: Block) -> None:
+    match block:
+        case Heading(text, level):
+            document.add_heading(text, level=max(2, min(level, 6)))
+        case Paragraph(text):
+            for paragraph in _paragraphs(text):
+                document.add_paragraph(paragraph)
+        case Bullets(items):
+            for item in items or ("(none)",):
+                document.add_paragraph(_inline(item), style="List Bullet")
+        case Facts(pairs):
+            _docx_table(document, None, pairs)
+        case Table(header, rows):
+            _docx_table(document, header, rows)
+
+
+def _docx_table(
+    document: WordDocument, header: tuple[str, ...] | None, rows: tuple[tuple[str, ...], ...]
+) -> None:
+    width = len(header) if header else 2
+    table = document.add_table(rows=0, cols=width)
+    table.style = "Table Grid"
+    if header:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
+            cell.text = text
+            if header is None and index == 0:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    document.add_paragraph()
+
+
+def _inline(text: str) -> str:
+    # One line per block keeps the Markdown well-formed whatever staff typed.
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank lines separate paragraphs; other line breaks are just wrapping."""
+    found = [_inline(part) for part in text.replace("\r\n", "\n").split("\n\n")]
+    return [part for part in found if part] or [""]
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in cells) + " |"

@@ -1,0 +1,72 @@
+"""The `write_document` activity: the Action's documents as Word (for staff) and Markdown,
+stored with content-addressed versions; the workflow keeps the `DocumentRef`, never the bytes.
+
+The version is the sha256 of the Markdown text and is part of both file names, so writing the
+same content again (a retry, a replay, a second request) returns the same reference and
+rewrites nothing, while a changed document gets a new version beside the old one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+from temporalio import activity
+
+from activities.document_content import content_of
+from activities.document_render import to_docx, to_markdown
+from activities.document_store import DocumentStore
+from activities.errors import refused, unavailable
+from activities.options import DOCUMENT_STORE_UNAVAILABLE, INVALID_DOCUMENT
+from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+
+
+class DocumentActivities:
+    def __init__(self, store_dir: Path) -> None:
+        self.store = DocumentStore(store_dir)
+
+    @activity.defn(name="write_document")
+    async def write_document(self, request: DocumentRequest) -> DocumentRef:
+        try:
+            ref = await asyncio.to_thread(self.write, request)
+        except ValueError as error:
+            raise refused(
+                INVALID_DOCUMENT, f"{request.kind} for {request.reference}: {error}"
+            ) from None
+        except OSError as error:
+            raise unavailable(
+                DOCUMENT_STORE_UNAVAILABLE,
+                f"{request.kind} for {request.reference}: the document store failed "
+                f"({type(error).__name__})",
+            ) from None
+        activity.logger.info("%s for %s stored as %s", ref.kind, ref.reference, ref.version)
+        return ref
+
+    def write(self, request: DocumentRequest) -> DocumentRef:
+        """Render and store a document (blocking; the CLI may call it directly)."""
+        content = content_of(request)
+        markdown = to_markdown(content)
+        sha256 = hashlib.sha256(markdown.encode()).hexdigest()
+        stem = f"{request.reference}/{_name(request)}-{sha256[:16]}"
+        ref = DocumentRef(
+            kind=request.kind,
+            reference=request.reference,
+            sha256=sha256,
+            docx_path=f"{stem}.docx",
+            markdown_path=f"{stem}.md",
+        )
+        # Word first: a Markdown file present means its Word twin is complete too.
+        if not self.store.exists(ref.docx_path):
+            self.store.put(ref.docx_path, to_docx(content))
+        self.store.put(ref.markdown_path, markdown.encode())
+        return ref
+
+
+def _name(request: DocumentRequest) -> str:
+    name = request.kind.value.replace("_", "-")
+    if request.kind == DocumentKind.EXPERT_INVITATION:
+        return f"{name}-a{request.activity_number}-{request.expert_id}"
+    if request.kind == DocumentKind.ACTIVITY_REPORT and request.activity is not None:
+        return f"{name}-a{request.activity.number}"
+    return name

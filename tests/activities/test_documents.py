@@ -1,0 +1,310 @@
+"""`write_document`: Word files that open with python-docx and Markdown twins, both holding the
+Action's data, stored under content-addressed names."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from pydantic import ValidationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.documents import DocumentActivities
+from activities.email import EmailActivities
+from config.settings import SmtpSettings
+from glossary.action import ActionFiche
+from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+from glossary.status import ActionStatus, ActivityView, AuditEntry, PsgVoteView
+from tests.activities.support import make_notice
+from tests.conftest import SmtpServer
+
+FICHE = ActionFiche.model_validate(
+    {
+        "title": "Kenya: migration data management",
+        "objective": "Strengthen the collection and use of migration data",
+        "intervention_logic": "Data first.\n\nThen the policy that uses it.",
+        "activities": [
+            {
+                "number": 1,
+                "type": "workshop",
+                "title": "Migration data workshop",
+                "country": "Kenya",
+                "city": "Nairobi",
+                "start": "2026-06-08",
+                "end": "2026-06-10",
+                "expertise": ["migration data"],
+                "languages": ["English", "Swahili"],
+            },
+            {
+                "number": 2,
+                "type": "study visit",
+                "title": "Study visit | statistics office",
+                "country": "Austria",
+                "city": "Vienna",
+                "start": "2026-09-14",
+                "end": "2026-09-18",
+                "optional": True,
+            },
+        ],
+        "expected_outputs": ["A migration data sharing protocol", "Trained officials"],
+    }
+)
+ACTIVITY = ActivityView(
+    number=1,
+    type="workshop",
+    title="Migration data workshop",
+    place="Nairobi, Kenya",
+    start=date(2026, 6, 8),
+    end=date(2026, 6, 10),
+    stage="delivered",
+    experts=[{"expert_id": "EX-AT-01", "state": "confirmed"}],  # type: ignore[list-item]
+    participants=31,
+    women=17,
+    men=14,
+    note="The partner asked for a follow-up session.",
+)
+STATUS = ActionStatus(
+    reference="2026-07",
+    name="Kenya III",
+    stage="closed",  # type: ignore[arg-type]
+    title="Kenya: migration data management",
+    country="Kenya",
+    region="Sub-Saharan Africa",
+    themes=["migration data"],
+    project_officer="po-amina",
+    received_on=date(2026, 3, 2),
+    fiche_version=2,
+    activities=[ACTIVITY],
+    psg_votes=[
+        PsgVoteView(
+            round=1,
+            member="DG_HOME",
+            decision="approved",
+            comment="Well targeted",
+            by="hm-1",
+            at=datetime(2026, 4, 2, tzinfo=UTC),
+        )
+    ],
+    outcome="deliverables validated",
+    audit=[
+        AuditEntry(
+            at=datetime(2026, 3, 3, 10, 0, tzinfo=UTC),
+            by="amina",
+            command="intake_decision",
+            accepted=True,
+            detail="accepted",
+        )
+    ],
+)
+COMMON: dict[str, Any] = {
+    "reference": "2026-07",
+    "action_title": "Kenya III",
+    "country": "Kenya",
+    "prepared_on": date(2026, 3, 20),
+}
+REQUESTS: dict[DocumentKind, dict[str, Any]] = {
+    DocumentKind.ACTION_FICHE: {"fiche": FICHE},
+    DocumentKind.EXPERT_INVITATION: {
+        "fiche": FICHE,
+        "activity_number": 1,
+        "expert_id": "EX-AT-01",
+        "expert_name": "Anna Berger",
+        "respond_by": date(2026, 5, 4),
+    },
+    DocumentKind.ACTIVITY_REPORT: {"activity": ACTIVITY, "outputs": ["Draft data protocol"]},
+    DocumentKind.FINAL_REPORT: {"status": STATUS},
+    DocumentKind.KPI_REPORT: {
+        "kpi": {"participants": 31, "share of women": 0.55, "activities held": 1},
+        "period": "2026",
+    },
+}
+# What each document must say, in both its Word and its Markdown form.
+EXPECTED: dict[DocumentKind, list[str]] = {
+    DocumentKind.ACTION_FICHE: [
+        "Action Fiche: Kenya: migration data management",
+        "MIEUX 2026-07",
+        "Strengthen the collection and use of migration data",
+        "Then the policy that uses it.",
+        "Migration data workshop",
+        "8 June 2026 to 10 June 2026",
+        "Nairobi, Kenya",
+        "English, Swahili",
+        "2 (optional)",
+        "A migration data sharing protocol",
+        "20 March 2026",
+    ],
+    DocumentKind.EXPERT_INVITATION: [
+        "Dear Anna Berger,",
+        "EX-AT-01",
+        "1: Migration data workshop",
+        "8 June 2026 to 10 June 2026",
+        "Nairobi, Kenya",
+        "4 May 2026",
+        "Terms of reference",
+        "Contribute to the completion report within 7 days after the activity ends",
+        "Trained officials",
+    ],
+    DocumentKind.ACTIVITY_REPORT: [
+        "Activity report: MIEUX 2026-07, activity 1",
+        "Migration data workshop",
+        "31",
+        "17",
+        "EX-AT-01",
+        "Draft data protocol",
+        "The partner asked for a follow-up session.",
+    ],
+    DocumentKind.FINAL_REPORT: [
+        "Final report: Kenya: migration data management",
+        "Kenya III",
+        "Sub-Saharan Africa",
+        "po-amina",
+        "31 (17/14)",
+        "DG_HOME",
+        "Well targeted",
+        "deliverables validated",
+        "intake_decision",
+    ],
+    DocumentKind.KPI_REPORT: ["KPI report: MIEUX 2026-07", "share of women", "0.55", "2026"],
+}
+
+
+def request_for(kind: DocumentKind, **changes: Any) -> DocumentRequest:
+    return DocumentRequest.model_validate({**COMMON, **REQUESTS[kind], "kind": kind, **changes})
+
+
+def word_text(path: Path) -> str:
+    """Every paragraph and table cell of a .docx, as python-docx reads it."""
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.fixture
+def documents(tmp_path: Path) -> DocumentActivities:
+    return DocumentActivities(tmp_path / "documents")
+
+
+@pytest.mark.parametrize("kind", list(DocumentKind))
+async def test_every_document_opens_in_word_and_in_markdown_with_the_actions_data(
+    kind: DocumentKind, documents: DocumentActivities, tmp_path: Path
+) -> None:
+    ref = await ActivityEnvironment().run(documents.write_document, request_for(kind))
+
+    word = word_text(tmp_path / "documents" / ref.docx_path)
+    markdown = (tmp_path / "documents" / ref.markdown_path).read_text()
+    for expected in EXPECTED[kind]:
+        assert expected in word, f"{expected!r} missing from the Word {kind}"
+        assert expected in markdown, f"{expected!r} missing from the Markdown {kind}"
+    assert markdown.startswith("# ")
+    core = docx.Document(str(tmp_path / "documents" / ref.docx_path)).core_properties
+    assert core.keywords == "2026-07"
+
+
+async def test_markdown_tables_stay_tables_when_cells_hold_a_pipe(
+    documents: DocumentActivities, tmp_path: Path
+) -> None:
+    ref = documents.write(request_for(DocumentKind.ACTION_FICHE))
+
+    markdown = (tmp_path / "documents" / ref.markdown_path).read_text().splitlines()
+    header = next(line for line in markdown if line.startswith("| No. |"))
+    visit = next(line for line in markdown if "Study visit" in line)
+    assert "Study visit \\| statistics office" in visit
+    assert visit.replace("\\|", "").count("|") == header.count("|")
+
+
+async def test_the_same_content_is_the_same_version_and_nothing_is_rewritten(
+    documents: DocumentActivities, tmp_path: Path
+) -> None:
+    first = documents.write(request_for(DocumentKind.ACTION_FICHE))
+    word = tmp_path / "documents" / first.docx_path
+    written = word.stat()
+
+    again = await ActivityEnvironment().run(
+        documents.write_document, request_for(DocumentKind.ACTION_FICHE)
+    )
+
+    assert again == first
+    assert word.stat().st_mtime_ns == written.st_mtime_ns
+    assert word.stat().st_ino == written.st_ino
+    assert sorted(p.name for p in word.parent.iterdir()) == sorted(
+        [Path(first.docx_path).name, Path(first.markdown_path).name]
+    )
+
+
+async def test_a_changed_document_is_a_new_version_beside_the_old(
+    documents: DocumentActivities, tmp_path: Path
+) -> None:
+    first = documents.write(request_for(DocumentKind.ACTION_FICHE))
+    revised = FICHE.model_copy(update={"objective": "A revised objective"})
+
+    second = documents.write(request_for(DocumentKind.ACTION_FICHE, fiche=revised))
+
+    assert second.sha256 != first.sha256
+    for ref in (first, second):
+        assert (tmp_path / "documents" / ref.docx_path).is_file()
+        assert (tmp_path / "documents" / ref.markdown_path).is_file()
+    assert "A revised objective" in word_text(tmp_path / "documents" / second.docx_path)
+
+
+async def test_file_names_carry_the_sha256_of_the_markdown(
+    documents: DocumentActivities, tmp_path: Path
+) -> None:
+    ref = documents.write(request_for(DocumentKind.EXPERT_INVITATION))
+
+    markdown = (tmp_path / "documents" / ref.markdown_path).read_bytes()
+    assert ref.sha256 == hashlib.sha256(markdown).hexdigest()
+    assert ref.docx_path == f"2026-07/expert-invitation-a1-EX-AT-01-{ref.sha256[:16]}.docx"
+    assert ref.markdown_path == ref.docx_path.removesuffix(".docx") + ".md"
+
+
+def test_the_workflow_keeps_a_reference_not_the_document(documents: DocumentActivities) -> None:
+    ref = documents.write(request_for(DocumentKind.ACTION_FICHE))
+
+    payload = ref.model_dump_json()
+    assert "Strengthen the collection" not in payload
+    assert DocumentRef.model_validate_json(payload) == ref
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "reason"),
+    [
+        (DocumentKind.ACTION_FICHE, {"fiche": None}, "action_fiche needs fiche"),
+        (DocumentKind.EXPERT_INVITATION, {"activity_number": 9}, "has no activity 9"),
+        (DocumentKind.EXPERT_INVITATION, {"expert_id": None}, "needs fiche, activity_number"),
+        (DocumentKind.KPI_REPORT, {"kpi": {}}, "kpi_report needs a non-empty kpi"),
+        (DocumentKind.FINAL_REPORT, {"reference": "../../etc"}, "reference"),
+        (DocumentKind.EXPERT_INVITATION, {"expert_id": "../x"}, "expert_id"),
+    ],
+)
+def test_an_incomplete_or_unsafe_request_is_refused_with_its_reason(
+    kind: DocumentKind, changes: dict[str, Any], reason: str
+) -> None:
+    with pytest.raises(ValidationError, match=reason.replace("(", r"\(")):
+        request_for(kind, **changes)
+
+
+async def test_a_notice_carries_its_documents_as_word_attachments(
+    documents: DocumentActivities,
+    smtp_server: SmtpServer,
+    smtp_settings: SmtpSettings,
+    tmp_path: Path,
+) -> None:
+    ref = documents.write(request_for(DocumentKind.EXPERT_INVITATION))
+    email = EmailActivities(smtp_settings, tmp_path / "outbox.db", tmp_path / "documents")
+    notice = make_notice(kind="invitation", documents=[ref.docx_path, "2026-07/missing.docx"])
+
+    await ActivityEnvironment().run(email.send_notice, notice)
+
+    [message] = smtp_server.inbox.messages
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == Path(ref.docx_path).name
+    assert attachment.get_content_type() == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    opened = docx.Document(io.BytesIO(attachment.get_content()))
+    assert any("EX-AT-01" in cell.text for t in opened.tables for r in t.rows for cell in r.cells)
