@@ -1,0 +1,232 @@
+"""Staff commands: each builds its glossary payload, checks it here, and sends it.
+
+Sent as an update by default, so the caller learns at once whether the workflow took it;
+`--no-wait` sends the signal of the same name instead, which the server keeps while no
+worker runs (DOMAIN.md §6). Activity commands go to the activity's own workflow.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from glossary import ActionFiche
+from glossary.commands import (
+    ActivityCompleted,
+    AmendPlan,
+    Command,
+    ConsultationFeedback,
+    DeliverablesValidated,
+    EvaluationDone,
+    ExpertResponse,
+    ExtendDeadline,
+    FeedbackReceived,
+    FollowUpReceived,
+    Hold,
+    IntakeDecision,
+    NominateExpert,
+    PsgVote,
+    Resume,
+    SubmitFiche,
+    Withdraw,
+)
+from starter.errors import DONE
+from starter.inputs import read_object, reference, validated
+from starter.session import Session, Target
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    name: str  # the update and signal name of DOMAIN.md §6
+    target: Target
+    command: Command
+
+
+async def send(session: Session, outgoing: Outgoing, *, wait: bool) -> int:
+    payload = outgoing.command.model_dump(mode="json")
+    ref = outgoing.target.reference
+    if wait:
+        detail = await session.update(outgoing.target, outgoing.name, payload)
+        print(f"{ref}: {detail}")
+    else:
+        await session.signal(outgoing.target, outgoing.name, payload)
+        print(
+            f"{ref}: {outgoing.name} left with the server for {outgoing.target.workflow_id};"
+            f" `mieux status {ref}` shows whether it was taken"
+        )
+    return DONE
+
+
+Builder = Callable[[Namespace, str], Outgoing]
+
+
+def _handler(build: Builder) -> Callable[[Session, Namespace], Awaitable[int]]:
+    async def handle(session: Session, args: Namespace) -> int:
+        outgoing = build(args, session.identity)
+        return await send(session, outgoing, wait=not args.no_wait)
+
+    handle.__name__ = build.__name__
+    handle.__doc__ = build.__doc__
+    return handle
+
+
+def _action(args: Namespace) -> Target:
+    return Target(reference(args.reference))
+
+
+def _activity(args: Namespace) -> Target:
+    return Target(reference(args.reference), args.activity)
+
+
+def _make(model: type[Command], **fields: Any) -> Any:
+    return validated(model, {k: v for k, v in fields.items() if v is not None})
+
+
+# -- the Action ---------------------------------------------------------------------------
+
+
+def build_intake(args: Namespace, by: str) -> Outgoing:
+    command = _make(
+        IntakeDecision,
+        by=by,
+        decision=args.decision,
+        reason=args.reason,
+        forward_to=args.to,
+        project_officer=args.officer,
+    )
+    return Outgoing("intake_decision", _action(args), command)
+
+
+def build_fiche(args: Namespace, by: str) -> Outgoing:
+    target = _action(args)
+    fiche = validated(ActionFiche, read_object(args.file), args.file)
+    return Outgoing("submit_fiche", target, _make(SubmitFiche, by=by, fiche=fiche))
+
+
+def build_consult(args: Namespace, by: str) -> Outgoing:
+    command = _make(
+        ConsultationFeedback,
+        by=by,
+        organisation=args.organisation,
+        objection=None if args.no_objection else args.objection,
+    )
+    return Outgoing("consultation_feedback", _action(args), command)
+
+
+def _vote(decision: str) -> Builder:
+    def build_vote(args: Namespace, by: str) -> Outgoing:
+        command = _make(PsgVote, by=by, member=args.member, decision=decision, comment=args.comment)
+        return Outgoing("psg_vote", _action(args), command)
+
+    return build_vote
+
+
+def build_plan_amend(args: Namespace, by: str) -> Outgoing:
+    target = _action(args)
+    data = read_object(args.file)
+    return Outgoing("amend_plan", target, validated(AmendPlan, {**data, "by": by}, args.file))
+
+
+def build_validate(args: Namespace, by: str) -> Outgoing:
+    command = _make(DeliverablesValidated, by=by, comment=args.comment)
+    return Outgoing("deliverables_validated", _action(args), command)
+
+
+def build_feedback(args: Namespace, by: str) -> Outgoing:
+    target = _action(args)
+    data = read_object(args.file)
+    command = validated(FeedbackReceived, {**data, "by": by}, args.file)
+    return Outgoing("feedback_received", target, command)
+
+
+def build_follow_up(args: Namespace, by: str) -> Outgoing:
+    target = _action(args)
+    data = read_object(args.file)
+    command = validated(FollowUpReceived, {**data, "by": by}, args.file)
+    return Outgoing("follow_up_received", target, command)
+
+
+def build_hold(args: Namespace, by: str) -> Outgoing:
+    return Outgoing("hold", _action(args), _make(Hold, by=by, reason=args.reason))
+
+
+def build_resume(args: Namespace, by: str) -> Outgoing:
+    return Outgoing("resume", _action(args), _make(Resume, by=by, comment=args.comment))
+
+
+def build_withdraw(args: Namespace, by: str) -> Outgoing:
+    return Outgoing("withdraw", _action(args), _make(Withdraw, by=by, reason=args.reason))
+
+
+def build_extend(args: Namespace, by: str) -> Outgoing:
+    command = _make(
+        ExtendDeadline, by=by, clock=args.clock, extend_by=args.extend_by, reason=args.reason
+    )
+    return Outgoing("extend_deadline", _action(args), command)
+
+
+# -- one activity (the ActivityDelivery child workflow) ------------------------------------
+
+
+def _expert_response(confirmed: bool) -> Builder:
+    def build_expert_response(args: Namespace, by: str) -> Outgoing:
+        command = _make(
+            ExpertResponse,
+            by=by,
+            activity=args.activity,
+            expert_id=args.expert,
+            confirmed=confirmed,
+            reason=args.reason,
+        )
+        return Outgoing("expert_response", _activity(args), command)
+
+    return build_expert_response
+
+
+def build_nominate(args: Namespace, by: str) -> Outgoing:
+    command = _make(NominateExpert, by=by, activity=args.activity, expert_id=args.expert)
+    return Outgoing("nominate_expert", _activity(args), command)
+
+
+def build_activity_complete(args: Namespace, by: str) -> Outgoing:
+    command = _make(
+        ActivityCompleted,
+        by=by,
+        activity=args.activity,
+        participants=args.participants,
+        women=args.women,
+        men=args.men,
+        outputs=args.output or [],
+        narrative=args.narrative,
+    )
+    return Outgoing("activity_completed", _activity(args), command)
+
+
+def build_activity_evaluate(args: Namespace, by: str) -> Outgoing:
+    target = _activity(args)
+    data = read_object(args.file, set_by_options=("activity",))
+    command = validated(EvaluationDone, {**data, "by": by, "activity": args.activity}, args.file)
+    return Outgoing("evaluation_done", target, command)
+
+
+intake = _handler(build_intake)
+fiche_submit = _handler(build_fiche)
+consult = _handler(build_consult)
+approve = _handler(_vote("approved"))
+reject = _handler(_vote("rejected"))
+revise = _handler(_vote("revise"))
+plan_amend = _handler(build_plan_amend)
+validate = _handler(build_validate)
+feedback = _handler(build_feedback)
+follow_up = _handler(build_follow_up)
+hold = _handler(build_hold)
+resume = _handler(build_resume)
+withdraw = _handler(build_withdraw)
+deadline_extend = _handler(build_extend)
+expert_confirm = _handler(_expert_response(True))
+expert_decline = _handler(_expert_response(False))
+expert_nominate = _handler(build_nominate)
+activity_complete = _handler(build_activity_complete)
+activity_evaluate = _handler(build_activity_evaluate)

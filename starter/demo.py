@@ -1,0 +1,31 @@
+"""`mieux demo`: Actions built from the 23 requests MIEUX received in 2016 (the seeds),
+dated in 2026, with fictitious partner focal points. Shipped in the package, so a demo
+needs nothing outside it."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+from importlib import resources
+
+from glossary import Request
+from starter.errors import DONE, BadInput
+from starter.inputs import validated
+from starter.session import Session
+from starter.submit import submit_request
+
+
+def demo_requests() -> list[Request]:
+    text = resources.files("starter").joinpath("demo_requests.json").read_text("utf-8")
+    return [validated(Request, raw) for raw in json.loads(text)["requests"]]
+
+
+async def demo(session: Session, args: Namespace) -> int:
+    requests = demo_requests()
+    if not 1 <= args.count <= len(requests):
+        raise BadInput(f"--count: between 1 and {len(requests)} (the requests of 2016)")
+    # One after the other, so references follow the order of receipt as in 2016.
+    for request in requests[: args.count]:
+        reference = await submit_request(session, request)
+        print(f"{reference}  {request.name} ({request.country}, {request.topic})")
+    return DONE

@@ -1,0 +1,222 @@
+"""The read commands: `status` (a query), `list` (a visibility query on the search
+attributes of DOMAIN.md §6), `report` (both, for every Action) and `history export`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from argparse import Namespace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
+
+from glossary import ActionInput, Region
+from starter import render
+from starter.errors import DONE, BadInput, Refused
+from starter.inputs import reference
+from starter.report import CaseFile, Figures, compute
+from starter.session import Session, Target
+from workflows import search_attributes as sa
+
+# How many Actions `report` reads at once: enough to be quick, few enough for a dev server.
+CONCURRENT_READS = 16
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def status(session: Session, args: Namespace) -> int:
+    action = await session.status(reference(args.reference))
+    if args.json:
+        print(action.model_dump_json(indent=2))
+    else:
+        render.status(action, _now())
+    return DONE
+
+
+# -- list -------------------------------------------------------------------------------
+
+
+def _literal(value: str) -> str:
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    raise BadInput(f"{value!r}: a filter value cannot hold both kinds of quotes")
+
+
+def region_named(text: str) -> str:
+    for region in Region:
+        if region.value.lower() == text.strip().lower():
+            return region.value
+    raise BadInput(
+        f"--region: {text!r} is not a region; one of: {'; '.join(r.value for r in Region)}"
+    )
+
+
+def actions_of(session: Session) -> str:
+    """Every Action of this deployment: another task queue is another deployment's."""
+    return (
+        f"WorkflowType = 'ActionLifecycle' AND TaskQueue = {_literal(session.settings.task_queue)}"
+    )
+
+
+def visibility_query(session: Session, args: Namespace, now: datetime) -> str:
+    clauses = [actions_of(session)]
+    if args.stage:
+        clauses.append(f"{sa.STAGE.name} = {_literal(args.stage)}")
+    if args.region:
+        clauses.append(f"{sa.REGION.name} = {_literal(region_named(args.region))}")
+    if args.country:
+        clauses.append(f"{sa.COUNTRY.name} = {_literal(args.country)}")
+    if args.officer:
+        clauses.append(f"{sa.PROJECT_OFFICER.name} = {_literal(args.officer)}")
+    if args.overdue:
+        clauses.append(f"{sa.NEXT_DUE.name} < {_literal(now.isoformat())}")
+    if args.on_hold:
+        clauses.append(f"{sa.ON_HOLD.name} = true")
+    return " AND ".join(clauses)
+
+
+def _sort_key(reference: str) -> tuple[int, int, str]:
+    year, _, number = reference.partition("-")
+    if year.isdigit() and number.isdigit():
+        return int(year), int(number), reference
+    return 0, 0, reference
+
+
+async def listed(session: Session, query: str) -> list[dict[str, Any]]:
+    client = await session.client()
+    rows: list[dict[str, Any]] = []
+    try:
+        async for execution in client.list_workflows(query, rpc_timeout=session.timeout):
+            found = execution.typed_search_attributes
+            due = found.get(sa.NEXT_DUE)
+            rows.append(
+                {
+                    "reference": found.get(sa.REFERENCE) or execution.id.removeprefix("action-"),
+                    "workflow_id": execution.id,
+                    "stage": found.get(sa.STAGE) or "",
+                    "region": found.get(sa.REGION) or "",
+                    "country": found.get(sa.COUNTRY) or "",
+                    "officer": found.get(sa.PROJECT_OFFICER) or "",
+                    "on_hold": bool(found.get(sa.ON_HOLD)),
+                    "next_due": due.isoformat() if due else None,
+                    "running": execution.status == WorkflowExecutionStatus.RUNNING,
+                }
+            )
+    except RPCError as error:
+        raise session.failure(error, f"the list query {query!r}") from None
+    return sorted(rows, key=lambda row: _sort_key(str(row["reference"])))
+
+
+async def list_actions(session: Session, args: Namespace) -> int:
+    now = _now()
+    rows = await listed(session, visibility_query(session, args, now))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        render.action_list(rows, now)
+    return DONE
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+async def _case_file(session: Session, ref: str) -> CaseFile:
+    status = await session.status(ref)
+    request = await _request_of(session, ref)
+    return CaseFile(
+        status=status,
+        requester_types=tuple(str(a.type) for a in request.requesting_authorities),
+        countries=tuple(request.countries),
+    )
+
+
+async def _request_of(session: Session, ref: str) -> Any:
+    """The request as the Action received it: the input of its first history event."""
+    client = await session.client()
+    try:
+        history = await client.workflow_service.get_workflow_execution_history(
+            GetWorkflowExecutionHistoryRequest(
+                namespace=client.namespace,
+                execution=WorkflowExecution(workflow_id=f"action-{ref}"),
+                maximum_page_size=1,
+            ),
+            timeout=session.timeout,
+        )
+    except RPCError as error:
+        raise await session.explain(error, Target(ref)) from None
+    started = history.history.events[0].workflow_execution_started_event_attributes
+    [action_input] = await client.data_converter.decode(started.input.payloads, [ActionInput])
+    return action_input.request
+
+
+async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile], list[str]]:
+    """The case files of the Actions of `year` (all when None), and those that could not be
+    read, each with its reason: one broken Action does not hide the others' figures."""
+    rows = await listed(session, actions_of(session))
+    references = [
+        str(r["reference"])
+        for r in rows
+        if year is None or str(r["reference"]).startswith(f"{year}-")
+    ]
+    gate = asyncio.Semaphore(CONCURRENT_READS)
+    unreadable: list[str] = []
+
+    async def read(ref: str) -> CaseFile | None:
+        async with gate:
+            try:
+                return await _case_file(session, ref)
+            except Refused as refusal:
+                unreadable.append(f"{ref}: {refusal.message}")
+                return None
+
+    found = await asyncio.gather(*(read(ref) for ref in references))
+    return [case for case in found if case is not None], sorted(unreadable)
+
+
+async def report(session: Session, args: Namespace) -> int:
+    from starter.experts import category_lookup
+
+    cases, unreadable = await case_files(session, args.year)
+    for problem in unreadable:
+        print(f"mieux: left out of the report: {problem}", file=sys.stderr)
+    figures: Figures = compute(cases, year=args.year, category_of=category_lookup(session.settings))
+    if args.docx:
+        from starter.report_docx import write_docx
+
+        await asyncio.to_thread(write_docx, figures, Path(args.docx))
+    if args.json:
+        print(figures.model_dump_json(indent=2))
+    else:
+        render.figures(figures)
+        if args.docx:
+            print(f"\nwritten to {args.docx}")
+    return DONE
+
+
+# -- history ----------------------------------------------------------------------------
+
+
+async def history_export(session: Session, args: Namespace) -> int:
+    target = Target(reference(args.reference))
+    handle = await session.handle(target)
+    try:
+        history = await handle.fetch_history(rpc_timeout=session.timeout)
+    except RPCError as error:
+        raise await session.explain(error, target) from None
+    path = Path(args.output)
+    try:
+        await asyncio.to_thread(path.write_text, history.to_json(), encoding="utf-8")
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}") from None
+    print(f"{target.workflow_id}: {len(history.events)} events written to {path}")
+    return DONE

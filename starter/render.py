@@ -1,0 +1,209 @@
+"""How the read commands look for people: rich tables on stdout, nothing else.
+
+Every value from a workflow or a file goes in as plain `Text`, never as rich markup, so a
+title with brackets prints as it is.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from glossary import ActionStatus
+from starter.report import Figures
+
+AUDIT_ENTRIES = 8
+
+
+def console() -> Console:
+    # Pipes and captured output get a fixed width, so scripts and tests see whole lines.
+    width = None if sys.stdout.isatty() else 120
+    return Console(file=sys.stdout, width=width, highlight=False, emoji=False, markup=False)
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def _section(out: Console, table: Table) -> None:
+    out.print()
+    out.print(table)
+
+
+def _row(table: Table, *cells: object) -> None:
+    table.add_row(*(Text("" if c is None else str(c)) for c in cells))
+
+
+def span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def time_left(due: datetime, now: datetime) -> str:
+    left = due - now
+    return span(left) if left >= timedelta(0) else f"overdue by {span(-left)}"
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
+def status(action: ActionStatus, now: datetime) -> None:
+    out = console()
+    title = f"{action.reference}  {action.name}"
+    if action.title and action.title != action.name:
+        title += f" — {action.title}"
+    out.print(Text(title, style="bold"))
+    stage = str(action.stage)
+    if action.psg_round and stage == "psg_review":
+        stage += f" (round {action.psg_round})"
+    if action.on_hold:
+        stage += f"  ON HOLD: {action.hold_reason}"
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    for label, value in (
+        ("Stage", stage),
+        ("Waiting on", action.waiting_on),
+        ("From", ", ".join(action.waiting_for) or "-"),
+        ("Officer", action.project_officer),
+        ("Where", f"{action.country} ({action.region})"),
+        ("Themes", ", ".join(action.themes)),
+        ("Received", f"{action.received_on:%Y-%m-%d}"),
+    ):
+        facts.add_row(Text(label), Text(value))
+    if action.outcome:
+        facts.add_row(Text("Outcome"), Text(action.outcome))
+    out.print(facts)
+
+    if action.clocks:
+        clocks = _table("Open clocks (UTC)", "Clock", "Name", "Due", "Time left")
+        for clock in sorted(action.clocks, key=lambda c: c.due_at):
+            left = "paused" if clock.paused else time_left(clock.due_at, now)
+            _row(clocks, clock.label, clock.name, _when(clock.due_at), left)
+        _section(out, clocks)
+    if action.psg_votes:
+        votes = _table("PSG votes", "Round", "Member", "Vote", "Comment", "By", "At")
+        for vote in action.psg_votes:
+            _row(
+                votes, vote.round, vote.member, vote.decision, vote.comment, vote.by, _when(vote.at)
+            )
+        _section(out, votes)
+    if action.activities:
+        activities = _table(
+            "Activities", "#", "Type", "Title", "Place", "Dates", "Stage", "Experts"
+        )
+        for activity in action.activities:
+            experts = ", ".join(f"{e.expert_id} ({e.state})" for e in activity.experts) or "-"
+            dates = f"{activity.start:%Y-%m-%d} to {activity.end:%Y-%m-%d}"
+            _row(
+                activities,
+                activity.number,
+                activity.type,
+                activity.title,
+                activity.place,
+                dates,
+                activity.stage,
+                experts,
+            )
+        _section(out, activities)
+    if action.audit:
+        shown = action.audit[-AUDIT_ENTRIES:]
+        label = f"last {len(shown)} of {len(action.audit)}"
+        audit = _table(f"Audit trail ({label})", "At", "By", "Command", "Result", "Detail")
+        for entry in shown:
+            result = "done" if entry.accepted else "refused"
+            _row(audit, _when(entry.at), entry.by, entry.command, result, entry.detail)
+        _section(out, audit)
+
+
+def action_list(rows: Sequence[Mapping[str, object]], now: datetime) -> None:
+    out = console()
+    if not rows:
+        out.print("No Action matches.")
+        return
+    table = _table(
+        "", "Reference", "Stage", "Region", "Country", "Officer", "Hold", "Next due", "Left"
+    )
+    for row in rows:
+        due = row["next_due"]
+        due_at = datetime.fromisoformat(str(due)) if due else None
+        _row(
+            table,
+            row["reference"],
+            row["stage"],
+            row["region"],
+            row["country"],
+            row["officer"],
+            "on hold" if row["on_hold"] else "",
+            _when(due_at) if due_at else "",
+            time_left(due_at, now) if due_at else "",
+        )
+    out.print(table)
+    out.print(f"{len(rows)} Action{'s' if len(rows) != 1 else ''}")
+
+
+def _counts(title: str, counts: Mapping[str, int], total: int | None = None) -> Table:
+    table = _table(title, "", "Count", "Share")
+    whole = total if total is not None else sum(counts.values())
+    for name, count in counts.items():
+        share = f"{100 * count / whole:.0f}%" if whole else "-"
+        _row(table, name, count, share)
+    return table
+
+
+def figures(report: Figures) -> None:
+    out = console()
+    for line in report_lines(report):
+        out.print(Text(line))
+    for title, counts in report_tables(report):
+        if counts:
+            _section(out, _counts(title, counts))
+        else:
+            out.print(Text(f"\n{title}: none"))
+
+
+def report_lines(report: Figures) -> list[str]:
+    return [
+        f"MIEUX figures, {report.scope}",
+        f"Requests received: {report.requests} ({report.joint_or_regional} joint or regional;"
+        f" {report.on_hold} on hold now)",
+        f"Activities: {report.activities}",
+        f"Experts deployed: {report.experts_deployed} ({report.deployments} deployments)",
+        f"Participants: {report.participants} (women {report.women}, men {report.men},"
+        f" not reported {report.gender_not_reported})",
+    ]
+
+
+def report_tables(report: Figures) -> Iterable[tuple[str, Mapping[str, int]]]:
+    yield "Requests by region", report.requests_by_region
+    yield "Requests by requester type", report.requests_by_requester_type
+    yield "Outcomes", report.outcomes
+    yield "Activities by type", report.activities_by_type
+    yield "Experts deployed by origin", report.experts_by_origin
+
+
+def mail_list(rows: Sequence[tuple[int, datetime, str, str]]) -> None:
+    out = console()
+    if not rows:
+        out.print("The inbox is empty.")
+        return
+    table = _table("", "#", "Received (UTC)", "To", "Subject")
+    for number, received, to, subject in rows:
+        _row(table, number, _when(received.astimezone(UTC)), to, subject)
+    out.print(table)

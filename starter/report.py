@@ -1,0 +1,137 @@
+"""The annual-report figures of SEEDS-EXTRACT §5.5, computed from the Actions' case files.
+
+Pure: the CLI gathers each Action's `status` and the requester types of its request, and
+this counts. "Completed" follows DOMAIN.md §3: an Action's delivery is closed at the end of
+`completion`, so `follow_up` and `closed` both count as completed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from glossary import ActionStatus, Stage
+
+OUTCOME_OF_STAGE: Mapping[str, str] = {
+    Stage.INTAKE: "in preparation",
+    Stage.FICHE_DRAFTING: "in preparation",
+    Stage.CONSULTATION: "in preparation",
+    Stage.PSG_REVIEW: "in preparation",
+    Stage.IMPLEMENTATION: "ongoing",
+    Stage.COMPLETION: "ongoing",
+    Stage.FOLLOW_UP: "completed",
+    Stage.CLOSED: "completed",
+    Stage.REJECTED: "rejected",
+    Stage.FORWARDED: "forwarded",
+    Stage.WITHDRAWN: "withdrawn",
+}
+OUTCOMES = ["in preparation", "ongoing", "completed", "rejected", "forwarded", "withdrawn"]
+
+# Expert slots that mean the expert went (or goes) on mission.
+DEPLOYED = frozenset({"confirmed", "nominated", "delivered"})
+
+# Roster categories (glossary.people.ExpertCategory) -> the report's origin buckets.
+ORIGIN_OF_CATEGORY: Mapping[str, str] = {
+    "EU MS official": "EU MS",
+    "non-EU official": "non-EU",
+    "academic/NGO": "other (academic, NGO, consultant)",
+    "consultant": "other (academic, NGO, consultant)",
+}
+UNKNOWN_ORIGIN = "not in the roster"
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What the report needs of one Action: its status, who asked and for which countries."""
+
+    status: ActionStatus
+    requester_types: tuple[str, ...]  # one per requesting authority
+    countries: tuple[str, ...]
+
+    @property
+    def joint_or_regional(self) -> bool:
+        return (
+            len(self.countries) > 1
+            or len(self.requester_types) > 1
+            or "regional organisation" in self.requester_types
+        )
+
+
+class Figures(BaseModel):
+    scope: str
+    requests: int
+    joint_or_regional: int
+    requests_by_region: dict[str, int]
+    requests_by_requester_type: dict[str, int]
+    outcomes: dict[str, int]
+    on_hold: int
+    activities: int
+    activities_by_type: dict[str, int]
+    experts_deployed: int
+    deployments: int
+    experts_by_origin: dict[str, int]
+    participants: int
+    women: int
+    men: int
+    gender_not_reported: int
+
+
+def _ranked(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def compute(
+    cases: Iterable[CaseFile],
+    *,
+    year: int | None = None,
+    category_of: Callable[[str], str | None] = lambda _expert_id: None,
+) -> Figures:
+    """The figures for the requests received in `year`, or all time when None."""
+    chosen = [c for c in cases if year is None or c.status.received_on.year == year]
+    regions: Counter[str] = Counter()
+    requesters: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter({outcome: 0 for outcome in OUTCOMES})
+    activity_types: Counter[str] = Counter()
+    deployed: dict[str, str] = {}
+    deployments = participants = women = men = 0
+    for case in chosen:
+        status = case.status
+        regions[status.region] += 1
+        # A joint request counts once under each kind of authority that made it.
+        requesters.update(set(case.requester_types))
+        outcomes[OUTCOME_OF_STAGE[status.stage]] += 1
+        for activity in status.activities:
+            if activity.stage == "cancelled":
+                continue
+            activity_types[activity.type] += 1
+            for slot in activity.experts:
+                if slot.state in DEPLOYED:
+                    deployments += 1
+                    category = category_of(slot.expert_id)
+                    deployed[slot.expert_id] = ORIGIN_OF_CATEGORY.get(
+                        category or "", UNKNOWN_ORIGIN
+                    )
+            participants += activity.participants or 0
+            women += activity.women or 0
+            men += activity.men or 0
+    return Figures(
+        scope=str(year) if year is not None else "all time",
+        requests=len(chosen),
+        joint_or_regional=sum(1 for c in chosen if c.joint_or_regional),
+        requests_by_region=_ranked(regions),
+        requests_by_requester_type=_ranked(requesters),
+        outcomes=dict(outcomes),
+        on_hold=sum(1 for c in chosen if c.status.on_hold),
+        activities=sum(activity_types.values()),
+        activities_by_type=_ranked(activity_types),
+        experts_deployed=len(deployed),
+        deployments=deployments,
+        experts_by_origin=_ranked(Counter(deployed.values())),
+        participants=participants,
+        women=women,
+        men=men,
+        gender_not_reported=participants - women - men,
+    )

@@ -1,0 +1,37 @@
+"""`mieux report --docx FILE`: the same figures as a Word document (python-docx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starter import render
+from starter.errors import BadInput
+from starter.report import Figures
+
+
+def write_docx(figures: Figures, path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_heading(f"MIEUX figures, {figures.scope}", level=1)
+    for line in render.report_lines(figures)[1:]:
+        document.add_paragraph(line, style="List Bullet")
+    for title, counts in render.report_tables(figures):
+        document.add_heading(title, level=2)
+        if not counts:
+            document.add_paragraph("none")
+            continue
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Light List Accent 1"
+        for cell, text in zip(table.rows[0].cells, ("", "Count", "Share"), strict=True):
+            cell.text = text
+        whole = sum(counts.values())
+        for name, count in counts.items():
+            cells = table.add_row().cells
+            cells[0].text = name
+            cells[1].text = str(count)
+            cells[2].text = f"{100 * count / whole:.0f}%" if whole else "-"
+    try:
+        document.save(str(path))
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}") from None

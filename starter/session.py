@@ -1,0 +1,190 @@
+"""One CLI invocation's link to Temporal: the client, and what its errors mean for staff.
+
+Every Temporal failure leaves here as a `CliError` with one line saying what happened:
+an unknown reference (exit 2), a closed Action or a refusal (exit 1), an unreachable
+server or no worker answering (exit 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.exceptions import FailureError
+from temporalio.service import RPCError, RPCStatusCode
+
+from config import MieuxSettings
+from glossary import ActionStatus
+from starter.errors import BadInput, CliError, Refused, Unreachable
+from workflows import search_attributes as sa
+
+_TIMED_OUT = (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The workflow a command goes to: the Action, or one of its activities (DOMAIN.md §6)."""
+
+    reference: str
+    activity: int | None = None
+
+    @property
+    def workflow_id(self) -> str:
+        base = f"action-{self.reference}"
+        return f"{base}-activity-{self.activity}" if self.activity is not None else base
+
+    def __str__(self) -> str:
+        action = f"Action {self.reference}"
+        return f"activity {self.activity} of {action}" if self.activity is not None else action
+
+
+def refusal_reason(cause: BaseException) -> str:
+    # The workflow's CommandRefused arrives as an ApplicationError whose str() is prefixed
+    # with the error type; staff want the sentence alone.
+    return cause.message if isinstance(cause, FailureError) else str(cause)
+
+
+@dataclass
+class Session:
+    settings: MieuxSettings
+    identity: str
+    timeout: timedelta = timedelta(seconds=15)
+    _client: Client | None = field(default=None, repr=False)
+
+    @property
+    def address(self) -> str:
+        return self.settings.temporal.address
+
+    async def client(self) -> Client:
+        if self._client is None:
+            self._client = await self._connect()
+        return self._client
+
+    async def _connect(self) -> Client:
+        from worker.client import connect
+
+        try:
+            return await connect(self.settings.temporal)
+        except OSError as error:  # a TLS certificate path that cannot be read
+            raise BadInput(f"invalid Temporal TLS setting: {error}") from None
+        except (RuntimeError, RPCError) as error:
+            raise Unreachable(
+                f"Temporal is unreachable at {self.address}"
+                f" (namespace {self.settings.temporal.namespace}): {_short(error)}"
+            ) from None
+
+    async def handle(self, target: Target) -> WorkflowHandle[Any, Any]:
+        return (await self.client()).get_workflow_handle(target.workflow_id)
+
+    # -- commands -------------------------------------------------------------------------
+
+    async def update(self, target: Target, name: str, payload: dict[str, Any]) -> str:
+        """Send the command as an update and wait until the workflow accepts or refuses it."""
+        handle = await self.handle(target)
+        try:
+            result = await handle.execute_update(
+                name, payload, result_type=str, rpc_timeout=self.timeout
+            )
+        except WorkflowUpdateFailedError as error:
+            raise Refused(refusal_reason(error.cause)) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise self.no_worker(
+                "it may still be applied when a worker takes it; check with"
+                f" `mieux status {target.reference}`"
+            ) from None
+        except RPCError as error:
+            raise await self.explain(error, target) from None
+        return str(result)
+
+    async def signal(self, target: Target, name: str, payload: dict[str, Any]) -> None:
+        """Leave the command with the server: it is delivered when a worker runs again."""
+        handle = await self.handle(target)
+        try:
+            await handle.signal(name, payload, rpc_timeout=self.timeout)
+        except RPCError as error:
+            raise await self.explain(error, target) from None
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def status(self, reference: str) -> ActionStatus:
+        target = Target(reference)
+        handle = await self.handle(target)
+        try:
+            return await handle.query("status", result_type=ActionStatus, rpc_timeout=self.timeout)
+        except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as error:
+            raise Refused(f"the status of {target} could not be read: {error}") from None
+        except RPCError as error:
+            raise await self.explain(error, target) from None
+
+    # -- what an RPC error means --------------------------------------------------------
+
+    def failure(self, error: RPCError, what: str) -> CliError:
+        """What an RPC error means when no particular Action is concerned."""
+        if error.status == RPCStatusCode.UNAVAILABLE:
+            return Unreachable(f"Temporal is unreachable at {self.address}: {error.message}")
+        if error.status in _TIMED_OUT:
+            return Unreachable(
+                f"Temporal at {self.address} did not answer within"
+                f" {self.timeout.total_seconds():g} s"
+            )
+        if error.status in (RPCStatusCode.INVALID_ARGUMENT, RPCStatusCode.NOT_FOUND):
+            return BadInput(f"{what}: {error.message}")
+        return Refused(f"Temporal refused {what}: {error.message}")
+
+    async def explain(self, error: RPCError, target: Target) -> CliError:
+        """What an RPC error about one Action (or one of its activities) means."""
+        if error.status in _TIMED_OUT:
+            return self.no_worker("")
+        if error.status != RPCStatusCode.NOT_FOUND:
+            return self.failure(error, str(target))
+        if "already completed" in error.message:
+            stage = await self._stage_of(target)
+            return Refused(f"{target} is {stage or 'closed'}: it takes no more commands")
+        if target.activity is not None:
+            stage = await self._stage_of(Target(target.reference))
+            if stage is not None:
+                return Refused(
+                    f"Action {target.reference} has no activity {target.activity} in delivery"
+                    f" (stage {stage})"
+                )
+        return BadInput(
+            f"no Action {target.reference} (no workflow action-{target.reference}"
+            f" in namespace {self.settings.temporal.namespace} at {self.address})"
+        )
+
+    async def _stage_of(self, target: Target) -> str | None:
+        """The stage the Action last published, or None when there is no such workflow."""
+        handle = await self.handle(target)
+        try:
+            described = await handle.describe(rpc_timeout=self.timeout)
+        except RPCError:
+            return None
+        stage = described.typed_search_attributes.get(sa.STAGE)
+        if stage:
+            return stage
+        return described.status.name.lower() if described.status else "closed"
+
+    def no_worker(self, consequence: str) -> Unreachable:
+        seconds = f"{self.timeout.total_seconds():g}"
+        return Unreachable(
+            f"no worker answered within {seconds} s on task queue {self.settings.task_queue!r}"
+            f" at {self.address} (is `mieux worker` running?)"
+            + (f"; {consequence}" if consequence else "")
+        )
+
+
+def _short(error: Exception) -> str:
+    text = str(error)
+    for known in ("Connection refused", "dns error", "timed out", "Connection reset"):
+        if known.lower() in text.lower():
+            return known.lower()
+    return text.removeprefix("Failed client connect: ")[:200]

@@ -1,0 +1,74 @@
+"""`mieux request submit`: register a request; the register allocates its reference
+`YYYY-NN` and starts the Action in the same update, so a reference always has its Action."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from temporalio.client import (
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from glossary import Request
+from starter.errors import DONE, Refused, Unreachable
+from starter.inputs import read_json, validated
+from starter.session import Session, refusal_reason
+from workflows.reference_register import (
+    ReferenceRegister,
+    RegisterRequest,
+    RegisterState,
+    register_id,
+)
+
+_MAYBE_REGISTERED = "it may still be registered when a worker takes it; see `mieux list`"
+
+
+async def submit_request(session: Session, request: Request) -> str:
+    """The new Action's reference."""
+    settings = session.settings
+    year = request.received_on.year
+    client = await session.client()
+    command = RegisterRequest(
+        request=request,
+        policy=settings.policy,
+        staff=settings.staff,
+        submitted_by=session.identity,
+        escalation_webhook=settings.webhook.url is not None,
+    )
+    start = WithStartWorkflowOperation(
+        ReferenceRegister.run,
+        RegisterState(year=year),
+        id=register_id(year),
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        task_queue=settings.task_queue,
+    )
+    try:
+        return await client.execute_update_with_start_workflow(
+            ReferenceRegister.register_request,
+            command,
+            start_workflow_operation=start,
+            rpc_timeout=session.timeout,
+        )
+    except WorkflowUpdateFailedError as error:
+        reason = refusal_reason(error.cause)
+        raise Refused(f"the {year} register refused {request.name}: {reason}") from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise session.no_worker(_MAYBE_REGISTERED) from None
+    except RPCError as error:
+        if error.status == RPCStatusCode.UNAVAILABLE:
+            raise Unreachable(
+                f"Temporal is unreachable at {session.address}: {error.message}"
+            ) from None
+        if error.status in (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED):
+            raise session.no_worker(_MAYBE_REGISTERED) from None
+        raise Refused(f"Temporal refused the request {request.name}: {error.message}") from None
+
+
+async def request_submit(session: Session, args: Namespace) -> int:
+    request = validated(Request, read_json(args.file), args.file)
+    print(await submit_request(session, request))
+    return DONE
