@@ -432,6 +432,9 @@ def _tools(tree: _Tree) -> None:
         "starter.demo:demo",
     )
     p.add_argument("--count", type=int, default=8, metavar="N", help="how many (1-23, default 8)")
+    p.add_argument(
+        "--year", type=int, default=2026, metavar="Y", help="the year they were received (2026)"
+    )
 
     tree.leaf(
         "worker",

@@ -13,6 +13,7 @@ from typing import Any
 
 from temporalio.client import (
     Client,
+    WorkflowExecutionDescription,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowQueryRejectedError,
@@ -146,32 +147,29 @@ class Session:
             return self.no_worker("")
         if error.status != RPCStatusCode.NOT_FOUND:
             return self.failure(error, str(target))
-        if "already completed" in error.message:
-            stage = await self._stage_of(target)
-            return Refused(f"{target} is {stage or 'closed'}: it takes no more commands")
+        # The workflow id exists but refuses: it has ended, or is ending ("update aborted by
+        # closing workflow"). Only a workflow that cannot be described is unknown.
+        described = await self._describe(target)
+        if described is not None:
+            return Refused(f"{target} is {_stage(described)}: it takes no more commands")
         if target.activity is not None:
-            stage = await self._stage_of(Target(target.reference))
-            if stage is not None:
+            action = await self._describe(Target(target.reference))
+            if action is not None:
                 return Refused(
                     f"Action {target.reference} has no activity {target.activity} in delivery"
-                    f" (stage {stage})"
+                    f" (stage {_stage(action)})"
                 )
         return BadInput(
             f"no Action {target.reference} (no workflow action-{target.reference}"
             f" in namespace {self.settings.temporal.namespace} at {self.address})"
         )
 
-    async def _stage_of(self, target: Target) -> str | None:
-        """The stage the Action last published, or None when there is no such workflow."""
+    async def _describe(self, target: Target) -> WorkflowExecutionDescription | None:
         handle = await self.handle(target)
         try:
-            described = await handle.describe(rpc_timeout=self.timeout)
+            return await handle.describe(rpc_timeout=self.timeout)
         except RPCError:
             return None
-        stage = described.typed_search_attributes.get(sa.STAGE)
-        if stage:
-            return stage
-        return described.status.name.lower() if described.status else "closed"
 
     def no_worker(self, consequence: str) -> Unreachable:
         seconds = f"{self.timeout.total_seconds():g}"
@@ -180,6 +178,14 @@ class Session:
             f" at {self.address} (is `mieux worker` running?)"
             + (f"; {consequence}" if consequence else "")
         )
+
+
+def _stage(described: WorkflowExecutionDescription) -> str:
+    """The stage the workflow last published, else its Temporal status."""
+    stage = described.typed_search_attributes.get(sa.STAGE)
+    if stage:
+        return stage
+    return described.status.name.lower() if described.status else "closed"
 
 
 def _short(error: Exception) -> str:
