@@ -1,0 +1,100 @@
+"""What staff see when things are not as they should be: exit codes 2 and 3 without a
+traceback, and `--no-wait` for when no worker runs (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from tests.conftest import free_port
+from tests.starter.conftest import Cli, eventually
+from tests.workflows.support import Outbox, running_worker
+
+
+async def test_an_unreachable_server_exits_3_naming_the_address_tried(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+):
+    address = f"127.0.0.1:{free_port()}"
+    monkeypatch.setenv("TEMPORAL_ADDRESS", address)
+
+    for argv in (
+        ("status", f"{cli.year}-01"),
+        ("intake", f"{cli.year}-01", "accept"),
+        ("request", "submit", cli.request_file()),
+        ("list",),
+    ):
+        outcome = await cli(*argv)
+        assert outcome.code == 3, argv
+        assert outcome.err == (
+            f"mieux: Temporal is unreachable at {address} (namespace default): connection refused\n"
+        )
+
+
+async def test_an_invalid_setting_exits_2_naming_the_setting(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MIEUX_POLICY__FICHE_DEADLINE", "three weeks")
+
+    outcome = await cli("status", f"{cli.year}-01")
+
+    assert outcome.code == 2
+    assert outcome.err == (
+        "mieux: invalid setting policy.fiche_deadline (MIEUX_POLICY__FICHE_DEADLINE):"
+        " 'three weeks' is not an ISO-8601 duration such as P21D or PT30S\n"
+    )
+
+
+async def test_a_missing_file_exits_2(cli: Cli):
+    outcome = await cli("request", "submit", str(cli.tmp_path / "nowhere.json"))
+    assert outcome.code == 2
+    assert outcome.err == (
+        f"mieux: cannot read {cli.tmp_path / 'nowhere.json'}: No such file or directory\n"
+    )
+
+
+async def test_bad_usage_exits_2_with_the_usage_on_stderr(cli: Cli):
+    for argv in ((), ("intake", "2026-01", "maybe"), ("status",), ("frobnicate",)):
+        outcome = await cli(*argv)
+        assert outcome.code == 2, argv
+        assert "usage: mieux" in outcome.err
+
+
+async def test_a_command_waits_at_most_the_timeout_when_no_worker_runs(cli: Cli, worker_less: str):
+    outcome = await cli("hold", worker_less, "--reason", "elections", "--timeout", "0.5")
+
+    assert outcome.code == 3
+    assert outcome.err.startswith("mieux: no worker answered within 0.5 s on task queue ")
+    assert "(is `mieux worker` running?)" in outcome.err
+
+
+async def test_no_wait_leaves_the_command_with_the_server_until_a_worker_runs(
+    cli: Cli, worker_less: str, local_env: WorkflowEnvironment, task_queue: str
+):
+    out = await cli.ok("hold", worker_less, "--reason", "elections", "--no-wait")
+    assert out.startswith(f"{worker_less}: hold left with the server for action-{worker_less};")
+
+    async with running_worker(local_env, task_queue, Outbox()):
+        status = await cli.status(worker_less)
+
+    assert status.on_hold
+    assert (status.audit[-1].command, status.audit[-1].by) == ("hold", "tester")
+
+
+async def test_a_refused_signal_is_kept_in_the_audit_trail(cli: Cli, worker: object):
+    reference = await cli.submit()
+
+    await cli.ok("resume", reference, "--no-wait")
+
+    async def refusal_recorded() -> str | None:
+        audit = (await cli.status(reference)).audit
+        return audit[-1].detail if audit and not audit[-1].accepted else None
+
+    detail = await eventually(refusal_recorded)
+    assert detail == f"Action {reference} is not on hold; there is nothing to resume"
+
+
+@pytest.fixture
+async def worker_less(cli: Cli, local_env: WorkflowEnvironment, task_queue: str) -> str:
+    """An Action whose worker has stopped."""
+    async with running_worker(local_env, task_queue, Outbox()):
+        return await cli.submit()
