@@ -72,7 +72,10 @@ class Cli:
         return self.file("fiche.json", sample_fiche(**changes))
 
     async def submit(self, **changes: Any) -> str:
-        return (await self.ok("request", "submit", self.request_file(**changes))).strip()
+        return await self.submit_file(self.request_file(**changes))
+
+    async def submit_file(self, path: str) -> str:
+        return (await self.ok("request", "submit", path)).strip()
 
     async def status(self, reference: str) -> ActionStatus:
         return ActionStatus.model_validate_json(await self.ok("status", reference, "--json"))

@@ -1,0 +1,73 @@
+"""`mieux` as staff run it: a process of its own. TEMPORAL-NOTES: a process that used the
+Temporal client can crash at interpreter exit (134/139) unless it leaves with os._exit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+from tests.starter.conftest import Cli
+
+MIEUX = Path(sys.executable).parent / "mieux"
+
+
+async def _mieux(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
+    # Asynchronous, so the worker in this event loop keeps answering while it runs.
+    process = await asyncio.create_subprocess_exec(
+        str(MIEUX),
+        *argv,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+@pytest.mark.usefixtures("worker")
+async def test_status_exits_0_every_time_in_ten_runs(cli: Cli, cli_env: dict[str, str]):
+    reference = await cli.submit()
+
+    # Side by side: the same ten exits, in the time of a few.
+    runs = await asyncio.gather(
+        *(_mieux(cli_env, "status", reference, "--json") for _ in range(10))
+    )
+
+    assert [code for code, _, _ in runs] == [0] * 10, [err for _, _, err in runs]
+    assert {json.loads(out)["reference"] for _, out, _ in runs} == {reference}
+
+
+@pytest.mark.usefixtures("worker")
+async def test_a_refused_command_exits_1_with_its_reason(cli: Cli, cli_env: dict[str, str]):
+    reference = await cli.submit()
+
+    code, out, err = await _mieux(cli_env, "resume", reference)
+
+    assert (code, out) == (1, "")
+    assert err == f"mieux: refused: Action {reference} is not on hold; there is nothing to resume\n"
+
+
+async def test_an_unreachable_server_exits_3_without_a_traceback(cli_env: dict[str, str]):
+    address = f"127.0.0.1:{free_port()}"
+
+    code, out, err = await _mieux({**cli_env, "TEMPORAL_ADDRESS": address}, "status", "2026-01")
+
+    assert (code, out) == (3, "")
+    assert (
+        err
+        == f"mieux: Temporal is unreachable at {address} (namespace default): connection refused\n"
+    )
+
+
+async def test_the_console_script_prints_its_help():
+    code, out, err = await _mieux({}, "--help")
+
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: mieux ")
