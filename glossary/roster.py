@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -49,15 +50,23 @@ class RosterFocalPoint(FocalPoint):
     """One focal point as imported."""
 
     id: str = Field(min_length=1, max_length=40, pattern=ROSTER_ID_PATTERN)
+    member_state: str = Field(min_length=2, max_length=120)
+
+
+Label = Annotated[str, Field(min_length=1, max_length=120)]
 
 
 class RosterExpert(Expert):
     """One expert as imported: the glossary Expert plus what mobilisation checks."""
 
     id: str = Field(min_length=1, max_length=40, pattern=ROSTER_ID_PATTERN)
+    nationality: str = Field(min_length=2, max_length=80)
+    administration: str = Field(default="", max_length=200)
+    expertise: list[Label] = []
+    languages: list[Annotated[str, Field(min_length=2, max_length=60)]] = []
     unavailable: list[Period] = []
     deployments: list[PastDeployment] = []
-    conflicts: list[str] = Field(
+    conflicts: list[Label] = Field(
         default=[],
         description="declared conflicts of interest: Action references or countries",
     )
@@ -133,6 +142,7 @@ class Reservation(BaseModel):
     activity: int = Field(ge=1, le=99)
     start: date
     end: date
+    theme: str = Field(default="", description="recorded with the deployment, for ranking")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Reservation:
@@ -161,6 +171,7 @@ class RejectedRow(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     row: int = Field(description="1-based: the CSV line (header is line 1) or the JSON item")
+    kind: str = Field(default="", description="expert or focal_point")
     record_id: str = ""
     reason: str
 
@@ -181,7 +192,8 @@ class ImportReport(BaseModel):
             f"imported, {len(self.rejected)} rows rejected"
         ]
         lines += [
-            f"  row {r.row}{f' ({r.record_id})' if r.record_id else ''}: {r.reason}"
+            f"  row {r.row}: {' '.join(p for p in (r.kind, r.record_id) if p) or 'record'}: "
+            f"{r.reason}"
             for r in self.rejected
         ]
         return "\n".join(lines)
