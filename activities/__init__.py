@@ -1,0 +1,40 @@
+"""The systems an Action touches, one module each: email (`send_notice`), documents
+(`write_document`), the roster (`find_candidates`, `reserve_expert`, `release_expert`,
+`record_deployment`, `expert_contact`) and the escalation webhook (`post_escalation`).
+
+Timeouts and retry policies for each are in `activities.options`, for workflows to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from config.settings import MieuxSettings
+
+
+def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
+    """Every activity, bound to the outside systems named in the settings: what a worker
+    registers. Nothing is connected yet; each system is reached on first use."""
+    from activities.documents import DocumentActivities
+    from activities.email import EmailActivities
+    from activities.roster import RosterActivities
+    from activities.webhook import WebhookActivities
+
+    email = EmailActivities(settings.smtp, settings.outbox_path, settings.documents_dir)
+    documents = DocumentActivities(settings.documents_dir)
+    roster = RosterActivities(settings.roster_url)
+    webhook = WebhookActivities(settings.webhook)
+    return [
+        email.send_notice,
+        documents.write_document,
+        roster.find_candidates,
+        roster.reserve_expert,
+        roster.release_expert,
+        roster.record_deployment,
+        roster.expert_contact,
+        webhook.post_escalation,
+    ]
+
+
+__all__ = ["all_activities"]

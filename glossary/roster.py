@@ -186,6 +186,9 @@ class ImportReport(BaseModel):
     def ok(self) -> bool:
         return not self.rejected
 
+    def __str__(self) -> str:
+        return self.summary().splitlines()[0]
+
     def summary(self) -> str:
         lines = [
             f"{self.source}: {self.experts} experts and {self.focal_points} focal points "
