@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
+from pathlib import Path
 
 from config import MieuxSettings
 
 
-def category_lookup(settings: MieuxSettings) -> Callable[[str], str | None]:
-    """expert id -> roster category ("EU MS official", ...), None when unknown."""
-    return lambda _expert_id: None
+def categories(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, str]:
+    """expert id -> roster category ("EU MS official", ...); experts not found are left out.
+
+    A roster that cannot be read leaves every expert out: the report then says "not in the
+    roster" rather than failing on figures that do not need it.
+    """
+    wanted = sorted(set(expert_ids))
+    url = settings.roster_url
+    if not wanted or _absent_sqlite_file(url):
+        return {}
+    try:
+        from sqlalchemy import select
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from activities.roster_db import engine_for, read_session
+        from activities.roster_schema import ExpertRow
+    except ImportError:
+        return {}
+    try:
+        with read_session(engine_for(url)) as session:
+            rows = session.execute(
+                select(ExpertRow.id, ExpertRow.category).where(ExpertRow.id.in_(wanted))
+            )
+            return {expert_id: category for expert_id, category in rows}
+    except SQLAlchemyError:
+        return {}
+
+
+def _absent_sqlite_file(url: str) -> bool:
+    # Reading must not create an empty roster database as a side effect.
+    prefix = "sqlite:///"
+    return url.startswith(prefix) and not Path(url.removeprefix(prefix)).exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -17,6 +18,9 @@ from rich.text import Text
 
 from glossary import ActionStatus
 from starter.report import Figures
+
+if TYPE_CHECKING:
+    from glossary.roster import Candidate
 
 AUDIT_ENTRIES = 8
 
@@ -206,4 +210,25 @@ def mail_list(rows: Sequence[tuple[int, datetime, str, str]]) -> None:
     table = _table("", "#", "Received (UTC)", "To", "Subject")
     for number, received, to, subject in rows:
         _row(table, number, _when(received.astimezone(UTC)), to, subject)
+    out.print(table)
+
+
+def candidates(found: Sequence[Candidate]) -> None:
+    out = console()
+    if not found:
+        out.print("No expert in the roster matches and is free on those dates.")
+        return
+    table = _table(
+        "", "Expert", "Score", "Expertise", "Languages", "Deployed before", "Focal point"
+    )
+    for c in found:
+        _row(
+            table,
+            c.expert_id,
+            f"{c.score:.0f}",
+            ", ".join(c.matched_expertise),
+            ", ".join(c.matched_languages),
+            c.past_deployments,
+            c.focal_point_id or "",
+        )
     out.print(table)
