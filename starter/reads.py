@@ -184,12 +184,19 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
 
 
 async def report(session: Session, args: Namespace) -> int:
-    from starter.experts import category_lookup
+    from starter.experts import categories
 
     cases, unreadable = await case_files(session, args.year)
     for problem in unreadable:
         print(f"mieux: left out of the report: {problem}", file=sys.stderr)
-    figures: Figures = compute(cases, year=args.year, category_of=category_lookup(session.settings))
+    deployed = [
+        slot.expert_id
+        for case in cases
+        for activity in case.status.activities
+        for slot in activity.experts
+    ]
+    known = await asyncio.to_thread(categories, session.settings, deployed)
+    figures: Figures = compute(cases, year=args.year, category_of=known.get)
     if args.docx:
         from starter.report_docx import write_docx
 
