@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -61,8 +62,6 @@ class WorkingHours(BaseModel):
 
     def next_open(self, at: datetime, timezone: str) -> datetime:
         """`at` itself when within working hours, else the next opening, in UTC as given."""
-        from zoneinfo import ZoneInfo
-
         tz = ZoneInfo(timezone)
         local = at.astimezone(tz)
         if self._is_working_day(local.date()) and self.opens <= local.time() < self.closes:
