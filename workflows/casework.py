@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities import options as activity_options
     from glossary import (
         AuditEntry,
         CommandRefused,
@@ -27,7 +28,6 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
     )
     from glossary.commands import Command, ExtendDeadline
-    from workflows import activity_options
     from workflows.clock import Alarm, Clock, Clocks
 
 C = TypeVar("C", bound=Command)
