@@ -29,6 +29,7 @@ from starter.errors import BadInput, CliError, Refused, Unreachable
 from workflows import search_attributes as sa
 
 _TIMED_OUT = (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED)
+_FAILING_TASK = "its workflow task keeps failing; the worker's log says why"
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,10 @@ class Session:
         except WorkflowUpdateFailedError as error:
             raise Refused(refusal_reason(error.cause)) from None
         except WorkflowUpdateRPCTimeoutOrCancelledError:
-            raise self.no_worker(
+            raise await self.stuck(
+                target,
                 "it may still be applied when a worker takes it; check with"
-                f" `mieux status {target.reference}`"
+                f" `mieux status {target.reference}`",
             ) from None
         except RPCError as error:
             raise await self.explain(error, target) from None
@@ -144,7 +146,14 @@ class Session:
     async def explain(self, error: RPCError, target: Target) -> CliError:
         """What an RPC error about one Action (or one of its activities) means."""
         if error.status in _TIMED_OUT:
-            return self.no_worker("")
+            return await self.stuck(target)
+        if error.status == RPCStatusCode.FAILED_PRECONDITION:
+            # The server answers at once when it knows no worker can: none polls the task
+            # queue, or the workflow's task keeps failing.
+            if "no poller" in error.message:
+                return self.no_worker("", waited=False)
+            if "failed state" in error.message:
+                return Unreachable(f"{target} cannot answer: {_FAILING_TASK}")
         if error.status != RPCStatusCode.NOT_FOUND:
             return self.failure(error, str(target))
         # The workflow id exists but refuses: it has ended, or is ending ("update aborted by
@@ -171,12 +180,25 @@ class Session:
         except RPCError:
             return None
 
-    def no_worker(self, consequence: str) -> Unreachable:
-        seconds = f"{self.timeout.total_seconds():g}"
+    async def stuck(self, target: Target, consequence: str = "") -> Unreachable:
+        """Why a workflow did not answer in time: a failing workflow task, or no worker."""
+        described = await self._describe(target)
+        if described is not None:
+            raw = described.raw_description
+            attempt = raw.pending_workflow_task.attempt
+            if attempt > 1:
+                return Unreachable(f"{target} cannot answer: {_FAILING_TASK} (attempt {attempt})")
+        return self.no_worker(consequence)
+
+    def no_worker(self, consequence: str, *, waited: bool = True) -> Unreachable:
+        queue = f"task queue {self.settings.task_queue!r} at {self.address}"
+        what = (
+            f"no worker answered within {self.timeout.total_seconds():g} s on {queue}"
+            if waited
+            else f"no worker polls {queue}"
+        )
         return Unreachable(
-            f"no worker answered within {seconds} s on task queue {self.settings.task_queue!r}"
-            f" at {self.address} (is `mieux worker` running?)"
-            + (f"; {consequence}" if consequence else "")
+            f"{what} (is `mieux worker` running?)" + (f"; {consequence}" if consequence else "")
         )
 
 

@@ -4,7 +4,9 @@ traceback, and `--no-wait` for when no worker runs (DOMAIN.md §6)."""
 from __future__ import annotations
 
 import pytest
+from temporalio import workflow
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from tests.conftest import free_port
 from tests.starter.conftest import Cli, eventually
@@ -91,6 +93,42 @@ async def test_a_refused_signal_is_kept_in_the_audit_trail(cli: Cli, worker: obj
 
     detail = await eventually(refusal_recorded)
     assert detail == f"Action {reference} is not on hold; there is nothing to resume"
+
+
+@workflow.defn(name="ActionLifecycle", sandboxed=False)
+class BrokenLifecycle:
+    """A workflow whose code has a bug: its task fails, and is retried, for ever."""
+
+    @workflow.run
+    async def run(self) -> None:
+        raise RuntimeError("a bug in the workflow code")
+
+
+async def test_an_action_whose_workflow_task_keeps_failing_exits_3_saying_so(
+    cli: Cli, local_env: WorkflowEnvironment
+):
+    queue = f"broken-{cli.year}"
+    async with Worker(local_env.client, task_queue=queue, workflows=[BrokenLifecycle]):
+        handle = await local_env.client.start_workflow(
+            BrokenLifecycle.run, id=f"action-{cli.year}-01", task_queue=queue
+        )
+
+        async def failed_once() -> bool | None:
+            described = await handle.describe()
+            return True if described.raw_description.pending_workflow_task.attempt > 1 else None
+
+        await eventually(failed_once)
+        outcomes = [
+            await cli("status", f"{cli.year}-01", "--timeout", "0.5"),
+            await cli("hold", f"{cli.year}-01", "--reason", "elections", "--timeout", "0.5"),
+        ]
+        await handle.terminate()
+
+    for outcome in outcomes:
+        assert outcome.code == 3
+        assert outcome.err.startswith(
+            f"mieux: Action {cli.year}-01 cannot answer: its workflow task keeps failing"
+        )
 
 
 @pytest.fixture

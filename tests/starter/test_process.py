@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -71,3 +72,26 @@ async def test_the_console_script_prints_its_help():
 
     assert (code, err) == (0, "")
     assert out.startswith("usage: mieux ")
+
+
+async def test_mieux_worker_runs_the_actions_and_stops_cleanly_on_sigterm(
+    cli: Cli, cli_env: dict[str, str]
+):
+    process = await asyncio.create_subprocess_exec(
+        str(MIEUX),
+        "worker",
+        env={**os.environ, **cli_env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    banner = (await process.stdout.readline()).decode()
+    # The update waits for the worker to poll: no other synchronisation is needed.
+    reference = await cli.submit()
+    accepted = await cli.ok("intake", reference, "accept")
+    process.send_signal(signal.SIGTERM)
+    _, err = await process.communicate()
+
+    assert banner.startswith(f"worker polling task queue {cli_env['MIEUX_TASK_QUEUE']!r}")
+    assert accepted == f"{reference}: accepted; Action Fiche due in 21 days\n"
+    assert process.returncode == 0, err.decode()
