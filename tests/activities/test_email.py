@@ -58,6 +58,17 @@ async def test_the_deadline_is_written_in_each_recipients_time_zone(
     assert "Monday 23 March 2026, 16:00 (Europe/Vienna, UTC+01:00)" in text
 
 
+async def test_a_recipient_without_a_known_time_zone_reads_the_deadline_in_utc(
+    email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    lost = OFFICER.model_copy(update={"timezone": "Mars/Olympus"})
+
+    await ActivityEnvironment().run(email_activities.send_notice, make_notice(to=lost))
+
+    text, _ = bodies(smtp_server.inbox.messages[0])
+    assert "Monday 23 March 2026, 15:00 (UTC, UTC+00:00)" in text
+
+
 async def test_html_alternative_escapes_what_the_workflow_wrote(
     email_activities: EmailActivities, smtp_server: SmtpServer
 ) -> None:
