@@ -53,14 +53,14 @@ async def test_a_replayed_or_restarted_workflow_sends_nothing_more(
 
 
 async def test_a_notice_sent_while_smtp_is_down_arrives_once_when_it_is_back(
-    local_env: WorkflowEnvironment,
+    time_skipping_env: WorkflowEnvironment,
     task_queue: str,
     email_activities: EmailActivities,
     smtp_server: SmtpServer,
 ) -> None:
     smtp_server.stop()
-    async with notice_worker(local_env, task_queue, email_activities):
-        handle = await local_env.client.start_workflow(
+    async with notice_worker(time_skipping_env, task_queue, email_activities):
+        handle = await time_skipping_env.client.start_workflow(
             SendOneNotice.run, make_notice(), id=f"notice-{uuid.uuid4()}", task_queue=task_queue
         )
 
