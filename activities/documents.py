@@ -66,7 +66,7 @@ class DocumentActivities:
 def _name(request: DocumentRequest) -> str:
     name = request.kind.value.replace("_", "-")
     if request.kind == DocumentKind.EXPERT_INVITATION:
-        return f"{name}-a{request.activity_number}-{request.expert_id}"
+        return f"{name}-a{request.planned_activity().number}-{request.expert_id}"
     if request.kind == DocumentKind.ACTIVITY_REPORT and request.activity is not None:
         return f"{name}-a{request.activity.number}"
     return name

@@ -40,6 +40,11 @@ class DocumentRequest(BaseModel):
     prepared_on: date | None = None
     fiche: ActionFiche | None = Field(default=None, description="action_fiche, invitation")
     activity_number: int | None = Field(default=None, ge=1, le=99, description="invitation")
+    planned: PlannedActivity | None = Field(
+        default=None,
+        description="invitation: the activity as planned now (an amended plan may differ from "
+        "the Fiche); looked up in the Fiche by activity_number when absent",
+    )
     expert_id: str | None = Field(default=None, max_length=40, pattern=ROSTER_ID_PATTERN)
     expert_name: str = Field(default="", max_length=120)
     respond_by: date | None = Field(default=None, description="invitation: answer by")
@@ -54,7 +59,7 @@ class DocumentRequest(BaseModel):
         missing = {
             DocumentKind.ACTION_FICHE: self.fiche is None,
             DocumentKind.EXPERT_INVITATION: self.fiche is None
-            or self.activity_number is None
+            or (self.activity_number is None and self.planned is None)
             or self.expert_id is None,
             DocumentKind.ACTIVITY_REPORT: self.activity is None,
             DocumentKind.FINAL_REPORT: self.status is None,
@@ -67,7 +72,9 @@ class DocumentRequest(BaseModel):
         return self
 
     def planned_activity(self) -> PlannedActivity:
-        """The activity an invitation is for, from the Fiche."""
+        """The activity an invitation is for: as given, else from the Fiche."""
+        if self.planned is not None:
+            return self.planned
         assert self.fiche is not None
         for planned in self.fiche.activities:
             if planned.number == self.activity_number:
@@ -77,7 +84,7 @@ class DocumentRequest(BaseModel):
 
 _NEEDS = {
     DocumentKind.ACTION_FICHE: "fiche",
-    DocumentKind.EXPERT_INVITATION: "fiche, activity_number and expert_id",
+    DocumentKind.EXPERT_INVITATION: "fiche, activity_number (or planned) and expert_id",
     DocumentKind.ACTIVITY_REPORT: "activity",
     DocumentKind.FINAL_REPORT: "status",
     DocumentKind.KPI_REPORT: "a non-empty kpi",

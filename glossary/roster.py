@@ -142,7 +142,9 @@ class Reservation(BaseModel):
     activity: int = Field(ge=1, le=99)
     start: date
     end: date
-    theme: str = Field(default="", description="recorded with the deployment, for ranking")
+    theme: str = Field(
+        default="", max_length=120, description="recorded with the deployment, for ranking"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Reservation:

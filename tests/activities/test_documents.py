@@ -262,6 +262,22 @@ async def test_file_names_carry_the_sha256_of_the_markdown(
     assert ref.markdown_path == ref.docx_path.removesuffix(".docx") + ".md"
 
 
+def test_an_invitation_for_an_activity_added_by_an_amended_plan_uses_it_as_given(
+    documents: DocumentActivities, tmp_path: Path
+) -> None:
+    added = FICHE.activities[0].model_copy(
+        update={"number": 5, "title": "Added follow-up session", "city": "Mombasa"}
+    )
+
+    ref = documents.write(
+        request_for(DocumentKind.EXPERT_INVITATION, activity_number=None, planned=added)
+    )
+
+    word = word_text(tmp_path / "documents" / ref.docx_path)
+    assert "5: Added follow-up session" in word and "Mombasa, Kenya" in word
+    assert "expert-invitation-a5-EX-AT-01-" in ref.docx_path
+
+
 def test_the_workflow_keeps_a_reference_not_the_document(documents: DocumentActivities) -> None:
     ref = documents.write(request_for(DocumentKind.ACTION_FICHE))
 
