@@ -6,6 +6,8 @@ from pathlib import Path
 
 from temporalio import activity
 from temporalio.common import RetryPolicy
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from activities import all_activities
 from activities.options import BY_ACTIVITY
@@ -41,3 +43,12 @@ def test_bad_input_is_never_retried_by_the_default_policies() -> None:
     )
     # SMTP may be down for hours: the notice is retried until it goes out (DOMAIN.md §4).
     assert BY_ACTIVITY["send_notice"]["retry_policy"].maximum_attempts == 0
+
+
+async def test_a_worker_accepts_the_whole_list(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, tmp_path: Path
+) -> None:
+    registered = all_activities(MieuxSettings(state_dir=tmp_path))
+
+    async with Worker(time_skipping_env.client, task_queue=task_queue, activities=registered):
+        pass
