@@ -10,7 +10,7 @@ from glossary.action import (
     ActivityType,
     PlannedActivity,
 )
-from glossary.action_input import ActionInput, reference_of, workflow_id_of
+from glossary.action_input import ActionInput, DeliveryInput, reference_of, workflow_id_of
 from glossary.commands import (
     ActivityCompleted,
     AmendPlan,
@@ -71,6 +71,7 @@ __all__ = [
     "ConsultationFeedback",
     "DecisionRule",
     "DeliverablesValidated",
+    "DeliveryInput",
     "EvaluationDone",
     "Expert",
     "ExpertResponse",

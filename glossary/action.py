@@ -35,7 +35,9 @@ class PlannedActivity(BaseModel):
     city: str = Field(default="", description='empty or "remote" for remote support')
     start: date
     end: date
-    experts_needed: int = Field(default=2, ge=0, le=10)
+    experts_needed: int | None = Field(
+        default=None, ge=0, le=10, description="empty: the policy's experts_per_activity"
+    )
     expertise: list[str] = []
     languages: list[str] = ["English"]
     optional: bool = False

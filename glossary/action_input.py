@@ -6,7 +6,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from glossary.people import StaffDirectory
+from glossary.action import ActionFiche, PlannedActivity
+from glossary.people import Recipient, StaffDirectory
 from glossary.policy import Policy
 from glossary.request import Request
 
@@ -36,3 +37,20 @@ class ActionInput(BaseModel):
     escalation_webhook: bool = Field(
         default=False, description="also POST escalations to the configured webhook"
     )
+
+
+class DeliveryInput(BaseModel):
+    """The input of an `ActivityDelivery` child: one planned activity of an approved Action."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference: str = Field(pattern=r"^\d{4}-\d{2,3}$")
+    action_title: str
+    activity: PlannedActivity
+    fiche: ActionFiche
+    themes: list[str] = []
+    policy: Policy
+    staff: StaffDirectory
+    officer_id: str
+    partner: Recipient
+    parent_id: str = Field(description="the ActionLifecycle to report progress to")

@@ -14,9 +14,10 @@ from temporalio.worker import Worker
 
 from config import MieuxSettings
 from workflows.action_lifecycle import ActionLifecycle
+from workflows.activity_delivery import ActivityDelivery
 from workflows.reference_register import ReferenceRegister
 
-WORKFLOWS: list[type] = [ActionLifecycle, ReferenceRegister]
+WORKFLOWS: list[type] = [ActionLifecycle, ActivityDelivery, ReferenceRegister]
 
 log = logging.getLogger("mieux.worker")
 

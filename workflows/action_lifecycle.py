@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         ActionFiche,
         ActionInput,
         ActionStatus,
+        ActivityView,
         CommandRefused,
         ConsultationFeedback,
         DecisionRule,
@@ -35,12 +36,14 @@ with workflow.unsafe.imports_passed_through():
     )
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from workflows import search_attributes as sa
-    from workflows.casework import ActionWithdrawn, Casework
+    from workflows.activity_delivery import ParentInstruction
+    from workflows.casework import ActionWithdrawn
     from workflows.clock import Alarm, Clock
+    from workflows.implementation import FINISHED, Implementation
 
 
 @workflow.defn(name="ActionLifecycle")
-class ActionLifecycle(Casework):
+class ActionLifecycle(Implementation):
     @workflow.init
     def __init__(self, input: ActionInput) -> None:
         self.input = input
@@ -56,6 +59,7 @@ class ActionLifecycle(Casework):
         self.revisions = 0
         self.consultations = 0
         self.outcome = ""
+        self._open_implementation()
 
     # -- the story ----------------------------------------------------------------------
 
@@ -70,10 +74,14 @@ class ActionLifecycle(Casework):
                 lambda: self.stage in TERMINAL_STAGES or self.stage == Stage.IMPLEMENTATION
             )
             if self.stage == Stage.IMPLEMENTATION:
-                await self._wait_until(lambda: self.stage != Stage.IMPLEMENTATION)
+                await self._implementation()
+                await self._completion()
+                await self._follow_up()
+                self._end(Stage.CLOSED, f"closed; {self._adoption()}")
         except ActionWithdrawn:
             self._withdraw_now()
             await self._flush()
+            await self._wait_for_children()
         self._publish()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
@@ -326,6 +334,7 @@ class ActionLifecycle(Casework):
     def _withdraw_now(self) -> None:
         reached_psg = self.stage not in (Stage.INTAKE, Stage.FICHE_DRAFTING, Stage.CONSULTATION)
         reason = self.withdrawal.reason if self.withdrawal else ""
+        self._relay(ParentInstruction(kind="cancel", reason=f"Action withdrawn: {reason}"))
         self._end(Stage.WITHDRAWN, f"withdrawn: {reason}")
         recipients = [self._partner(), self._officer()]
         if reached_psg:
@@ -352,7 +361,12 @@ class ActionLifecycle(Casework):
     # -- alarms ---------------------------------------------------------------------------
 
     def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
-        if alarm.step.startswith("reminder"):
+        if clock.kind == "follow_up":
+            self._follow_up_alarm(clock, alarm)
+        elif clock.kind == "feedback" and alarm.step == "due":
+            self.feedback_overdue = True
+            self._notify(self._escalation(clock, alarm, self._officer()))
+        elif alarm.step.startswith("reminder"):
             assert alarm.recipient is not None
             if clock.kind == "psg" and self._has_voted(alarm.recipient):
                 return
@@ -429,6 +443,8 @@ class ActionLifecycle(Casework):
                 f"PSG votes from {', '.join(missing)}",
                 f"mieux approve {ref} --member MEMBER",
             )
+        if clock.kind == "feedback":
+            return ("the partner feedback questionnaire", f"mieux feedback {ref} FEEDBACK.json")
         return (clock.label, "")
 
     # -- who ----------------------------------------------------------------------------
@@ -487,6 +503,24 @@ class ActionLifecycle(Casework):
             case Stage.PSG_REVIEW:
                 missing = [b for b in self.staff.psg if b not in self._votes_this_round()]
                 return (f"PSG votes (round {self.psg_round})", missing)
+            case Stage.IMPLEMENTATION:
+                if self.awaiting_plan:
+                    return ("the plan adjusted after the fact-finding mission", [officer])
+                open_ = [v for v in self.views.values() if v.stage not in FINISHED]
+                return (
+                    f"{len(open_)} activities in progress: "
+                    + ", ".join(f"{v.number} {v.stage}" for v in open_),
+                    [officer],
+                )
+            case Stage.COMPLETION:
+                missing = []
+                if self.validated is None:
+                    missing.append("validation of the deliverables")
+                if self.feedback is None:
+                    missing.append("the partner feedback questionnaire")
+                return (" and ".join(missing), ["partner focal point"])
+            case Stage.FOLLOW_UP:
+                return ("the follow-up questionnaire and the adoption check", ["partner"])
         return (f"the {self.stage} stage", [officer])
 
     def _publish(self) -> None:
@@ -537,6 +571,7 @@ class ActionLifecycle(Casework):
             psg_round=self.psg_round,
             psg_votes=list(self.psg_votes),
             fiche_version=self.fiche_version,
+            activities=[self.views[n] for n in sorted(self.views)],
             outcome=self.outcome,
             audit=list(self.audit),
         )
@@ -608,9 +643,19 @@ class ActionLifecycle(Casework):
             "extend_deadline", command, lambda raw: self._apply_extend(self._check_extend(raw))
         )
 
+    def _hold_everything(self, raw: Any) -> str:
+        command = self._check_hold(raw)
+        self._relay(ParentInstruction(kind="hold", reason=command.reason, by=command.by))
+        return self._apply_hold(command)
+
+    def _resume_everything(self, raw: Any) -> str:
+        command = self._check_resume(raw)
+        self._relay(ParentInstruction(kind="resume", by=command.by))
+        return self._apply_resume(command)
+
     @workflow.update(name="hold")
     def hold(self, command: Any) -> str:
-        return self._apply_hold(self._check_hold(command))
+        return self._hold_everything(command)
 
     @hold.validator
     def _hold_valid(self, command: Any) -> None:
@@ -618,11 +663,11 @@ class ActionLifecycle(Casework):
 
     @workflow.signal(name="hold")
     def hold_signal(self, command: Any) -> None:
-        self._signalled("hold", command, lambda raw: self._apply_hold(self._check_hold(raw)))
+        self._signalled("hold", command, self._hold_everything)
 
     @workflow.update(name="resume")
     def resume(self, command: Any) -> str:
-        return self._apply_resume(self._check_resume(command))
+        return self._resume_everything(command)
 
     @resume.validator
     def _resume_valid(self, command: Any) -> None:
@@ -630,7 +675,7 @@ class ActionLifecycle(Casework):
 
     @workflow.signal(name="resume")
     def resume_signal(self, command: Any) -> None:
-        self._signalled("resume", command, lambda raw: self._apply_resume(self._check_resume(raw)))
+        self._signalled("resume", command, self._resume_everything)
 
     @workflow.update(name="withdraw")
     def withdraw(self, command: Any) -> str:
@@ -643,6 +688,137 @@ class ActionLifecycle(Casework):
     @workflow.signal(name="withdraw")
     def withdraw_signal(self, command: Any) -> None:
         self._signalled("withdraw", command, self._apply_withdraw_command)
+
+    # -- the activities' commands, checked here and carried out by each ActivityDelivery --
+
+    def _relay_expert_response(self, raw: Any) -> str:
+        c = self._check_expert_response(raw)
+        answer = "confirmed" if c.confirmed else f"declined ({c.reason or 'no reason'})"
+        return self._relay_command(
+            "expert_response", c, c.activity, f"{c.expert_id} {answer} for activity {c.activity}"
+        )
+
+    def _relay_nominate(self, raw: Any) -> str:
+        c = self._check_nominate(raw)
+        return self._relay_command(
+            "nominate_expert", c, c.activity, f"{c.expert_id} nominated for activity {c.activity}"
+        )
+
+    def _relay_completed(self, raw: Any) -> str:
+        c = self._check_completed(raw)
+        return self._relay_command(
+            "activity_completed", c, c.activity, f"activity {c.activity} completion reported"
+        )
+
+    def _relay_evaluation(self, raw: Any) -> str:
+        c = self._check_evaluation(raw)
+        return self._relay_command(
+            "evaluation_done", c, c.activity, f"activity {c.activity} evaluated"
+        )
+
+    @workflow.update(name="expert_response")
+    def expert_response(self, command: Any) -> str:
+        return self._relay_expert_response(command)
+
+    @expert_response.validator
+    def _expert_response_valid(self, command: Any) -> None:
+        self._check_expert_response(command)
+
+    @workflow.signal(name="expert_response")
+    def expert_response_signal(self, command: Any) -> None:
+        self._signalled("expert_response", command, self._relay_expert_response)
+
+    @workflow.update(name="nominate_expert")
+    def nominate_expert(self, command: Any) -> str:
+        return self._relay_nominate(command)
+
+    @nominate_expert.validator
+    def _nominate_expert_valid(self, command: Any) -> None:
+        self._check_nominate(command)
+
+    @workflow.signal(name="nominate_expert")
+    def nominate_expert_signal(self, command: Any) -> None:
+        self._signalled("nominate_expert", command, self._relay_nominate)
+
+    @workflow.update(name="activity_completed")
+    def activity_completed(self, command: Any) -> str:
+        return self._relay_completed(command)
+
+    @activity_completed.validator
+    def _activity_completed_valid(self, command: Any) -> None:
+        self._check_completed(command)
+
+    @workflow.signal(name="activity_completed")
+    def activity_completed_signal(self, command: Any) -> None:
+        self._signalled("activity_completed", command, self._relay_completed)
+
+    @workflow.update(name="evaluation_done")
+    def evaluation_done(self, command: Any) -> str:
+        return self._relay_evaluation(command)
+
+    @evaluation_done.validator
+    def _evaluation_done_valid(self, command: Any) -> None:
+        self._check_evaluation(command)
+
+    @workflow.signal(name="evaluation_done")
+    def evaluation_done_signal(self, command: Any) -> None:
+        self._signalled("evaluation_done", command, self._relay_evaluation)
+
+    @workflow.update(name="amend_plan")
+    def amend_plan(self, command: Any) -> str:
+        return self._apply_amend_plan(command)
+
+    @amend_plan.validator
+    def _amend_plan_valid(self, command: Any) -> None:
+        self._check_amend_plan(command)
+
+    @workflow.signal(name="amend_plan")
+    def amend_plan_signal(self, command: Any) -> None:
+        self._signalled("amend_plan", command, self._apply_amend_plan)
+
+    @workflow.update(name="deliverables_validated")
+    def deliverables_validated(self, command: Any) -> str:
+        return self._apply_validated(command)
+
+    @deliverables_validated.validator
+    def _deliverables_validated_valid(self, command: Any) -> None:
+        self._check_validated(command)
+
+    @workflow.signal(name="deliverables_validated")
+    def deliverables_validated_signal(self, command: Any) -> None:
+        self._signalled("deliverables_validated", command, self._apply_validated)
+
+    @workflow.update(name="feedback_received")
+    def feedback_received(self, command: Any) -> str:
+        return self._apply_feedback(command)
+
+    @feedback_received.validator
+    def _feedback_received_valid(self, command: Any) -> None:
+        self._check_feedback(command)
+
+    @workflow.signal(name="feedback_received")
+    def feedback_received_signal(self, command: Any) -> None:
+        self._signalled("feedback_received", command, self._apply_feedback)
+
+    @workflow.update(name="follow_up_received")
+    def follow_up_received(self, command: Any) -> str:
+        return self._apply_follow_up(command)
+
+    @follow_up_received.validator
+    def _follow_up_received_valid(self, command: Any) -> None:
+        self._check_follow_up(command)
+
+    @workflow.signal(name="follow_up_received")
+    def follow_up_received_signal(self, command: Any) -> None:
+        self._signalled("follow_up_received", command, self._apply_follow_up)
+
+    @workflow.signal(name="activity_progress")
+    def activity_progress(self, view: ActivityView) -> None:
+        """Each ActivityDelivery reports its state here, for status and the UI."""
+        current = self.views.get(view.number)
+        if current is None or current.stage not in FINISHED:
+            self.views[view.number] = view
+            self._revision += 1
 
 
 __all__ = ["ActionLifecycle", "ExtendDeadline", "Hold", "Resume"]

@@ -6,7 +6,7 @@ workflow modules; this hides the Temporal mechanics, not the story.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -55,6 +55,7 @@ class Casework:
         self._revision = 0
         self._holds = 0
         self._outbox: list[Notice] = []
+        self._effects: list[Callable[[], Awaitable[Any]]] = []
         self._alarm_time: datetime | None = None
 
     def now(self) -> datetime:
@@ -259,9 +260,19 @@ class Casework:
     def _notify(self, *notices: Notice) -> None:
         self._outbox.extend(notices)
 
+    def _later(self, effect: Callable[[], Awaitable[Any]]) -> None:
+        """Queue an effect (an activity, a signal) decided by a synchronous handler."""
+        self._effects.append(effect)
+
+    def _later_activity(self, name: str, arg: Any, options: dict[str, Any], summary: str) -> None:
+        self._later(lambda: workflow.execute_activity(name, arg, summary=summary, **options))
+
     async def _flush(self) -> None:
-        """Send what handlers and alarms queued, in order; each notice is at most once."""
-        while self._outbox:
+        """Run what handlers and alarms queued, in order; each notice is at most once."""
+        while self._outbox or self._effects:
+            effects, self._effects = self._effects, []
+            for effect in effects:
+                await effect()
             batch, self._outbox = self._outbox, []
             await asyncio.gather(*(self._send(n) for n in batch))
 

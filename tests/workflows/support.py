@@ -4,9 +4,14 @@ workflow asked for (registered under the production names, as samples-python doe
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import shutil
+import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from temporalio import activity
@@ -14,8 +19,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.roster import RosterActivities, load_demo_roster
 from config.staff import DEFAULT_STAFF
 from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request
+from glossary.documents import DocumentRef, DocumentRequest
 from glossary.people import Contact
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
@@ -76,6 +83,7 @@ class Outbox:
 
     sent: list[Sent] = field(default_factory=list)
     webhooks: list[Notice] = field(default_factory=list)
+    documents: list[DocumentRequest] = field(default_factory=list)
 
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
@@ -86,8 +94,21 @@ class Outbox:
     async def post_escalation(self, notice: Notice) -> None:
         self.webhooks.append(notice)
 
+    @activity.defn(name="write_document")
+    async def write_document(self, request: DocumentRequest) -> DocumentRef:
+        # Word rendering has its own tests (tests/activities); here only the reference matters.
+        digest = hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+        self.documents.append(request)
+        return DocumentRef(
+            kind=request.kind,
+            reference=request.reference,
+            sha256=digest,
+            docx_path=f"{request.reference}/{request.kind}-{digest[:12]}.docx",
+            markdown_path=f"{request.reference}/{request.kind}-{digest[:12]}.md",
+        )
+
     def activities(self) -> list[Any]:
-        return [self.send_notice, self.post_escalation]
+        return [self.send_notice, self.post_escalation, self.write_document]
 
     def kinds_to(self, recipient_id: str) -> list[str]:
         return [
@@ -115,15 +136,46 @@ def action_input(
     )
 
 
+_DEMO_ROSTER: Path | None = None
+
+
+def demo_roster_copy(folder: Path) -> str:
+    """A real SQLite roster with the demo experts, copied from one built per session."""
+    global _DEMO_ROSTER
+    if _DEMO_ROSTER is None:
+        template = Path(tempfile.mkdtemp(prefix="mieux-roster-")) / "roster.db"
+        load_demo_roster(f"sqlite:///{template}")
+        _DEMO_ROSTER = template
+    target = folder / f"roster-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(_DEMO_ROSTER, target)
+    return f"sqlite:///{target}"
+
+
+def roster_activities(url: str) -> list[Any]:
+    roster = RosterActivities(url)
+    return [
+        roster.find_candidates,
+        roster.reserve_expert,
+        roster.release_expert,
+        roster.record_deployment,
+        roster.expert_contact,
+    ]
+
+
 @contextlib.asynccontextmanager
 async def running_worker(
-    env: WorkflowEnvironment, task_queue: str, outbox: Outbox, extra: list[Any] | None = None
+    env: WorkflowEnvironment,
+    task_queue: str,
+    outbox: Outbox,
+    extra: list[Any] | None = None,
+    roster_url: str | None = None,
 ) -> AsyncIterator[Worker]:
+    url = roster_url or demo_roster_copy(Path(tempfile.gettempdir()))
     async with Worker(
         env.client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=outbox.activities() + (extra or []),
+        activities=outbox.activities() + roster_activities(url) + (extra or []),
     ) as worker:
         yield worker
 

@@ -1,0 +1,739 @@
+"""`ActivityDelivery`: one planned activity of an approved Action, as a child workflow
+(id `action-YYYY-NN-activity-N`; DOMAIN.md §3 "Expert mobilisation", §4).
+
+The story: mobilise the experts (invite the best candidate for each slot through their
+focal point; a decline or a silent deadline moves to the next; when the roster runs out,
+staff nominate) -> remind everyone before the start -> after the end, the completion
+report -> the team's evaluation -> the activity report. The parent `ActionLifecycle` is
+told of every step, and relays hold, resume, cancellation and rescheduling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel, ConfigDict
+
+    from activities import options
+    from glossary import (
+        ActivityCompleted,
+        ActivityView,
+        CommandRefused,
+        DeliveryInput,
+        EvaluationDone,
+        ExpertResponse,
+        NominateExpert,
+        NoticeKind,
+        Recipient,
+    )
+    from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.roster import (
+        Candidate,
+        CandidateQuery,
+        ExpertContact,
+        Reservation,
+        ReservationOutcome,
+    )
+    from glossary.status import ExpertSlotView
+    from workflows.casework import ActionWithdrawn, Casework
+    from workflows.clock import Alarm, Clock
+
+
+class ParentInstruction(BaseModel):
+    """What the Action relays to its activity: hold, resume, cancel or reschedule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str  # hold | resume | cancel | reschedule
+    reason: str = ""
+    by: str = "staff"
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass
+class Slot:
+    """One expert place on the activity and who holds or held it."""
+
+    index: int
+    expert_id: str | None = None
+    state: str = "open"  # open | invited | confirmed | nominated | exhausted
+    contact: ExpertContact | None = None
+    tried: list[str] = field(default_factory=list)
+
+    @property
+    def filled(self) -> bool:
+        return self.state in ("confirmed", "nominated")
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+@workflow.defn(name="ActivityDelivery")
+class ActivityDelivery(Casework):
+    @workflow.init
+    def __init__(self, input: DeliveryInput) -> None:
+        self.input = input
+        self.activity = input.activity
+        self.staff = input.staff
+        self._open_case(input.reference, input.action_title, input.policy)
+        needed = self.activity.experts_needed
+        if needed is None:
+            needed = input.policy.experts_per_activity
+        self.slots = [Slot(index=i + 1) for i in range(needed)]
+        self.stage = "mobilising"
+        self.cancel_reason = ""
+        self.completion: ActivityCompleted | None = None
+        self.evaluation: EvaluationDone | None = None
+        self.nominations: list[NominateExpert] = []
+        self.reinvite: list[str] = []
+        self.report: DocumentRef | None = None
+        self.rounds = 0
+        self._declines = 0
+
+    # -- the story ----------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, input: DeliveryInput) -> ActivityView:
+        try:
+            while True:
+                await self._mobilise()
+                await self._before_the_start()
+                if self.stage != "mobilising":  # else rescheduled: mobilise again
+                    break
+            await self._completion_report()
+            await self._evaluation()
+            self._set_stage("delivered")
+        except ActionWithdrawn:
+            await self._cancel_now()
+        await self._tell_parent()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.view()
+
+    async def _mobilise(self) -> None:
+        self._set_stage("mobilising")
+        while not all(slot.filled for slot in self.slots):
+            await self._take_nominations()
+            await self._invite_for_open_slots()
+            await self._wait_until(
+                lambda: (
+                    all(s.filled for s in self.slots)
+                    or any(s.state == "open" for s in self.slots)
+                    or bool(self.nominations)
+                )
+            )
+
+    async def _before_the_start(self) -> None:
+        self._set_stage("scheduled")
+        self._start_schedule_clock()
+        # The activity takes place; its report is due after the end date.
+        await self._wait_until(lambda: self.stage != "scheduled")
+
+    async def _completion_report(self) -> None:
+        await self._wait_until(lambda: self.completion is not None)
+
+    async def _evaluation(self) -> None:
+        await self._wait_until(lambda: self.evaluation is not None)
+        self.report = await workflow.execute_activity(
+            "write_document",
+            DocumentRequest(
+                kind=DocumentKind.ACTIVITY_REPORT,
+                reference=self.reference,
+                action_title=self.title,
+                country=self.activity.country,
+                prepared_on=workflow.now().date(),
+                activity=self.view(),
+                outputs=self.completion.outputs if self.completion else [],
+            ),
+            result_type=DocumentRef,
+            summary=f"activity {self.activity.number} report",
+            **options.WRITE_DOCUMENT,
+        )
+
+    # -- expert mobilisation ----------------------------------------------------------
+
+    def _invited_or_held(self) -> list[str]:
+        return [s.expert_id for s in self.slots if s.expert_id and s.state != "open"]
+
+    async def _invite_for_open_slots(self) -> None:
+        for slot in self.slots:
+            if slot.state != "open":
+                continue
+            while self.reinvite and slot.state == "open":
+                expert_id = self.reinvite.pop(0)
+                if (await self._reserve(expert_id)).won:
+                    await self._invite(slot, expert_id)
+            if slot.state == "open":
+                await self._invite_next_candidate(slot)
+
+    async def _invite_next_candidate(self, slot: Slot) -> None:
+        tried = sorted({e for s in self.slots for e in s.tried} | set(self._invited_or_held()))
+        candidates: list[Candidate] = await workflow.execute_activity(
+            "find_candidates",
+            CandidateQuery.for_activity(
+                self.reference, self.activity, themes=self.input.themes, exclude=tried
+            ),
+            result_type=list[Candidate],
+            summary=f"candidates for activity {self.activity.number}",
+            **options.FIND_CANDIDATES,
+        )
+        for candidate in candidates:
+            slot.tried.append(candidate.expert_id)
+            outcome = await self._reserve(candidate.expert_id)
+            if outcome.won:
+                await self._invite(slot, candidate.expert_id)
+                return
+        slot.state = "exhausted"
+        slot.expert_id = None
+        self._alert_roster_exhausted(slot)
+
+    async def _reserve(self, expert_id: str) -> ReservationOutcome:
+        return await workflow.execute_activity(
+            "reserve_expert",
+            self._reservation(expert_id),
+            result_type=ReservationOutcome,
+            summary=f"reserve {expert_id}",
+            **options.RESERVE_EXPERT,
+        )
+
+    def _reservation(self, expert_id: str) -> Reservation:
+        return Reservation(
+            expert_id=expert_id,
+            reference=self.reference,
+            activity=self.activity.number,
+            start=self.activity.start,
+            end=self.activity.end,
+            theme=(self.activity.expertise or self.input.themes or [""])[0],
+        )
+
+    async def _contact(self, expert_id: str) -> ExpertContact:
+        return await workflow.execute_activity(
+            "expert_contact",
+            expert_id,
+            result_type=ExpertContact,
+            summary=f"contact of {expert_id}",
+            **options.EXPERT_CONTACT,
+        )
+
+    async def _invite(self, slot: Slot, expert_id: str) -> None:
+        self.rounds += 1
+        contact = await self._contact(expert_id)
+        slot.expert_id, slot.state, slot.contact = expert_id, "invited", contact
+        now = workflow.now()
+        due = now + self.policy.expert_confirmation_deadline
+        invitation: DocumentRef = await workflow.execute_activity(
+            "write_document",
+            DocumentRequest(
+                kind=DocumentKind.EXPERT_INVITATION,
+                reference=self.reference,
+                action_title=self.title,
+                country=self.activity.country,
+                prepared_on=now.date(),
+                fiche=self.input.fiche,
+                activity_number=self.activity.number,
+                planned=self.activity,
+                expert_id=expert_id,
+                expert_name=contact.expert.name,
+                respond_by=due.date(),
+            ),
+            result_type=DocumentRef,
+            summary=f"invitation for {expert_id}",
+            **options.WRITE_DOCUMENT,
+        )
+        clock = self.clocks.start(
+            Clock(
+                name=self._expert_clock(expert_id),
+                kind="expert",
+                label=f"Confirmation of {expert_id}",
+                started_at=now,
+                due_at=due,
+                reminders=list(self.policy.expert_confirmation_reminders),
+                reminder_to=[contact.expert],
+            )
+        )
+        for to in [contact.expert, *([contact.focal_point] if contact.focal_point else [])]:
+            self._notify(
+                self.notice(
+                    NoticeKind.INVITATION,
+                    clock=clock.name,
+                    step="invitation",
+                    to=to,
+                    subject=f"invitation: {self.activity.type} {self._when_where()}",
+                    awaited=f"the answer of expert {expert_id}: confirm or decline",
+                    due_at=due,
+                    command=self._answer_command(expert_id),
+                    documents=[invitation.docx_path],
+                    details=[self.activity.title],
+                )
+            )
+
+    def _expert_clock(self, expert_id: str) -> str:
+        return f"expert-{self.activity.number}-{expert_id}-{self.rounds}"
+
+    def _answer_command(self, expert_id: str) -> str:
+        return (
+            f"mieux expert confirm {self.reference} --activity {self.activity.number}"
+            f" --expert {expert_id}"
+        )
+
+    def _alert_roster_exhausted(self, slot: Slot) -> None:
+        for to in (self._officer(), self._manager()):
+            self._notify(
+                self.notice(
+                    NoticeKind.ESCALATION,
+                    clock=f"roster-{self.activity.number}",
+                    step=f"exhausted-{slot.index}-{len(slot.tried)}",
+                    to=to,
+                    subject=f"no expert left for activity {self.activity.number}",
+                    awaited=f"a nominated expert for activity {self.activity.number}",
+                    command=(
+                        f"mieux expert nominate {self.reference} --activity"
+                        f" {self.activity.number} --expert ID"
+                    ),
+                    details=[f"candidates tried: {', '.join(slot.tried) or 'none matched'}"],
+                )
+            )
+
+    async def _take_nominations(self) -> None:
+        while self.nominations:
+            nomination = self.nominations.pop(0)
+            slot = next((s for s in self.slots if not s.filled and s.state != "invited"), None)
+            if slot is None:
+                continue
+            outcome = await self._reserve(nomination.expert_id)
+            if not outcome.won:
+                self._record(
+                    "nominate_expert",
+                    nomination.by,
+                    False,
+                    f"{nomination.expert_id} cannot be reserved: {outcome.reason}",
+                )
+                continue
+            slot.contact = await self._contact(nomination.expert_id)
+            slot.expert_id, slot.state = nomination.expert_id, "nominated"
+            slot.tried.append(nomination.expert_id)
+            self._deployed(nomination.expert_id)
+
+    def _deployed(self, expert_id: str) -> None:
+        self._later_activity(
+            "record_deployment",
+            self._reservation(expert_id),
+            options.RECORD_DEPLOYMENT,
+            f"deployment of {expert_id}",
+        )
+
+    def _released(self, expert_id: str) -> None:
+        self._later_activity(
+            "release_expert",
+            self._reservation(expert_id),
+            options.RELEASE_EXPERT,
+            f"release {expert_id}",
+        )
+
+    # -- the schedule -------------------------------------------------------------------
+
+    def _start_schedule_clock(self) -> None:
+        """Reminders 14 and 3 days before the start; the clock is due when the activity
+        has ended, which opens the completion report."""
+        now = workflow.now()
+        start = start_of(self.activity.start)
+        ended = start_of(self.activity.end) + timedelta(days=1)
+        offsets = [start - before - now for before in self.policy.activity_reminders_before]
+        people = [s.contact.expert for s in self.slots if s.contact] + [self.input.partner]
+        self.clocks.start(
+            Clock(
+                name=f"activity-{self.activity.number}-{self.rounds}",
+                kind="activity",
+                label=f"Activity {self.activity.number}",
+                started_at=now,
+                due_at=max(ended, now),
+                reminders=sorted(o for o in offsets if o > timedelta(0)),
+                reminder_to=people,
+                is_deadline=False,
+            )
+        )
+
+    def _start_report_clock(self) -> None:
+        ended = start_of(self.activity.end) + timedelta(days=1)
+        self._set_stage("reporting")
+        self.clocks.start(
+            Clock(
+                name=f"report-{self.activity.number}",
+                kind="completion_report",
+                label=f"Completion report of activity {self.activity.number}",
+                started_at=ended,
+                due_at=ended + self.policy.completion_report_deadline,
+                reminders=list(self.policy.completion_report_reminders),
+                reminder_to=[self._officer()],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+
+    def _start_evaluation_clock(self) -> None:
+        now = self.now()
+        self.clocks.start(
+            Clock(
+                name=f"evaluation-{self.activity.number}",
+                kind="evaluation",
+                label=f"Evaluation of activity {self.activity.number}",
+                started_at=now,
+                due_at=now + self.policy.evaluation_deadline,
+                reminders=list(self.policy.evaluation_reminders),
+                reminder_to=[self._officer()],
+                escalate_to="programme manager",
+            )
+        )
+
+    # -- alarms ---------------------------------------------------------------------------
+
+    def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
+        if clock.kind == "activity" and alarm.step == "due":
+            self.clocks.stop(clock.name)
+            self._start_report_clock()
+        elif alarm.step.startswith("reminder"):
+            assert alarm.recipient is not None
+            self._notify(self._reminder(clock, alarm, alarm.recipient))
+        elif clock.kind == "expert":
+            self._expert_timed_out(clock)
+        else:
+            self._notify(self._escalation(clock, alarm))
+
+    def _expert_timed_out(self, clock: Clock) -> None:
+        self.clocks.stop(clock.name)
+        for slot in self.slots:
+            if slot.state == "invited" and clock.name == self._expert_clock_of(slot):
+                self._record("expert_response", "clock", True, f"{slot.expert_id} did not answer")
+                assert slot.expert_id is not None
+                self._released(slot.expert_id)
+                slot.state, slot.expert_id, slot.contact = "open", None, None
+                self._revision += 1
+
+    def _expert_clock_of(self, slot: Slot) -> str | None:
+        for name, clock in self.clocks.open.items():
+            if clock.kind == "expert" and slot.expert_id and f"-{slot.expert_id}-" in name:
+                return name
+        return None
+
+    def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
+        if clock.kind == "activity":
+            subject = f"reminder: {self.activity.type} {self._when_where()}"
+            awaited, command = "your participation", ""
+        elif clock.kind == "expert":
+            subject = f"reminder: please answer the invitation by {clock.due_at:%d %b %Y}"
+            awaited, command = "your answer: confirm or decline", self._answer_command(to.id)
+        else:
+            subject = f"reminder: {clock.label} due {clock.due_at:%d %b %Y}"
+            awaited, command = clock.label, self._command_for(clock)
+        return self.notice(
+            NoticeKind.REMINDER,
+            clock=clock.name,
+            step=alarm.step,
+            to=to,
+            subject=subject,
+            awaited=awaited,
+            due_at=clock.due_at,
+            command=command,
+        )
+
+    def _escalation(self, clock: Clock, alarm: Alarm) -> Any:
+        return self.notice(
+            NoticeKind.ESCALATION,
+            clock=clock.name,
+            step=alarm.step,
+            to=self._manager(),
+            subject=f"overdue: {clock.label} (due {clock.due_at:%d %b %Y})",
+            awaited=clock.label,
+            due_at=clock.due_at,
+            command=self._command_for(clock),
+        )
+
+    def _command_for(self, clock: Clock) -> str:
+        n = self.activity.number
+        if clock.kind == "completion_report":
+            return (
+                f"mieux activity complete {self.reference} --activity {n}"
+                " --participants T --women W --men M"
+            )
+        return f"mieux activity evaluate {self.reference} --activity {n} EVALUATION.json"
+
+    async def _fire(self, alarm: Alarm) -> None:
+        clock = self.clocks.get(alarm.clock)
+        if clock is not None and clock.kind == "hold":
+            self.clocks.mark(alarm)
+            return
+        await super()._fire(alarm)
+
+    # -- commands (relayed by the Action, which checked them first) -----------------------
+
+    def _check_expert_response(self, raw: Any) -> ExpertResponse:
+        command = self._parse(ExpertResponse, raw)
+        slot = self._slot_of(command.expert_id)
+        if slot is None or slot.state != "invited":
+            raise CommandRefused(
+                f"expert {command.expert_id} has no open invitation for activity"
+                f" {self.activity.number}"
+            )
+        return command
+
+    def _apply_expert_response(self, raw: Any) -> str:
+        command = self._check_expert_response(raw)
+        slot = self._slot_of(command.expert_id)
+        assert slot is not None and slot.expert_id is not None
+        clock = self._expert_clock_of(slot)
+        if clock:
+            self.clocks.stop(clock)
+        if command.confirmed:
+            slot.state = "confirmed"
+            self._deployed(slot.expert_id)
+            detail = f"{slot.expert_id} confirmed for activity {self.activity.number}"
+            self._notify_confirmation(slot)
+        else:
+            self._released(slot.expert_id)
+            self._declines += 1
+            detail = f"{slot.expert_id} declined: {command.reason or 'no reason given'}"
+            slot.state, slot.expert_id, slot.contact = "open", None, None
+        return self._accepted("expert_response", command, detail)
+
+    def _notify_confirmation(self, slot: Slot) -> None:
+        assert slot.contact is not None
+        for to in [slot.contact.expert, self._officer()]:
+            self._notify(
+                self.notice(
+                    NoticeKind.CONFIRMATION,
+                    clock=f"confirmation-{self.activity.number}-{slot.expert_id}",
+                    step=f"round-{self.rounds}",
+                    to=to,
+                    subject=f"confirmed: {slot.expert_id} for {self._when_where()}",
+                    awaited="nothing: the participation is confirmed",
+                )
+            )
+
+    def _check_nominate(self, raw: Any) -> NominateExpert:
+        command = self._parse(NominateExpert, raw)
+        if self.stage != "mobilising":
+            raise CommandRefused(
+                f"activity {self.activity.number} is {self.stage}: its experts are in place"
+            )
+        if command.expert_id in self._invited_or_held():
+            raise CommandRefused(
+                f"expert {command.expert_id} is already on activity {self.activity.number}"
+            )
+        return command
+
+    def _apply_nominate(self, raw: Any) -> str:
+        command = self._check_nominate(raw)
+        self.nominations.append(command)
+        return self._accepted(
+            "nominate_expert",
+            command,
+            f"{command.expert_id} nominated for activity {self.activity.number}",
+        )
+
+    def _check_completed(self, raw: Any) -> ActivityCompleted:
+        command = self._parse(ActivityCompleted, raw)
+        if self.stage != "reporting":
+            raise CommandRefused(self._not_ready("its completion report"))
+        return command
+
+    def _apply_completed(self, raw: Any) -> str:
+        command = self._check_completed(raw)
+        self.completion = command
+        self.clocks.stop_kind("completion_report")
+        self._set_stage("evaluation")
+        self._start_evaluation_clock()
+        return self._accepted(
+            "activity_completed",
+            command,
+            f"activity {self.activity.number} delivered: {command.participants} participants"
+            f" ({command.women} women, {command.men} men)",
+        )
+
+    def _check_evaluation(self, raw: Any) -> EvaluationDone:
+        command = self._parse(EvaluationDone, raw)
+        if self.stage != "evaluation":
+            raise CommandRefused(self._not_ready("its evaluation"))
+        return command
+
+    def _apply_evaluation(self, raw: Any) -> str:
+        command = self._check_evaluation(raw)
+        self.evaluation = command
+        self.clocks.stop_kind("evaluation")
+        return self._accepted(
+            "evaluation_done", command, f"activity {self.activity.number} evaluated"
+        )
+
+    def _not_ready(self, what: str) -> str:
+        n, end = self.activity.number, self.activity.end
+        if self.stage in ("mobilising", "scheduled"):
+            return f"activity {n} ends on {end:%Y-%m-%d}; {what} comes after that"
+        return f"activity {n} is {self.stage}; it is not waiting for {what}"
+
+    def _slot_of(self, expert_id: str) -> Slot | None:
+        return next((s for s in self.slots if s.expert_id == expert_id), None)
+
+    # -- instructions from the Action -----------------------------------------------------
+
+    def _apply_instruction(self, instruction: ParentInstruction) -> None:
+        if instruction.kind == "hold" and not self.on_hold:
+            self._apply_hold(self._parse_hold(instruction))
+        elif instruction.kind == "resume" and self.on_hold:
+            self._apply_resume(self._check_resume({"by": instruction.by}))
+        elif instruction.kind == "cancel":
+            self.cancel_reason = instruction.reason
+            self.withdrawal = instruction
+            self._revision += 1
+        elif instruction.kind == "reschedule" and instruction.start and instruction.end:
+            self._reschedule(instruction.start, instruction.end, instruction.by)
+
+    def _parse_hold(self, instruction: ParentInstruction) -> Any:
+        return self._check_hold({"reason": instruction.reason or "Action on hold"})
+
+    def _reschedule(self, start: date, end: date, by: str) -> None:
+        """New dates: every expert held for the old ones is asked again for the new ones."""
+        self.activity = self.activity.model_copy(update={"start": start, "end": end})
+        self.clocks.stop_kind("activity", "completion_report", "expert")
+        for slot in self.slots:
+            if slot.expert_id:
+                self._released(slot.expert_id)
+                self.nominations.append(
+                    NominateExpert(activity=self.activity.number, expert_id=slot.expert_id, by=by)
+                )
+                slot.tried.remove(slot.expert_id)
+            slot.state, slot.expert_id, slot.contact = "open", None, None
+        self._set_stage("mobilising")
+        self._record("amend_plan", by, True, f"rescheduled to {start:%Y-%m-%d}..{end:%Y-%m-%d}")
+        self._revision += 1
+
+    async def _cancel_now(self) -> None:
+        """Withdraw pending invitations by email and free every reservation."""
+        for slot in self.slots:
+            if slot.expert_id is None or slot.contact is None:
+                continue
+            self._released(slot.expert_id)
+            if slot.state == "invited":
+                for to in [
+                    slot.contact.expert,
+                    *([slot.contact.focal_point] if slot.contact.focal_point else []),
+                ]:
+                    self._notify(
+                        self.notice(
+                            NoticeKind.WITHDRAWAL,
+                            clock=f"cancel-{self.activity.number}",
+                            step=f"invitation-{slot.expert_id}",
+                            to=to,
+                            subject=f"invitation withdrawn: {self._when_where()}",
+                            awaited="nothing: the activity is cancelled",
+                            details=[self.cancel_reason],
+                        )
+                    )
+        self.clocks.open.clear()
+        self.on_hold = False
+        self._set_stage("cancelled")
+        await self._flush()
+
+    # -- what the Action and management see ---------------------------------------------
+
+    def _set_stage(self, stage: str) -> None:
+        self.stage = stage
+        self._revision += 1
+
+    def _ended(self) -> bool:
+        return self.stage in ("delivered", "cancelled") or self.withdrawal is not None
+
+    def _stage_name(self) -> str:
+        return self.stage
+
+    def _when_where(self) -> str:
+        a = self.activity
+        return f"{a.place}, {a.start:%d %b}-{a.end:%d %b %Y}"
+
+    def _officer(self) -> Recipient:
+        return Recipient.of("project_officer", self.staff.officer(self.input.officer_id))
+
+    def _manager(self) -> Recipient:
+        return Recipient.of("programme_manager", self.staff.programme_manager)
+
+    def view(self) -> ActivityView:
+        a = self.activity
+        return ActivityView(
+            number=a.number,
+            type=str(a.type),
+            title=a.title,
+            place=a.place,
+            start=a.start,
+            end=a.end,
+            stage=self.stage,
+            experts=[
+                ExpertSlotView(expert_id=s.expert_id, state=s.state)
+                for s in self.slots
+                if s.expert_id
+            ],
+            participants=self.completion.participants if self.completion else None,
+            women=self.completion.women if self.completion else None,
+            men=self.completion.men if self.completion else None,
+            note=self.cancel_reason,
+        )
+
+    def _waiting(self) -> str:
+        a = self.activity
+        if self.stage == "mobilising":
+            waiting = sum(1 for s in self.slots if s.state == "invited")
+            missing = sum(1 for s in self.slots if s.state == "exhausted")
+            parts = []
+            if waiting:
+                parts.append(f"waiting for {waiting} expert confirmation(s)")
+            if missing:
+                parts.append(f"{missing} expert(s) to nominate (roster exhausted)")
+            what = " and ".join(parts) or "looking for experts"
+            return f"{what} for activity {a.number} ({a.type}, {self._when_where()})"
+        return f"activity {a.number} ({a.type}, {self._when_where()}): {self.stage}"
+
+    def _publish(self) -> None:
+        workflow.set_current_details(self._waiting())
+
+    async def _tell_parent(self) -> None:
+        await workflow.get_external_workflow_handle(self.input.parent_id).signal(
+            "activity_progress", self.view()
+        )
+
+    async def _wait_until(self, done: Any) -> None:
+        # The Action shows each activity's experts: tell it whenever something moved.
+        seen = -1
+        while not done():
+            if seen != self._revision:
+                seen = self._revision
+                await self._tell_parent()
+            await super()._wait_until(lambda seen=seen: done() or self._revision != seen)
+
+    @workflow.query(name="status")
+    def status(self) -> ActivityView:
+        return self.view()
+
+    # -- signals: the Action relays staff commands and instructions here ------------------
+
+    @workflow.signal(name="expert_response")
+    def expert_response(self, command: Any) -> None:
+        self._signalled("expert_response", command, self._apply_expert_response)
+
+    @workflow.signal(name="nominate_expert")
+    def nominate_expert(self, command: Any) -> None:
+        self._signalled("nominate_expert", command, self._apply_nominate)
+
+    @workflow.signal(name="activity_completed")
+    def activity_completed(self, command: Any) -> None:
+        self._signalled("activity_completed", command, self._apply_completed)
+
+    @workflow.signal(name="evaluation_done")
+    def evaluation_done(self, command: Any) -> None:
+        self._signalled("evaluation_done", command, self._apply_evaluation)
+
+    @workflow.signal(name="instruction")
+    def instruction(self, instruction: ParentInstruction) -> None:
+        self._apply_instruction(instruction)

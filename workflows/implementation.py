@@ -1,0 +1,424 @@
+"""The Action after approval (DOMAIN.md §3 stages 5-8): its activities as `ActivityDelivery`
+children, then completion, follow-up and closure. A part of `ActionLifecycle`, kept in its
+own module so each reads as one story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities import options
+    from glossary import (
+        ActionFiche,
+        ActivityCompleted,
+        ActivityView,
+        AmendPlan,
+        CommandRefused,
+        DeliverablesValidated,
+        DeliveryInput,
+        EvaluationDone,
+        ExpertResponse,
+        FeedbackReceived,
+        FollowUpReceived,
+        NominateExpert,
+        NoticeKind,
+        PlannedActivity,
+        Recipient,
+        StaffDirectory,
+        Stage,
+    )
+    from glossary.commands import Command
+    from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.request import Request
+    from workflows.activity_delivery import ActivityDelivery, ParentInstruction
+    from workflows.casework import Casework
+    from workflows.clock import Alarm, Clock
+
+FINISHED = ("delivered", "cancelled")
+
+
+def planned_view(activity: PlannedActivity, stage: str = "planned") -> ActivityView:
+    return ActivityView(
+        number=activity.number,
+        type=str(activity.type),
+        title=activity.title,
+        place=activity.place,
+        start=activity.start,
+        end=activity.end,
+        stage=stage,
+    )
+
+
+class Implementation(Casework):
+    stage: Stage
+    fiche: ActionFiche | None
+    request: Request
+    staff: StaffDirectory
+    officer_id: str
+
+    def _open_implementation(self) -> None:
+        self.plan: list[PlannedActivity] = []
+        self.views: dict[int, ActivityView] = {}
+        self._children: dict[int, asyncio.Task[None]] = {}
+        self.awaiting_plan = False
+        self.validated: DeliverablesValidated | None = None
+        self.feedback: FeedbackReceived | None = None
+        self.feedback_overdue = False
+        self.follow_up: FollowUpReceived | None = None
+        self.adoption_checked = False
+        self.final_report: DocumentRef | None = None
+
+    # -- implementation -----------------------------------------------------------------
+
+    async def _implementation(self) -> None:
+        assert self.fiche is not None
+        self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
+        self.views = {a.number: planned_view(a) for a in self.plan}
+        if self.fiche.two_step:
+            # The fact-finding mission first; the rest once the plan is adjusted after it.
+            mission = self.fiche.activities[0]
+            await self._start_child(mission)
+            await self._wait_until(lambda: self.views[mission.number].stage in FINISHED)
+            self.awaiting_plan = True
+            await self._wait_until(lambda: not self.awaiting_plan)
+        else:
+            for activity in self.plan:
+                await self._start_child(activity)
+        await self._wait_until(self._all_activities_finished)
+
+    def _all_activities_finished(self) -> bool:
+        running = any(not task.done() for task in self._children.values())
+        return not running and all(v.stage in FINISHED for v in self.views.values())
+
+    def _child_id(self, number: int) -> str:
+        return f"action-{self.reference}-activity-{number}"
+
+    async def _start_child(self, activity: PlannedActivity) -> None:
+        if activity.number in self._children or self.views[activity.number].stage in FINISHED:
+            return
+        assert self.fiche is not None
+        handle = await workflow.start_child_workflow(
+            ActivityDelivery.run,
+            DeliveryInput(
+                reference=self.reference,
+                action_title=self.title,
+                activity=activity,
+                fiche=self.fiche,
+                themes=[str(t) for t in self.request.themes],
+                policy=self.policy,
+                staff=self.staff,
+                officer_id=self.officer_id,
+                partner=self._partner(),
+                parent_id=workflow.info().workflow_id,
+            ),
+            id=self._child_id(activity.number),
+            static_summary=f"{self.reference} activity {activity.number}: {activity.title}",
+        )
+        self.views[activity.number] = planned_view(activity, "mobilising")
+
+        async def outcome() -> None:
+            self.views[activity.number] = await handle
+            self._revision += 1
+
+        self._children[activity.number] = asyncio.create_task(outcome())
+
+    def _relay(self, instruction: ParentInstruction, numbers: list[int] | None = None) -> None:
+        for number, task in self._children.items():
+            if task.done() or (numbers is not None and number not in numbers):
+                continue
+            handle = workflow.get_external_workflow_handle(self._child_id(number))
+            self._later(
+                lambda handle=handle: handle.signal("instruction", instruction)  # type: ignore[misc]
+            )
+
+    async def _wait_for_children(self) -> None:
+        await workflow.wait_condition(lambda: all(t.done() for t in self._children.values()))
+
+    # -- activity commands: checked here, carried out by the activity's workflow ---------
+
+    def _activity_view(self, command_name: str, number: int) -> ActivityView:
+        self._expect_stage(command_name, Stage.IMPLEMENTATION)
+        view = self.views.get(number)
+        if view is None:
+            known = ", ".join(str(n) for n in sorted(self.views))
+            raise CommandRefused(f"Action {self.reference} has no activity {number} ({known})")
+        if view.stage == "cancelled":
+            raise CommandRefused(f"activity {number} was cancelled: {view.note}")
+        if view.stage == "delivered":
+            raise CommandRefused(f"activity {number} is already delivered and evaluated")
+        if number not in self._children:
+            raise CommandRefused(f"activity {number} has not started (waiting for the plan)")
+        return view
+
+    def _check_expert_response(self, raw: Any) -> ExpertResponse:
+        command = self._parse(ExpertResponse, raw)
+        view = self._activity_view("expert_response", command.activity)
+        invited = [e.expert_id for e in view.experts if e.state == "invited"]
+        if command.expert_id not in invited:
+            raise CommandRefused(
+                f"expert {command.expert_id} was not invited to activity {command.activity}"
+                + (f" (awaiting: {', '.join(invited)})" if invited else "")
+            )
+        return command
+
+    def _check_nominate(self, raw: Any) -> NominateExpert:
+        command = self._parse(NominateExpert, raw)
+        view = self._activity_view("nominate_expert", command.activity)
+        if view.stage != "mobilising":
+            raise CommandRefused(
+                f"activity {command.activity} is {view.stage}: its experts are in place"
+            )
+        if command.expert_id in [e.expert_id for e in view.experts]:
+            raise CommandRefused(
+                f"expert {command.expert_id} is already on activity {command.activity}"
+            )
+        return command
+
+    def _check_completed(self, raw: Any) -> ActivityCompleted:
+        command = self._parse(ActivityCompleted, raw)
+        view = self._activity_view("activity_completed", command.activity)
+        if view.stage != "reporting":
+            raise CommandRefused(
+                f"activity {command.activity} ends on {view.end:%Y-%m-%d}; its completion is"
+                " reported after that"
+                if view.stage in ("mobilising", "scheduled", "planned")
+                else f"activity {command.activity} is {view.stage}, not waiting for its report"
+            )
+        return command
+
+    def _check_evaluation(self, raw: Any) -> EvaluationDone:
+        command = self._parse(EvaluationDone, raw)
+        view = self._activity_view("evaluation_done", command.activity)
+        if view.stage != "evaluation":
+            raise CommandRefused(
+                f"activity {command.activity} is {view.stage}; it is evaluated after its"
+                " completion report"
+            )
+        return command
+
+    def _relay_command(self, name: str, command: Command, number: int, detail: str) -> str:
+        handle = workflow.get_external_workflow_handle(self._child_id(number))
+        payload = command.model_dump(mode="json")
+        self._later(lambda: handle.signal(name, payload))
+        return self._accepted(name, command, detail)
+
+    # -- amending the plan ----------------------------------------------------------------
+
+    def _check_amend_plan(self, raw: Any) -> AmendPlan:
+        command = self._parse(AmendPlan, raw)
+        self._expect_stage("amend_plan", Stage.IMPLEMENTATION)
+        for new in command.add:
+            if new.number in self.views:
+                raise CommandRefused(f"activity {new.number} already exists; number it anew")
+        for change in [*command.cancel, *command.reschedule]:
+            view = self.views.get(change.number)
+            if view is None:
+                raise CommandRefused(f"Action {self.reference} has no activity {change.number}")
+            if view.stage in FINISHED:
+                raise CommandRefused(f"activity {change.number} is already {view.stage}")
+        for change in command.reschedule:
+            if self.views[change.number].stage not in ("planned", "mobilising", "scheduled"):
+                raise CommandRefused(
+                    f"activity {change.number} has taken place; it cannot be rescheduled"
+                )
+        return command
+
+    def _apply_amend_plan(self, raw: Any) -> str:
+        command = self._check_amend_plan(raw)
+        for cancel in command.cancel:
+            view = self.views[cancel.number]
+            if cancel.number in self._children:
+                self._relay(
+                    ParentInstruction(kind="cancel", reason=cancel.reason, by=command.by),
+                    [cancel.number],
+                )
+            else:
+                self.views[cancel.number] = view.model_copy(
+                    update={"stage": "cancelled", "note": cancel.reason}
+                )
+        for change in command.reschedule:
+            self.plan = [
+                a.model_copy(update={"start": change.start, "end": change.end})
+                if a.number == change.number
+                else a
+                for a in self.plan
+            ]
+            self._relay(
+                ParentInstruction(
+                    kind="reschedule", start=change.start, end=change.end, by=command.by
+                ),
+                [change.number],
+            )
+            self.views[change.number] = self.views[change.number].model_copy(
+                update={"start": change.start, "end": change.end}
+            )
+        for new in command.add:
+            self.plan.append(new)
+            self.views[new.number] = planned_view(new)
+        if self.awaiting_plan or command.add:
+            self.awaiting_plan = False
+            waiting = [a for a in self.plan if a.number not in self._children]
+            for activity in waiting:
+                self._later(lambda activity=activity: self._start_child(activity))
+        parts = [f"added {', '.join(str(a.number) for a in command.add)}"] if command.add else []
+        parts += [f"cancelled {c.number} ({c.reason})" for c in command.cancel]
+        parts += [f"rescheduled {r.number} to {r.start:%Y-%m-%d}" for r in command.reschedule]
+        return self._accepted(
+            "amend_plan", command, "plan amended: " + "; ".join(parts or [command.reason])
+        )
+
+    # -- completion -------------------------------------------------------------------------
+
+    async def _completion(self) -> None:
+        self.stage = Stage.COMPLETION
+        now = self.now()
+        eudel = self._eudel()
+        self._notify(
+            self.notice(
+                NoticeKind.QUESTIONNAIRE,
+                clock="feedback",
+                step="questionnaire",
+                to=self._partner(),
+                cc=[eudel] if eudel else [],
+                subject="your feedback on the Action",
+                awaited="the partner feedback questionnaire",
+                due_at=now + self.policy.feedback_deadline,
+                command=f"mieux feedback {self.reference} FEEDBACK.json",
+            )
+        )
+        self.clocks.start(
+            Clock(
+                name="feedback",
+                kind="feedback",
+                label="Partner feedback",
+                started_at=now,
+                due_at=now + self.policy.feedback_deadline,
+                reminders=list(self.policy.feedback_reminders),
+                reminder_to=[self._partner()],
+            )
+        )
+        await self._wait_until(
+            lambda: (
+                self.validated is not None and (self.feedback is not None or self.feedback_overdue)
+            )
+        )
+        self.clocks.stop("feedback")
+        self.final_report = await workflow.execute_activity(
+            "write_document",
+            DocumentRequest(
+                kind=DocumentKind.FINAL_REPORT,
+                reference=self.reference,
+                action_title=self.title,
+                country=self.request.country,
+                prepared_on=self.now().date(),
+                status=self.status(),
+            ),
+            result_type=DocumentRef,
+            summary="final report",
+            **options.WRITE_DOCUMENT,
+        )
+
+    def _check_validated(self, raw: Any) -> DeliverablesValidated:
+        command = self._parse(DeliverablesValidated, raw)
+        self._expect_stage("deliverables_validated", Stage.COMPLETION)
+        if self.validated is not None:
+            raise CommandRefused("the deliverables are already validated")
+        return command
+
+    def _apply_validated(self, raw: Any) -> str:
+        self.validated = self._check_validated(raw)
+        return self._accepted("deliverables_validated", self.validated, "deliverables validated")
+
+    def _check_feedback(self, raw: Any) -> FeedbackReceived:
+        command = self._parse(FeedbackReceived, raw)
+        self._expect_stage("feedback_received", Stage.COMPLETION)
+        if self.feedback is not None:
+            raise CommandRefused("the partner's feedback is already recorded")
+        return command
+
+    def _apply_feedback(self, raw: Any) -> str:
+        self.feedback = self._check_feedback(raw)
+        self.clocks.stop("feedback")
+        return self._accepted(
+            "feedback_received", self.feedback, f"feedback: {self.feedback.overall_rating}/5"
+        )
+
+    # -- follow-up ------------------------------------------------------------------------
+
+    async def _follow_up(self) -> None:
+        """Six months after completion the questionnaire, at twelve the adoption check."""
+        self.stage = Stage.FOLLOW_UP
+        now = self.now()
+        first = self.policy.follow_up_after
+        self.clocks.start(
+            Clock(
+                name="follow-up",
+                kind="follow_up",
+                label="Follow-up",
+                started_at=now,
+                due_at=now + self.policy.adoption_check_after,
+                reminders=[first] + [first + r for r in self.policy.follow_up_reminders],
+                reminder_to=[self._partner()],
+            )
+        )
+        await self._wait_until(
+            lambda: self.adoption_checked or (self.follow_up is not None and self.follow_up.adopted)
+        )
+        self.clocks.stop("follow-up")
+
+    def _follow_up_alarm(self, clock: Clock, alarm: Alarm) -> None:
+        if alarm.step == "due":
+            self.adoption_checked = True
+            self._record("follow_up_received", "clock", True, self._adoption())
+            return
+        if self.follow_up is not None:
+            return
+        assert alarm.recipient is not None
+        questionnaire = alarm.step == "reminder-1"
+        self._notify(
+            self.notice(
+                NoticeKind.QUESTIONNAIRE if questionnaire else NoticeKind.REMINDER,
+                clock=clock.name,
+                step=alarm.step,
+                to=alarm.recipient,
+                cc=[e for e in [self._eudel()] if e] if questionnaire else [],
+                subject="follow-up: what became of the Action's deliverables?",
+                awaited="the follow-up questionnaire",
+                due_at=clock.due_at,
+                command=f"mieux follow-up {self.reference} FOLLOW_UP.json",
+            )
+        )
+
+    def _adoption(self) -> str:
+        if self.follow_up and self.follow_up.adopted:
+            return f"adopted: {self.follow_up.adoption}"
+        if self.follow_up:
+            return f"not adopted yet: {self.follow_up.adoption or self.follow_up.comment}"
+        return "adoption check: no answer to the follow-up"
+
+    def _check_follow_up(self, raw: Any) -> FollowUpReceived:
+        command = self._parse(FollowUpReceived, raw)
+        self._expect_stage("follow_up_received", Stage.FOLLOW_UP)
+        return command
+
+    def _apply_follow_up(self, raw: Any) -> str:
+        self.follow_up = self._check_follow_up(raw)
+        return self._accepted("follow_up_received", self.follow_up, self._adoption())
+
+    # -- provided by ActionLifecycle ------------------------------------------------------
+
+    def _expect_stage(self, command: str, stage: Stage) -> None:
+        raise NotImplementedError
+
+    def _partner(self) -> Recipient:
+        raise NotImplementedError
+
+    def _eudel(self) -> Recipient | None:
+        raise NotImplementedError
+
+    def status(self) -> Any:
+        raise NotImplementedError
