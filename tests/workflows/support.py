@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -147,7 +147,9 @@ def demo_roster_copy(folder: Path) -> str:
         load_demo_roster(f"sqlite:///{template}")
         _DEMO_ROSTER = template
     target = folder / f"roster-{uuid.uuid4().hex[:8]}.db"
-    shutil.copyfile(_DEMO_ROSTER, target)
+    # SQLite's backup API, not a file copy: the roster runs in WAL mode.
+    with sqlite3.connect(_DEMO_ROSTER) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
     return f"sqlite:///{target}"
 
 
@@ -224,5 +226,76 @@ async def vote(handle: WorkflowHandle[Any, Any], member: str, decision: str = "a
             "decision": decision,
             "comment": f"{decision} by {member}",
             "by": member,
+        },
+    )
+
+
+def activity_plan(first_start: date, count: int, **changes: Any) -> list[dict[str, Any]]:
+    """`count` workshops a week apart, three days each, in Nairobi."""
+    plan = []
+    for n in range(1, count + 1):
+        start = first_start + timedelta(days=7 * (n - 1))
+        plan.append(
+            {
+                "number": n,
+                "type": "workshop",
+                "title": f"Migration data workshop {n}",
+                "country": "Kenya",
+                "city": "Nairobi",
+                "start": start.isoformat(),
+                "end": (start + timedelta(days=2)).isoformat(),
+            }
+            | changes
+        )
+    return plan
+
+
+async def to_implementation(
+    handle: WorkflowHandle[Any, Any], activities: list[dict[str, Any]], **fiche: Any
+) -> None:
+    await accept(handle)
+    await handle.execute_update(
+        "submit_fiche", {"fiche": sample_fiche(activities=activities, **fiche)}
+    )
+    await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+    for member in ("DG_INTPA", "DG_HOME", "EEAS"):
+        await vote(handle, member)
+
+
+async def until(handle: WorkflowHandle[Any, Any], condition: Any, *, seconds: float = 10.0) -> Any:
+    """The Action's status once `condition(status)` holds.
+
+    Activities report to the Action by signal, a moment after the command that moved them;
+    this polls the query for that moment (real time, not workflow time).
+    """
+    import asyncio
+
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        status = await status_of(handle)
+        if condition(status):
+            return status
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met; last status: {status.activities}")
+        await asyncio.sleep(0.01)
+
+
+def invited(status: Any, number: int) -> list[str]:
+    view = next((a for a in status.activities if a.number == number), None)
+    return [e.expert_id for e in view.experts if e.state == "invited"] if view else []
+
+
+def activity(status: Any, number: int) -> Any:
+    return next(a for a in status.activities if a.number == number)
+
+
+async def respond(handle: WorkflowHandle[Any, Any], number: int, expert: str, yes: bool) -> str:
+    return await handle.execute_update(
+        "expert_response",
+        {
+            "activity": number,
+            "expert_id": expert,
+            "confirmed": yes,
+            "reason": "" if yes else "busy",
         },
     )
