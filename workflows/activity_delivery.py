@@ -64,6 +64,7 @@ class Slot:
     expert_id: str | None = None
     state: str = "open"  # open | invited | confirmed | nominated | exhausted
     contact: ExpertContact | None = None
+    clock: str | None = None  # the open confirmation clock, while invited
     tried: list[str] = field(default_factory=list)
 
     @property
@@ -225,6 +226,7 @@ class ActivityDelivery(Casework):
         self.rounds += 1
         contact = await self._contact(expert_id)
         slot.expert_id, slot.state, slot.contact = expert_id, "invited", contact
+        slot.clock = self._expert_clock(expert_id)
         now = workflow.now()
         due = now + self.policy.expert_confirmation_deadline
         invitation: DocumentRef = await workflow.execute_activity(
@@ -408,18 +410,12 @@ class ActivityDelivery(Casework):
     def _expert_timed_out(self, clock: Clock) -> None:
         self.clocks.stop(clock.name)
         for slot in self.slots:
-            if slot.state == "invited" and clock.name == self._expert_clock_of(slot):
+            if slot.state == "invited" and clock.name == slot.clock:
                 self._record("expert_response", "clock", True, f"{slot.expert_id} did not answer")
                 assert slot.expert_id is not None
                 self._released(slot.expert_id)
                 slot.state, slot.expert_id, slot.contact = "open", None, None
                 self._revision += 1
-
-    def _expert_clock_of(self, slot: Slot) -> str | None:
-        for name, clock in self.clocks.open.items():
-            if clock.kind == "expert" and slot.expert_id and f"-{slot.expert_id}-" in name:
-                return name
-        return None
 
     def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         if clock.kind == "activity":
@@ -486,9 +482,8 @@ class ActivityDelivery(Casework):
         command = self._check_expert_response(raw)
         slot = self._slot_of(command.expert_id)
         assert slot is not None and slot.expert_id is not None
-        clock = self._expert_clock_of(slot)
-        if clock:
-            self.clocks.stop(clock)
+        if slot.clock:
+            self.clocks.stop(slot.clock)
         if command.confirmed:
             slot.state = "confirmed"
             self._deployed(slot.expert_id)
@@ -708,6 +703,7 @@ class ActivityDelivery(Casework):
         seen = -1
         while not done():
             if seen != self._revision:
+                await self._flush()  # the invitations are out before the Action says so
                 seen = self._revision
                 await self._tell_parent()
             await super()._wait_until(lambda seen=seen: done() or self._revision != seen)
