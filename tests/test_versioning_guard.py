@@ -1,0 +1,191 @@
+"""The replay guard catches an unsafe change, and `workflow.patched` makes it safe.
+
+The worked example of docs/versioning.md: a one-second timer added at the start of
+`ActionLifecycle.run`, before its clocks. Unguarded, every recorded Action fails to replay;
+behind `workflow.patched(...)` they all replay, and the Actions started with the patch go on
+replaying through the next two steps (`deprecate_patch`, then the plain code).
+
+The variants subclass the real workflow under its registered name: the SDK keeps the
+inherited handlers and queries, and asks only that `run` be redefined with `@workflow.run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from functools import cache
+
+from temporalio import workflow
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
+from temporalio.workflow import NondeterminismError
+
+# The sandbox re-runs this module for every workflow run: the project's modules must come
+# from outside it, or its models would be other classes than the workflow's (TEMPORAL-NOTES 8).
+with workflow.unsafe.imports_passed_through():
+    import pytest
+
+    from glossary import ActionInput, ActionStatus, Stage
+    from tests.record_histories import demo_request, load_history, recorded_files
+    from tests.workflows.support import STAFF, Outbox
+    from workflows.action_lifecycle import ActionLifecycle
+    from workflows.reference_register import ReferenceRegister
+
+PATCH = "extra-timer-before-fiche"
+
+
+async def _extra_timer() -> None:
+    await workflow.sleep(timedelta(seconds=1), summary="extra")
+
+
+@workflow.defn(name="ActionLifecycle")
+class Unguarded(ActionLifecycle):
+    """Step 0, the mistake: the timer added as if no Action were running."""
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        await _extra_timer()
+        return await super().run(input)
+
+
+@workflow.defn(name="ActionLifecycle")
+class Patched(ActionLifecycle):
+    """Step 1: old Actions (no marker in their history) skip the timer, new ones take it."""
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        if workflow.patched(PATCH):
+            await _extra_timer()
+        return await super().run(input)
+
+
+@workflow.defn(name="ActionLifecycle")
+class Deprecated(ActionLifecycle):
+    """Step 2, once no Action started before step 1 is still running: always the timer."""
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        workflow.deprecate_patch(PATCH)
+        await _extra_timer()
+        return await super().run(input)
+
+
+@workflow.defn(name="ActionLifecycle")
+class Plain(ActionLifecycle):
+    """Step 3, once no Action started before step 2 is still running: the patch is gone."""
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        await _extra_timer()
+        return await super().run(input)
+
+
+@cache
+def _replayer(variant: type) -> Replayer:
+    return Replayer(workflows=[variant, ReferenceRegister], data_converter=pydantic_data_converter)
+
+
+@cache
+def _recorded_actions() -> list[WorkflowHistory]:
+    histories = [load_history(p) for p in recorded_files()]
+    return [h for h in histories if _type(h) == "ActionLifecycle"]
+
+
+def _type(history: WorkflowHistory) -> str:
+    return history.events[0].workflow_execution_started_event_attributes.workflow_type.name
+
+
+async def _replays(variant: type, history: WorkflowHistory) -> Exception | None:
+    result = await _replayer(variant).replay_workflow(history, raise_on_replay_failure=False)
+    return result.replay_failure
+
+
+def test_there_are_recorded_actions_to_guard():
+    assert len(_recorded_actions()) >= 8
+
+
+async def _failures(variant: type) -> dict[str, Exception | None]:
+    """Replay every recorded Action on one replay worker (faster than one each)."""
+    histories = _recorded_actions()
+
+    async def each() -> AsyncIterator[WorkflowHistory]:
+        for history in histories:
+            yield history
+
+    results = await _replayer(variant).replay_workflows(each(), raise_on_replay_failure=False)
+    return {h.workflow_id: results.replay_failures.get(h.run_id) for h in histories}
+
+
+async def test_an_unguarded_extra_timer_fails_every_recorded_action():
+    failures = await _failures(Unguarded)
+    assert all(isinstance(f, NondeterminismError) for f in failures.values()), failures
+    # Core pairs commands with the history's events by type: the new timer meets the
+    # search-attribute upsert (or a notice, or an update) that the old code issued first.
+    assert all("Timer machine does not handle this event" in str(f) for f in failures.values())
+
+
+async def test_the_same_timer_behind_workflow_patched_replays_every_recorded_action():
+    failures = await _failures(Patched)
+    assert len(failures) == len(_recorded_actions())
+    assert failures == dict.fromkeys(failures)
+
+
+async def test_the_replay_test_raises_on_the_unguarded_change():
+    # What tests/test_replay.py does (raise_on_replay_failure defaults to True).
+    with pytest.raises(NondeterminismError):
+        await _replayer(Unguarded).replay_workflow(_recorded_actions()[0])
+
+
+async def _record_under(variant: type, env, task_queue: str) -> WorkflowHistory:
+    """An Action run by a worker with `variant`: rejected at intake, so it ends at once."""
+    async with Worker(
+        env.client,
+        task_queue=task_queue,
+        workflows=[variant, ReferenceRegister],
+        activities=Outbox().activities(),
+    ):
+        handle = await env.client.start_workflow(
+            "ActionLifecycle",
+            ActionInput(reference="2026-90", request=demo_request(), staff=STAFF),
+            id=f"action-2026-90-{variant.__name__}-{task_queue}",
+            task_queue=task_queue,
+            result_type=ActionStatus,
+        )
+        await handle.execute_update(
+            "intake_decision", {"decision": "reject", "reason": "outside the mandate"}
+        )
+        result = await handle.result()  # the time-skipping server skips the extra second
+        assert result.stage == Stage.REJECTED
+        return await handle.fetch_history()
+
+
+def _patch_markers(history: WorkflowHistory) -> list[str]:
+    return [
+        e.marker_recorded_event_attributes.marker_name
+        for e in history.events
+        if e.HasField("marker_recorded_event_attributes")
+    ]
+
+
+async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_env, task_queue):
+    """patched -> deprecate_patch -> plain code: each step is safe for the Actions the
+    previous step started, and only for those (docs/versioning.md)."""
+    env = time_skipping_env
+    under_patched = await _record_under(Patched, env, f"{task_queue}-patched")
+    under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
+    before = _recorded_actions()[0]
+    assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == ["core_patch"]
+
+    assert await _replays(Patched, under_patched) is None
+    assert await _replays(Deprecated, under_patched) is None
+    assert await _replays(Deprecated, under_deprecated) is None
+    assert await _replays(Plain, under_deprecated) is None
+    assert await _replays(Patched, under_deprecated) is None  # step 2 can be rolled back
+
+    # Skipping a step breaks the Actions it was waiting for: the deprecated patch on an
+    # Action started before step 1, the plain code on one started under step 1 (its marker
+    # is not deprecated), and rolling back past step 1 on one that took the timer.
+    assert isinstance(await _replays(Deprecated, before), NondeterminismError)
+    assert isinstance(await _replays(Plain, under_patched), NondeterminismError)
+    assert isinstance(await _replays(ActionLifecycle, under_patched), NondeterminismError)
