@@ -46,6 +46,11 @@ async def test_an_invalid_setting_exits_2_naming_the_setting(
     )
 
 
+async def test_an_identity_longer_than_the_audit_trail_takes_exits_2(cli: Cli):
+    outcome = await cli("status", f"{cli.year}-01", "--as", "x" * 81)
+    assert (outcome.code, outcome.err) == (2, "mieux: --as: a name of 1 to 80 characters\n")
+
+
 async def test_a_missing_file_exits_2(cli: Cli):
     outcome = await cli("request", "submit", str(cli.tmp_path / "nowhere.json"))
     assert outcome.code == 2

@@ -192,9 +192,11 @@ async def test_reject_and_revise_need_a_comment(cli: Cli):
 async def test_hold_pauses_resume_continues_and_withdraw_ends(cli: Cli):
     reference = await cli.submit()
 
-    out = await cli.ok("hold", reference, "--reason", "elections")
+    out = await cli.ok("--as", "bruno", "hold", reference, "--reason", "elections")
     assert out == f"{reference}: on hold: elections\n"
-    assert (await cli.status(reference)).on_hold
+    status = await cli.status(reference)
+    assert status.on_hold
+    assert (status.audit[-1].command, status.audit[-1].by) == ("hold", "bruno")
     out = await cli.ok("resume", reference, "--comment", "elections over")
     assert out.startswith(f"{reference}: resumed after ")
     assert not (await cli.status(reference)).on_hold

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -168,12 +167,3 @@ async def test_history_export_writes_a_history_that_replay_can_read(cli: Cli):
     assert any(
         e.HasField("workflow_execution_update_accepted_event_attributes") for e in history.events
     )
-
-
-def test_status_time_left_reads_in_days_hours_and_overdue():
-    from starter.render import time_left
-
-    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    assert time_left(datetime(2026, 3, 5, 15, 30, tzinfo=UTC), now) == "3 d 3 h"
-    assert time_left(datetime(2026, 3, 2, 14, 5, tzinfo=UTC), now) == "2 h 5 min"
-    assert time_left(datetime(2026, 3, 1, 12, 0, tzinfo=UTC), now) == "overdue by 1 d 0 h"
