@@ -597,10 +597,7 @@ class ActivityDelivery(Casework):
         for slot in self.slots:
             if slot.expert_id:
                 self._released(slot.expert_id)
-                self.nominations.append(
-                    NominateExpert(activity=self.activity.number, expert_id=slot.expert_id, by=by)
-                )
-                slot.tried.remove(slot.expert_id)
+                self.reinvite.append(slot.expert_id)
             slot.state, slot.expert_id, slot.contact = "open", None, None
         self._set_stage("mobilising")
         self._record("amend_plan", by, True, f"rescheduled to {start:%Y-%m-%d}..{end:%Y-%m-%d}")

@@ -1,0 +1,219 @@
+"""Two-step Actions, amended plans, partial closure, withdrawal and the activity commands'
+refusals (DOMAIN.md §3 stages 5-8)."""
+
+from datetime import timedelta
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from glossary import Stage
+from tests.workflows.support import (
+    Outbox,
+    action_input,
+    activity,
+    activity_plan,
+    days,
+    invited,
+    respond,
+    running_worker,
+    start_action,
+    status_of,
+    to_implementation,
+    until,
+)
+
+
+async def confirm_all(handle, numbers):
+    status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in numbers))
+    for n in numbers:
+        for expert in invited(status, n):
+            await respond(handle, n, expert, True)
+    await until(handle, lambda s: all(activity(s, n).stage == "scheduled" for n in numbers))
+
+
+async def deliver(handle, numbers):
+    await until(handle, lambda s: all(activity(s, n).stage == "reporting" for n in numbers))
+    for n in numbers:
+        await handle.execute_update(
+            "activity_completed", {"activity": n, "participants": 20, "women": 10, "men": 10}
+        )
+    await until(handle, lambda s: all(activity(s, n).stage == "evaluation" for n in numbers))
+    for n in numbers:
+        await handle.execute_update("evaluation_done", {"activity": n})
+
+
+async def refusal(handle, command, payload) -> str:
+    with pytest.raises(WorkflowUpdateFailedError) as error:
+        await handle.execute_update(command, payload)
+    return error.value.cause.message
+
+
+async def test_a_two_step_action_waits_for_the_amended_plan_after_its_mission(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=30), 3)
+    plan[0]["type"] = "fact-finding mission"
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan, two_step=True)
+        await confirm_all(handle, [1])
+        started = await status_of(handle)
+        await env.sleep(days(34))
+        await deliver(handle, [1])
+        waiting = await until(handle, lambda s: "fact-finding" in s.waiting_on)
+        await handle.execute_update(
+            "amend_plan",
+            {
+                "reschedule": [
+                    {
+                        "number": 3,
+                        "start": str(today + timedelta(days=80)),
+                        "end": str(today + timedelta(days=81)),
+                    }
+                ],
+                "reason": "plan adjusted after the mission",
+            },
+        )
+        after = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (2, 3)))
+    assert [a.stage for a in started.activities] == ["scheduled", "planned", "planned"]
+    assert [a.stage for a in waiting.activities] == ["delivered", "planned", "planned"]
+    assert activity(after, 3).start == today + timedelta(days=80)
+
+
+async def test_an_amended_plan_adds_cancels_and_reschedules_activities(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=40), 3)
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan)
+        before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2, 3)))
+        pending = invited(before, 2)
+        await respond(handle, 3, invited(before, 3)[0], True)
+        new_dates = (today + timedelta(days=90), today + timedelta(days=92))
+        extra = activity_plan(today + timedelta(days=70), 1)[0] | {"number": 4}
+        await handle.execute_update(
+            "amend_plan",
+            {
+                "add": [extra],
+                "cancel": [{"number": 2, "reason": "the ministry postponed it"}],
+                "reschedule": [{"number": 3, "start": str(new_dates[0]), "end": str(new_dates[1])}],
+            },
+        )
+        after = await until(
+            handle,
+            lambda s: (
+                activity(s, 2).stage == "cancelled"
+                and len(invited(s, 4)) == 2
+                and len(invited(s, 3)) == 2
+                and activity(s, 3).start == new_dates[0]
+            ),
+        )
+        amended = next(a for a in (await status_of(handle)).audit if a.command == "amend_plan")
+    assert activity(after, 2).note == "the ministry postponed it"
+    withdrawn = {s.notice.to.id for s in outbox.matching("withdrawal")}
+    assert set(pending) <= withdrawn
+    re_asked = invited(before, 3)[0]
+    assert re_asked in invited(after, 3)  # confirmed for the old dates, asked again
+    asked = [s for s in outbox.matching("invitation", f"expert-3-{re_asked}")]
+    assert [s.notice.to.role for s in asked].count("expert") == 2  # old dates, new dates
+    assert amended.detail.startswith("plan amended: added 4; cancelled 2 (the ministry")
+
+
+async def test_an_action_with_a_cancelled_activity_closes_normally(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=40), 2)
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan)
+        await confirm_all(handle, [1, 2])
+        await handle.execute_update(
+            "amend_plan", {"cancel": [{"number": 2, "reason": "not held: elections"}]}
+        )
+        await env.sleep(days(45))
+        await deliver(handle, [1])
+        await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        await handle.execute_update("deliverables_validated", {})
+        await env.sleep(days(31))  # no feedback: the questionnaire's deadline passes
+        await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
+        await env.sleep(days(361))
+        result = await handle.result()
+    assert result.stage == Stage.CLOSED
+    assert [(a.number, a.stage) for a in result.activities] == [(1, "delivered"), (2, "cancelled")]
+    assert result.outcome == "closed; adoption check: no answer to the follow-up"
+    questionnaires = outbox.matching("questionnaire")
+    assert [q.notice.key.split("/")[1] for q in questionnaires] == ["feedback", "follow-up"]
+    assert outbox.matching("escalation", "feedback")[0].notice.to.role == "project_officer"
+
+
+async def test_withdraw_during_implementation_cancels_the_activities_and_withdraws_invitations(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
+        status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        await handle.execute_update("withdraw", {"reason": "the government fell"})
+        result = await handle.result()
+        children = [
+            await env.client.get_workflow_handle(f"action-2026-01-activity-{n}").describe()
+            for n in (1, 2)
+        ]
+    assert result.stage == Stage.WITHDRAWN
+    assert [c.status.name for c in children] == ["COMPLETED", "COMPLETED"]
+    everyone_invited = {e for n in (1, 2) for e in invited(status, n)}
+    told = {s.notice.to.id for s in outbox.matching("withdrawal", "cancel")}
+    assert everyone_invited <= told
+
+
+async def test_activity_commands_that_do_not_fit_are_refused(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=40), 2)
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan)
+        await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        await handle.execute_update(
+            "amend_plan", {"cancel": [{"number": 2, "reason": "no longer needed"}]}
+        )
+        await until(handle, lambda s: activity(s, 2).stage == "cancelled")
+        before = await status_of(handle)
+        not_ended = await refusal(
+            handle,
+            "activity_completed",
+            {"activity": 1, "participants": 10, "women": 5, "men": 5},
+        )
+        cancelled = await refusal(
+            handle,
+            "activity_completed",
+            {"activity": 2, "participants": 10, "women": 5, "men": 5},
+        )
+        too_many = await refusal(
+            handle,
+            "activity_completed",
+            {"activity": 1, "participants": 10, "women": 6, "men": 5},
+        )
+        negative = await refusal(
+            handle,
+            "activity_completed",
+            {"activity": 1, "participants": -1, "women": 0, "men": 0},
+        )
+        after = await status_of(handle)
+    end = plan[0]["end"]
+    assert not_ended == f"activity 1 ends on {end}; its completion is reported after that"
+    assert cancelled == "activity 2 was cancelled: no longer needed"
+    assert too_many == (
+        "invalid ActivityCompleted: women (6) + men (5) exceed the participants total (10)"
+    )
+    assert negative == (
+        "invalid ActivityCompleted: participants: Input should be greater than or equal to 0"
+    )
+    assert after.audit == before.audit
