@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import mailbox
 import subprocess
 import sys
 
@@ -77,7 +78,8 @@ async def wait_for_temporal(
 
 
 def start_smtp(settings: MieuxSettings) -> Controller:
-    settings.maildir.mkdir(parents=True, exist_ok=True)
+    # Create cur/new/tmp now, so the inbox reads as empty rather than missing.
+    mailbox.Maildir(settings.maildir, create=True)
     controller = Controller(
         Mailbox(str(settings.maildir)), hostname="127.0.0.1", port=settings.dev.smtp_port
     )
