@@ -75,6 +75,7 @@ class ActivityView(BaseModel):
     women: int | None = None
     men: int | None = None
     note: str = ""
+    next_due: datetime | None = None
 
 
 class ActionStatus(BaseModel):

@@ -60,13 +60,14 @@ class ActionLifecycle(Implementation):
         self.consultations = 0
         self.outcome = ""
         self._open_implementation()
+        # Here, not in run(): a command delivered with the first task runs before run().
+        self._start_intake_clock()
 
     # -- the story ----------------------------------------------------------------------
 
     @workflow.run
     async def run(self, input: ActionInput) -> ActionStatus:
         try:
-            self._start_intake_clock()
             await self._wait_until(lambda: self.stage != Stage.INTAKE)
             # Drafting, consultation and the PSG may loop (revise, objection); the command
             # handlers and the clocks move the stage, this waits for where it ends.
@@ -506,12 +507,7 @@ class ActionLifecycle(Implementation):
             case Stage.IMPLEMENTATION:
                 if self.awaiting_plan:
                     return ("the plan adjusted after the fact-finding mission", [officer])
-                open_ = [v for v in self.views.values() if v.stage not in FINISHED]
-                return (
-                    f"{len(open_)} activities in progress: "
-                    + ", ".join(f"{v.number} {v.stage}" for v in open_),
-                    [officer],
-                )
+                return ("; ".join(self._activity_waits()), [officer])
             case Stage.COMPLETION:
                 missing = []
                 if self.validated is None:
@@ -523,6 +519,21 @@ class ActionLifecycle(Implementation):
                 return ("the follow-up questionnaire and the adoption check", ["partner"])
         return (f"the {self.stage} stage", [officer])
 
+    def _activity_waits(self) -> list[str]:
+        waits = []
+        for view in sorted(self.views.values(), key=lambda v: v.number):
+            if view.stage in FINISHED:
+                continue
+            when = f"{view.type}, {view.place}, {view.start:%d %b}-{view.end:%d %b}"
+            pending = sum(1 for e in view.experts if e.state == "invited")
+            if view.stage == "mobilising" and pending:
+                waits.append(
+                    f"{pending} expert confirmation(s) for activity {view.number} ({when})"
+                )
+            else:
+                waits.append(f"activity {view.number} {view.stage} ({when})")
+        return waits or ["the activities to finish"]
+
     def _publish(self) -> None:
         wanted = [
             sa.REFERENCE.value_set(self.reference),
@@ -533,7 +544,10 @@ class ActionLifecycle(Implementation):
             sa.PROJECT_OFFICER.value_set(self.officer_id),
             sa.ON_HOLD.value_set(self.on_hold),
         ]
-        due = self.clocks.next_due()
+        dues = [self.clocks.next_due()] + [v.next_due for v in self.views.values()]
+        due = min((d for d in dues if d is not None), default=None)
+        if self.on_hold:
+            due = None
         wanted.append(sa.NEXT_DUE.value_set(due) if due else sa.NEXT_DUE.value_unset())
         current = workflow.info().typed_search_attributes
         changed = [u for u in wanted if current.get(u.key) != u.value]

@@ -671,6 +671,7 @@ class ActivityDelivery(Casework):
             women=self.completion.women if self.completion else None,
             men=self.completion.men if self.completion else None,
             note=self.cancel_reason,
+            next_due=self.clocks.next_due(),
         )
 
     def _waiting(self) -> str:

@@ -62,7 +62,7 @@ async def test_a_two_step_action_waits_for_the_amended_plan_after_its_mission(
         started = await status_of(handle)
         await env.sleep(days(34))
         await deliver(handle, [1])
-        waiting = await until(handle, lambda s: "fact-finding" in s.waiting_on)
+        waiting = await until(handle, lambda s: s.waiting_on.startswith("the plan adjusted after"))
         await handle.execute_update(
             "amend_plan",
             {
