@@ -10,6 +10,8 @@ told of every step, and relays hold, resume, cancellation and rescheduling.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -97,6 +99,7 @@ class ActivityDelivery(Casework):
         self.report: DocumentRef | None = None
         self.rounds = 0
         self._declines = 0
+        self._exhaustions = 0
 
     # -- the story ----------------------------------------------------------------------
 
@@ -164,16 +167,14 @@ class ActivityDelivery(Casework):
 
     async def _invite_for_open_slots(self) -> None:
         for slot in self.slots:
-            if slot.state != "open":
-                continue
+            # After a rescheduling, the experts held for the old dates are asked first.
             while self.reinvite and slot.state == "open":
                 expert_id = self.reinvite.pop(0)
                 if (await self._reserve(expert_id)).won:
                     await self._invite(slot, expert_id)
-            if slot.state == "open":
-                await self._invite_next_candidate(slot)
-
-    async def _invite_next_candidate(self, slot: Slot) -> None:
+        open_slots = [s for s in self.slots if s.state == "open"]
+        if not open_slots:
+            return
         tried = sorted({e for s in self.slots for e in s.tried} | set(self._invited_or_held()))
         candidates: list[Candidate] = await workflow.execute_activity(
             "find_candidates",
@@ -184,15 +185,21 @@ class ActivityDelivery(Casework):
             summary=f"candidates for activity {self.activity.number}",
             **options.FIND_CANDIDATES,
         )
-        for candidate in candidates:
+        # One ranked pool shared by the open slots, filled concurrently: each candidate is
+        # taken by one slot only (the iterator hands it out once), in a replayable order.
+        pool = iter(candidates)
+        await asyncio.gather(*(self._fill(slot, pool) for slot in open_slots))
+        exhausted = [s for s in open_slots if s.state == "exhausted"]
+        if exhausted:
+            self._alert_roster_exhausted(len(exhausted), tried + [c.expert_id for c in candidates])
+
+    async def _fill(self, slot: Slot, pool: Iterator[Candidate]) -> None:
+        for candidate in pool:
             slot.tried.append(candidate.expert_id)
-            outcome = await self._reserve(candidate.expert_id)
-            if outcome.won:
+            if (await self._reserve(candidate.expert_id)).won:
                 await self._invite(slot, candidate.expert_id)
                 return
-        slot.state = "exhausted"
-        slot.expert_id = None
-        self._alert_roster_exhausted(slot)
+        slot.state, slot.expert_id = "exhausted", None
 
     async def _reserve(self, expert_id: str) -> ReservationOutcome:
         return await workflow.execute_activity(
@@ -224,9 +231,10 @@ class ActivityDelivery(Casework):
 
     async def _invite(self, slot: Slot, expert_id: str) -> None:
         self.rounds += 1
+        clock_name = self._expert_clock(expert_id)
         contact = await self._contact(expert_id)
         slot.expert_id, slot.state, slot.contact = expert_id, "invited", contact
-        slot.clock = self._expert_clock(expert_id)
+        slot.clock = clock_name
         now = workflow.now()
         due = now + self.policy.expert_confirmation_deadline
         invitation: DocumentRef = await workflow.execute_activity(
@@ -250,7 +258,7 @@ class ActivityDelivery(Casework):
         )
         clock = self.clocks.start(
             Clock(
-                name=self._expert_clock(expert_id),
+                name=clock_name,
                 kind="expert",
                 label=f"Confirmation of {expert_id}",
                 started_at=now,
@@ -284,21 +292,22 @@ class ActivityDelivery(Casework):
             f" --expert {expert_id}"
         )
 
-    def _alert_roster_exhausted(self, slot: Slot) -> None:
+    def _alert_roster_exhausted(self, missing: int, tried: list[str]) -> None:
+        self._exhaustions += 1
         for to in (self._officer(), self._manager()):
             self._notify(
                 self.notice(
                     NoticeKind.ESCALATION,
                     clock=f"roster-{self.activity.number}",
-                    step=f"exhausted-{slot.index}-{len(slot.tried)}",
+                    step=f"exhausted-{self._exhaustions}",
                     to=to,
                     subject=f"no expert left for activity {self.activity.number}",
-                    awaited=f"a nominated expert for activity {self.activity.number}",
+                    awaited=f"{missing} nominated expert(s) for activity {self.activity.number}",
                     command=(
                         f"mieux expert nominate {self.reference} --activity"
                         f" {self.activity.number} --expert ID"
                     ),
-                    details=[f"candidates tried: {', '.join(slot.tried) or 'none matched'}"],
+                    details=[f"candidates tried: {', '.join(tried) or 'none matched'}"],
                 )
             )
 
