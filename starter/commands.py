@@ -2,7 +2,9 @@
 
 Sent as an update by default, so the caller learns at once whether the workflow took it;
 `--no-wait` sends the signal of the same name instead, which the server keeps while no
-worker runs (DOMAIN.md §6). Activity commands go to the activity's own workflow.
+worker runs (DOMAIN.md §6). Every command goes to the Action (`action-YYYY-NN`), activity
+commands included: the Action checks them against the activity's state and relays them
+to its `ActivityDelivery`, so a refusal is immediate and comes with a reason.
 """
 
 from __future__ import annotations
@@ -74,10 +76,6 @@ def _handler(build: Builder) -> Callable[[Session, Namespace], Awaitable[int]]:
 
 def _action(args: Namespace) -> Target:
     return Target(reference(args.reference))
-
-
-def _activity(args: Namespace) -> Target:
-    return Target(reference(args.reference), args.activity)
 
 
 def _make(model: type[Command], **fields: Any) -> Any:
@@ -167,7 +165,7 @@ def build_extend(args: Namespace, by: str) -> Outgoing:
     return Outgoing("extend_deadline", _action(args), command)
 
 
-# -- one activity (the ActivityDelivery child workflow) ------------------------------------
+# -- one activity (relayed by the Action to its ActivityDelivery) -------------------------
 
 
 def _expert_response(confirmed: bool) -> Builder:
@@ -180,14 +178,14 @@ def _expert_response(confirmed: bool) -> Builder:
             confirmed=confirmed,
             reason=args.reason,
         )
-        return Outgoing("expert_response", _activity(args), command)
+        return Outgoing("expert_response", _action(args), command)
 
     return build_expert_response
 
 
 def build_nominate(args: Namespace, by: str) -> Outgoing:
     command = _make(NominateExpert, by=by, activity=args.activity, expert_id=args.expert)
-    return Outgoing("nominate_expert", _activity(args), command)
+    return Outgoing("nominate_expert", _action(args), command)
 
 
 def build_activity_complete(args: Namespace, by: str) -> Outgoing:
@@ -201,11 +199,11 @@ def build_activity_complete(args: Namespace, by: str) -> Outgoing:
         outputs=args.output or [],
         narrative=args.narrative,
     )
-    return Outgoing("activity_completed", _activity(args), command)
+    return Outgoing("activity_completed", _action(args), command)
 
 
 def build_activity_evaluate(args: Namespace, by: str) -> Outgoing:
-    target = _activity(args)
+    target = _action(args)
     data = read_object(args.file, set_by_options=("activity",))
     command = validated(EvaluationDone, {**data, "by": by, "activity": args.activity}, args.file)
     return Outgoing("evaluation_done", target, command)

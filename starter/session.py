@@ -34,19 +34,17 @@ _FAILING_TASK = "its workflow task keeps failing; the worker's log says why"
 
 @dataclass(frozen=True)
 class Target:
-    """The workflow a command goes to: the Action, or one of its activities (DOMAIN.md §6)."""
+    """The Action a command goes to. Activity commands go there too: the Action checks them
+    and relays them to the activity's own workflow (DOMAIN.md §6)."""
 
     reference: str
-    activity: int | None = None
 
     @property
     def workflow_id(self) -> str:
-        base = f"action-{self.reference}"
-        return f"{base}-activity-{self.activity}" if self.activity is not None else base
+        return f"action-{self.reference}"
 
     def __str__(self) -> str:
-        action = f"Action {self.reference}"
-        return f"activity {self.activity} of {action}" if self.activity is not None else action
+        return f"Action {self.reference}"
 
 
 def refusal_reason(cause: BaseException) -> str:
@@ -161,13 +159,6 @@ class Session:
         described = await self._describe(target)
         if described is not None:
             return Refused(f"{target} is {_stage(described)}: it takes no more commands")
-        if target.activity is not None:
-            action = await self._describe(Target(target.reference))
-            if action is not None:
-                return Refused(
-                    f"Action {target.reference} has no activity {target.activity} in delivery"
-                    f" (stage {_stage(action)})"
-                )
         return BadInput(
             f"no Action {target.reference} (no workflow action-{target.reference}"
             f" in namespace {self.settings.temporal.namespace} at {self.address})"

@@ -22,7 +22,13 @@ from temporalio.worker import Worker
 
 from glossary import ActionStatus
 from starter.cli import run_async
-from tests.workflows.support import Outbox, running_worker, sample_fiche, sample_request
+from tests.workflows.support import (
+    Outbox,
+    demo_roster_copy,
+    running_worker,
+    sample_fiche,
+    sample_request,
+)
 
 T = TypeVar("T")
 
@@ -131,11 +137,19 @@ def outbox() -> Outbox:
     return Outbox()
 
 
+@pytest.fixture
+def roster_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo roster, shared by the worker's roster activities and the CLI's settings."""
+    url = demo_roster_copy(tmp_path)
+    monkeypatch.setenv("MIEUX_ROSTER__URL", url)
+    return url
+
+
 @pytest_asyncio.fixture
 async def worker(
-    local_env: WorkflowEnvironment, task_queue: str, outbox: Outbox
+    local_env: WorkflowEnvironment, task_queue: str, outbox: Outbox, roster_url: str
 ) -> AsyncIterator[Worker]:
-    async with running_worker(local_env, task_queue, outbox) as running:
+    async with running_worker(local_env, task_queue, outbox, roster_url=roster_url) as running:
         yield running
 
 

@@ -253,21 +253,23 @@ async def test_deadline_extend_of_a_clock_that_is_not_open_is_refused(cli: Cli):
     assert f"no open clock 'psg' on Action {reference} (open: intake)" in outcome.err
 
 
-async def test_activity_commands_go_to_the_activity_workflow(cli: Cli):
+async def test_activity_commands_before_implementation_are_refused_by_the_action(cli: Cli):
     reference = await cli.submit()
-    commands = [
-        ("expert", "confirm", reference, "--activity", "1", "--expert", "EXP-1"),
-        ("expert", "decline", reference, "--activity", "1", "--expert", "EXP-1"),
-        ("expert", "nominate", reference, "--activity", "1", "--expert", "EXP-1"),
+    commands = {
+        ("expert", "confirm", reference, "--activity", "1", "--expert", "EX-1"): "expert_response",
+        ("expert", "decline", reference, "--activity", "1", "--expert", "EX-1"): "expert_response",
+        ("expert", "nominate", reference, "--activity", "1", "--expert", "EX-1"): "nominate_expert",
         ("activity", "complete", reference, "--activity", "1", "--participants", "20",
-         "--women", "9", "--men", "11", "--output", "draft protocol"),
-        ("activity", "evaluate", reference, "--activity", "1", str(_example("evaluation"))),
-    ]  # fmt: skip
-    for argv in commands:
+         "--women", "9", "--men", "11", "--output", "draft protocol"): "activity_completed",
+        ("activity", "evaluate", reference, "--activity", "1",
+         str(_example("evaluation"))): "evaluation_done",
+    }  # fmt: skip
+    for argv, command in commands.items():
         outcome = await cli(*argv)
         assert outcome.code == 1, argv
         assert outcome.err == (
-            f"mieux: refused: Action {reference} has no activity 1 in delivery (stage intake)\n"
+            f"mieux: refused: {command} is for the implementation stage;"
+            f" Action {reference} is in intake\n"
         )
 
 
