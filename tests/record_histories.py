@@ -1,19 +1,22 @@
 """Record the replay histories of `tests/histories/` from scripted scenarios.
 
-    make histories                                   # every scenario
+    make histories                                  # every scenario
     .venv/bin/python -m tests.record_histories hold_and_resume intake_rejected
+    .venv/bin/python -m tests.record_histories --list
 
 Each scenario is a small async function registered under its name in `SCENARIOS`: it drives
-one workflow with staff commands (updates and signals, as the CLI sends them) on a fresh
-in-memory dev server, and returns the handle whose history is written to
-`tests/histories/<name>.json`. `tests/test_replay.py` replays every file with the current
-workflow code; docs/versioning.md says when to re-record.
+one Action with staff commands (updates and signals, as the CLI sends them) on a fresh
+in-memory dev server and returns its handle. The Action's history is written to
+`tests/histories/<name>.json`, and those of its activities (the `ActivityDelivery`
+children) to `<name>.activity-N.json`. `tests/test_replay.py` replays every file with the
+current workflow code; docs/versioning.md says when to re-record.
 
 The dev server runs in real time, so scenarios cannot wait days: they move the Action with
-commands, and where a path needs a timer to fire (reminders, escalations, positive silence)
-the Action's policy is given durations of a second or two. The histories hold only the
-fictitious people of config/staff.py and the demo contacts below (DOMAIN §5: no personal
-data), which `tests/test_replay.py` checks.
+commands; activities dated in the past are over as soon as their experts are in place; and
+where a path needs a timer to fire (reminders, escalations, positive silence) the Action's
+policy is given durations of a second. The histories hold only fictitious people: the staff
+of config/staff.py, the demo roster and the demo contacts below (DOMAIN §5), which
+`tests/test_replay.py` checks.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +47,16 @@ from temporalio.worker import Worker
 from config.staff import DEFAULT_STAFF
 from glossary import ActionInput, Policy, Request
 from glossary.people import Contact
-from tests.workflows.support import Outbox, sample_fiche, sample_request, status_of
+from tests.workflows.support import (
+    Outbox,
+    activity_plan,
+    demo_roster_copy,
+    invited,
+    roster_activities,
+    sample_fiche,
+    sample_request,
+    status_of,
+)
 from worker.binaries import temporal_cli
 from worker.main import WORKFLOWS
 from workflows import search_attributes
@@ -60,43 +73,40 @@ PSG = ("DG_INTPA", "DG_HOME", "EEAS")
 Handle = WorkflowHandle[Any, Any]
 
 
-# -- demo data (fictitious: reserved example.org addresses only) ------------------------
+# -- demo data (fictitious; addresses under example domains) ------------------------------
+
+PARTNER = Contact(
+    name="Partner Focal Point", email="focal.point@partner.example.org", timezone="Africa/Nairobi"
+)
+EUDEL = Contact(
+    name="EUDEL Migration Desk", email="migration.desk@eudel.example.org", timezone="Africa/Nairobi"
+)
 
 
 def demo_request(**changes: Any) -> Request:
-    data: dict[str, Any] = {
-        "partner_focal_point": Contact(
-            name="Partner Focal Point",
-            email="focal.point@partner.example.org",
-            timezone="Africa/Nairobi",
-        ),
-        "eudel_contact": Contact(
-            name="EUDEL Migration Desk",
-            email="migration.desk@eudel.example.org",
-            timezone="Africa/Nairobi",
-        ),
-    }
-    data.update(changes)
-    return sample_request(**data)
+    return sample_request(**({"partner_focal_point": PARTNER, "eudel_contact": EUDEL} | changes))
 
 
 def demo_fiche(**changes: Any) -> dict[str, Any]:
     return sample_fiche(**changes)
 
 
+def today() -> date:
+    """The dev server's date: it runs on the machine's clock."""
+    return datetime.now(UTC).date()
+
+
 # Working hours off: a reminder due at 02:00 UTC would otherwise wait for the next morning.
 COMMANDS_ONLY = Policy(working_hours="")
 
-# Timers of a second or two, so a recording sees reminders, escalations and positive silence
-# fire; the long timers that stay pending are cancelled or left open, as in production.
+# Timers of a second, so a recording sees reminders, escalations and positive silence fire;
+# the long timers that stay pending are cancelled or left open, as in production.
 SHORT = Policy(
     working_hours="",
     intake_deadline=timedelta(seconds=2),
     intake_reminders=[timedelta(seconds=1)],
-    escalation_repeat=timedelta(days=7),
     consultation_window=timedelta(seconds=1),
     consultation_reminders=[],
-    psg_deadline=timedelta(days=10),
     psg_reminders=[timedelta(seconds=1)],
 )
 
@@ -110,13 +120,29 @@ class Recorder:
 
     client: Client
     task_queue: str
-    reference: str
+    index: int  # the scenario's place in the registry
     outbox: Outbox = field(default_factory=Outbox)
+
+    @property
+    def reference(self) -> str:
+        return f"{YEAR}-{self.index + 1:02d}"
+
+    def future_plan(self, count: int = 1, **changes: Any) -> list[dict[str, Any]]:
+        """Activities (a week apart, three days each) months ahead: experts are invited,
+        nothing takes place yet. Each scenario has its own month, as the roster is shared
+        and refuses to book an expert twice on the same dates."""
+        return activity_plan(today() + timedelta(days=60 + 30 * self.index), count, **changes)
+
+    def past_plan(self, count: int = 1, **changes: Any) -> list[dict[str, Any]]:
+        """Activities that ended before today: once their experts are in place, their
+        completion report is due at once."""
+        last_end = today() - timedelta(days=1 + 30 * self.index)
+        return activity_plan(last_end - timedelta(days=7 * (count - 1) + 2), count, **changes)
 
     async def start(
         self, *, policy: Policy = COMMANDS_ONLY, request: Request | None = None
     ) -> Handle:
-        """Start an Action the way the register does, under its contract id `action-YYYY-NN`."""
+        """Start an Action under its contract id `action-YYYY-NN`, as the register does."""
         return await self.client.start_workflow(
             ActionLifecycle.run,
             ActionInput(
@@ -129,6 +155,14 @@ class Recorder:
             id=f"action-{self.reference}",
             task_queue=self.task_queue,
         )
+
+    def sent(self, kind: str, clock_prefix: str = "") -> list[Any]:
+        """The notices of this scenario's Action of one kind (and clock)."""
+        return [
+            s
+            for s in self.outbox.matching(kind, clock_prefix)
+            if s.notice.reference == self.reference
+        ]
 
     async def register(self, request: Request, *, policy: Policy = COMMANDS_ONLY) -> str:
         """Submit a request through the ReferenceRegister of its year (as `mieux submit` does)."""
@@ -169,9 +203,9 @@ async def no_objection(handle: Handle) -> None:
     await command(handle, "consultation_feedback", organisation="EUDEL Kenya", by="eudel")
 
 
-async def to_psg(handle: Handle) -> None:
+async def to_psg(handle: Handle, **fiche: Any) -> None:
     await accept(handle)
-    await submit(handle)
+    await submit(handle, **fiche)
     await no_objection(handle)
 
 
@@ -186,17 +220,19 @@ async def approve_all(handle: Handle) -> None:
         await vote(handle, member)
 
 
-async def to_implementation(handle: Handle) -> None:
-    await to_psg(handle)
+async def to_implementation(handle: Handle, plan: list[dict[str, Any]]) -> None:
+    await to_psg(handle, activities=plan)
     await approve_all(handle)
 
 
-async def until(handle: Handle, what: str, holds: Callable[[Any], bool], within: float = 15) -> Any:
-    """Wait for the Action's status to satisfy `holds` (a timer firing in real time).
+async def until(handle: Handle, what: str, holds: Callable[[Any], bool], within: float = 20) -> Any:
+    """The Action's status once `holds(status)`: a timer firing in real time, an activity
+    reporting to the Action by signal a moment after a command.
 
     Polls the `status` query: a recording script has no event to wait on, and the interval
     only paces the polling.
     """
+    status = None
     try:
         async with asyncio.timeout(within):
             while True:
@@ -205,11 +241,16 @@ async def until(handle: Handle, what: str, holds: Callable[[Any], bool], within:
                     return status
                 await asyncio.sleep(0.05)
     except TimeoutError:
-        raise AssertionError(f"{handle.id}: never saw {what} within {within} s") from None
+        seen = f"stage {status.stage}, activities {status.activities}" if status else "nothing"
+        raise AssertionError(f"{handle.id}: never saw {what} within {within} s; {seen}") from None
 
 
 def steps_done(status: Any, clock_prefix: str) -> list[str]:
     return [s for c in status.clocks if c.name.startswith(clock_prefix) for s in c.steps_done]
+
+
+def stages(status: Any) -> list[str]:
+    return [a.stage for a in status.activities]
 
 
 # -- the scenarios ------------------------------------------------------------------------
@@ -223,24 +264,29 @@ class Entry:
     story: str
     run: Scenario
     pending: str = ""  # why it cannot be recorded yet; empty when it can
+    with_children: bool = True
 
 
 SCENARIOS: dict[str, Entry] = {}
 
 
-def scenario(name: str, story: str) -> Callable[[Scenario], Scenario]:
+def scenario(
+    name: str, story: str, *, with_children: bool = True
+) -> Callable[[Scenario], Scenario]:
+    """Register a scenario; new ones go at the end (their place gives their reference)."""
+
     def register(run: Scenario) -> Scenario:
         assert name not in SCENARIOS, f"two scenarios named {name}"
-        SCENARIOS[name] = Entry(name, story, run)
+        assert "." not in name, "a dot separates a scenario's name from its child's"
+        SCENARIOS[name] = Entry(name, story, run, with_children=with_children)
         return run
 
     return register
 
 
 def pending(name: str, story: str, waits_for: str) -> Callable[[Scenario], Scenario]:
-    """A path the issue asks for that today's workflow cannot take yet: listed, not recorded.
-
-    To record it, write the body and change `@pending(...)` to `@scenario(...)`.
+    """A path the workflow cannot take yet: listed (`--list`, the xfail of test_replay.py),
+    not recorded. To record it, write the body and change `@pending(...)` to `@scenario(...)`.
     """
 
     def register(run: Scenario) -> Scenario:
@@ -261,23 +307,26 @@ async def intake_rejected(rec: Recorder) -> Handle:
 
 
 @scenario(
-    "to_implementation", "accepted, Fiche v1, no objection, approved by all three PSG members"
+    "to_implementation",
+    "accepted, Fiche v1, no objection, approved by the PSG; the activity invites its experts",
 )
 async def to_implementation_scenario(rec: Recorder) -> Handle:
     handle = await rec.start()
-    await to_implementation(handle)
+    await to_implementation(handle, rec.future_plan())
+    await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
     return handle
 
 
 @scenario("psg_revise_and_resubmit", "PSG asks for a revision; Fiche v2 is resubmitted, approved")
 async def psg_revise_and_resubmit(rec: Recorder) -> Handle:
     handle = await rec.start()
-    await to_psg(handle)
+    await to_psg(handle, activities=rec.future_plan())
     await vote(handle, "DG_HOME")
     await vote(handle, "DG_INTPA", "revise", "add a session on data protection")
-    await submit(handle, title="Kenya: migration data management (revised)")
+    await submit(handle, title="Kenya: migration data (revised)", activities=rec.future_plan(2))
     await no_objection(handle)
     await approve_all(handle)
+    await until(handle, "invitations", lambda s: len(invited(s, 2)) == 2)
     return handle
 
 
@@ -299,10 +348,14 @@ async def hold_and_resume(rec: Recorder) -> Handle:
     return handle
 
 
-@scenario("withdraw_during_implementation", "approved, then withdrawn by the partner")
+@scenario(
+    "withdraw_during_implementation",
+    "approved, experts invited, then withdrawn: the activity is cancelled, everyone told",
+)
 async def withdraw_during_implementation(rec: Recorder) -> Handle:
     handle = await rec.start()
-    await to_implementation(handle)
+    await to_implementation(handle, rec.future_plan())
+    await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
     await command(handle, "withdraw", reason="the ministry was restructured", by="po.martin")
     await handle.result()
     return handle
@@ -315,12 +368,12 @@ async def withdraw_during_implementation(rec: Recorder) -> Handle:
 )
 async def refused_command_in_audit(rec: Recorder) -> Handle:
     handle = await rec.start()
-    await to_psg(handle)
+    await to_psg(handle, activities=rec.future_plan())
     await handle.signal("psg_vote", {"member": "FRONTEX", "decision": "approved", "by": "eve"})
     await handle.signal("psg_vote", ["not", "an", "object"])
     await handle.signal("submit_fiche", {"fiche": demo_fiche(), "by": "po.martin"})
     await approve_all(handle)  # updates after the signals: the signals have been handled
-    status = await status_of(handle)
+    status = await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
     refused = [a for a in status.audit if not a.accepted]
     assert len(refused) == 3, refused
     return handle
@@ -333,7 +386,7 @@ async def refused_command_in_audit(rec: Recorder) -> Handle:
 async def objection_then_revision(rec: Recorder) -> Handle:
     handle = await rec.start()
     await accept(handle)
-    await submit(handle)
+    await submit(handle, activities=rec.future_plan())
     await command(
         handle,
         "consultation_feedback",
@@ -341,9 +394,10 @@ async def objection_then_revision(rec: Recorder) -> Handle:
         objection="the activities overlap a running EU project",
         by="dg.home",
     )
-    await submit(handle, title="Kenya: migration data management (v2)")
+    await submit(handle, title="Kenya: migration data (v2)", activities=rec.future_plan())
     await no_objection(handle)
     await approve_all(handle)
+    await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
     return handle
 
 
@@ -356,7 +410,7 @@ async def timers_fire(rec: Recorder) -> Handle:
     handle = await rec.start(policy=SHORT)
     await until(handle, "the intake escalation", lambda s: "due" in steps_done(s, "intake"))
     await accept(handle)
-    await submit(handle)
+    await submit(handle, activities=rec.future_plan())
     await until(handle, "positive silence", lambda s: s.stage == "psg_review")
     await vote(handle, "DG_INTPA")
     await vote(handle, "DG_HOME")
@@ -366,10 +420,15 @@ async def timers_fire(rec: Recorder) -> Handle:
         lambda s: any(x.startswith("reminder-1") for x in steps_done(s, "psg")),
     )
     await vote(handle, "EEAS")
+    await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
     return handle
 
 
-@scenario("reference_register", "the 2025 register allocates two references, starting each Action")
+@scenario(
+    "reference_register",
+    "the 2025 register allocates two references, starting each Action",
+    with_children=False,  # its children are Actions, recorded by the other scenarios
+)
 async def reference_register(rec: Recorder) -> Handle:
     for name in ("Ghana II", "Ghana III"):
         await rec.register(demo_request(name=name, received_on=date(REGISTER_YEAR, 5, 4)))
@@ -391,64 +450,102 @@ async def action_started_by_the_register(rec: Recorder) -> Handle:
     return handle
 
 
-# Paths of the implementation stage: ActivityDelivery is being written. Each needs the fake
-# roster and document activities added in `fake_activities` below.
-
-
-@pending(
+@scenario(
     "happy_path_to_closed",
-    "to implementation, every activity delivered and evaluated, deliverables validated,"
-    " feedback and follow-up received: closed",
-    waits_for="ActivityDelivery, completion and follow-up",
+    "two activities: experts confirm, activities delivered, reported and evaluated;"
+    " deliverables validated, feedback and follow-up received (adopted): closed",
 )
 async def happy_path_to_closed(rec: Recorder) -> Handle:
-    # TODO(lead): to_implementation(handle); per activity: expert_response confirmed x2,
-    # activity_completed, evaluation_done; then deliverables_validated, feedback_received,
-    # follow_up_received; await handle.result() (stage `closed`).
-    raise NotImplementedError
+    handle = await rec.start()
+    await to_implementation(handle, rec.past_plan(2))
+    status = await until(
+        handle, "invitations", lambda s: all(len(invited(s, n)) == 2 for n in (1, 2))
+    )
+    for n in (1, 2):
+        for expert in invited(status, n):
+            await command(handle, "expert_response", activity=n, expert_id=expert, confirmed=True)
+    await until(handle, "completion reports due", lambda s: stages(s) == ["reporting"] * 2)
+    for n in (1, 2):
+        await command(handle, "activity_completed", activity=n, participants=24, women=13, men=11)
+    await until(handle, "evaluations due", lambda s: stages(s) == ["evaluation"] * 2)
+    for n in (1, 2):
+        await command(handle, "evaluation_done", activity=n, scores={"relevance": 5})
+    await until(handle, "completion", lambda s: s.stage == "completion")
+    await command(handle, "deliverables_validated", comment="validated by the ministry")
+    await command(handle, "feedback_received", overall_rating=5)
+    await until(handle, "follow-up", lambda s: s.stage == "follow_up")
+    await command(handle, "follow_up_received", adopted=True, adoption="approved by decree")
+    await handle.result()
+    return handle
 
 
-@pending(
+@scenario(
     "expert_declines_twice_then_nomination",
-    "the first two candidates decline, the roster runs out, staff nominate an expert",
-    waits_for="ActivityDelivery and expert mobilisation",
+    "one expert needed: both roster candidates decline, staff are alerted, then nominate",
 )
 async def expert_declines_twice_then_nomination(rec: Recorder) -> Handle:
-    # TODO(lead): to_implementation(handle); expert_response confirmed=False twice (with a
-    # reason); nominate_expert; leave it open once the activity is scheduled.
-    raise NotImplementedError
+    # Portuguese-speaking migration data experts: the demo roster has exactly two.
+    plan = rec.future_plan(
+        1, experts_needed=1, expertise=["migration data"], languages=["Portuguese"]
+    )
+    handle = await rec.start()
+    await to_implementation(handle, plan)
+    declined: list[str] = []
+    for _ in range(2):
+        status = await until(
+            handle,
+            "the next invitation",
+            lambda s: invited(s, 1) and invited(s, 1)[0] not in declined,
+        )
+        [expert] = invited(status, 1)
+        await command(
+            handle, "expert_response", activity=1, expert_id=expert, confirmed=False, reason="busy"
+        )
+        declined.append(expert)
+    await until(handle, "the roster alert", lambda s: rec.sent("escalation", "roster"))
+    await command(handle, "nominate_expert", activity=1, expert_id="EX-PT-01", by="po.martin")
+    await until(handle, "the activity scheduled", lambda s: stages(s) == ["scheduled"])
+    return handle
 
 
-@pending(
+@scenario(
     "amended_plan",
-    "mid-course amendment: one activity added, one cancelled, one rescheduled",
-    waits_for="ActivityDelivery and amend_plan",
+    "three activities; mid-course one is added, one cancelled, one rescheduled",
 )
 async def amended_plan(rec: Recorder) -> Handle:
-    # TODO(lead): to_implementation(handle) with a three-activity Fiche; amend_plan with
-    # examples/plan-amendment.json; leave it open.
-    raise NotImplementedError
+    handle = await rec.start()
+    await to_implementation(handle, rec.future_plan(3))
+    await until(handle, "invitations", lambda s: all(len(invited(s, n)) == 2 for n in (1, 2, 3)))
+    # Activity 2 moves to the week after activity 3's (still within the scenario's month).
+    later = date.fromisoformat(rec.future_plan(3)[2]["end"]) + timedelta(days=5)
+    await command(
+        handle,
+        "amend_plan",
+        add=[rec.future_plan(1, number=4, type="remote support", city="remote")[0]],
+        cancel=[{"number": 3, "reason": "the partner trains its analysts itself"}],
+        reschedule=[{"number": 2, "start": later.isoformat(), "end": later.isoformat()}],
+        reason="readapted after the first workshop",
+        by="po.martin",
+    )
+    await until(
+        handle,
+        "the amended plan at work",
+        lambda s: stages(s)[2] == "cancelled" and len(invited(s, 4)) == 2,
+    )
+    return handle
 
 
 # -- recording ----------------------------------------------------------------------------
 
 
-def fake_activities(outbox: Outbox) -> list[Any]:
-    """The activities a recording worker runs: fakes under the production names.
-
-    The implementation scenarios will add fake roster (`find_candidates`, `reserve_expert`,
-    ...) and document (`write_document`) activities here.
-    """
-    return outbox.activities()
+def fake_activities(outbox: Outbox, roster_url: str) -> list[Any]:
+    """The recording worker's activities: the tests' outbox (notices, webhook, documents)
+    under the production names, and the real roster activities on a copy of the demo roster."""
+    return outbox.activities() + roster_activities(roster_url)
 
 
 def recordable() -> list[Entry]:
     return [e for e in SCENARIOS.values() if not e.pending]
-
-
-def reference_of(name: str) -> str:
-    """A stable reference per scenario: its place in the registry (new ones go at the end)."""
-    return f"{YEAR}-{list(SCENARIOS).index(name) + 1:02d}"
 
 
 _TASK_EVENTS = {
@@ -458,37 +555,81 @@ _TASK_EVENTS = {
     EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
     EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
 }
-_ACTIVITY_ENDS = {
-    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
-}
+# Things a workflow started and waits to hear back about: (started, ways it ends).
+_UNDER_WAY = [
+    (
+        EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+        {
+            EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+        },
+    ),
+    (
+        EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+        {
+            EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED,
+            EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
+        },
+    ),
+    (
+        EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        {
+            EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED,
+            EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
+        },
+    ),
+    (
+        EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        {
+            EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+            EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
+        },
+    ),
+]
 
 
 def is_idle(history: WorkflowHistory) -> bool:
-    """Its last workflow task completed and every activity it scheduled has finished."""
-    tasks = [e.event_type for e in history.events if e.event_type in _TASK_EVENTS]
-    scheduled = sum(
-        e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED for e in history.events
-    )
-    ended = sum(e.event_type in _ACTIVITY_ENDS for e in history.events)
-    return tasks[-1] == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED and scheduled == ended
+    """Its last workflow task completed and nothing it started is still under way."""
+    types = [e.event_type for e in history.events]
+    tasks = [t for t in types if t in _TASK_EVENTS]
+    if tasks[-1] != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        return False
+    return all(types.count(begun) == sum(t in ends for t in types) for begun, ends in _UNDER_WAY)
 
 
-async def settled_history(handle: Handle, within: float = 15) -> WorkflowHistory:
-    """The history once the workflow is idle, so the file ends where a worker would stop,
-    not between a notice being scheduled and sent."""
+def children_of(history: WorkflowHistory) -> list[str]:
+    return [
+        e.child_workflow_execution_started_event_attributes.workflow_execution.workflow_id
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED
+    ]
+
+
+async def settled_family(
+    client: Client, workflow_id: str, *, with_children: bool, within: float = 20
+) -> list[WorkflowHistory]:
+    """The histories of a workflow (and its children) once all of them are idle and stay so
+    between two looks, so the files end where the workers would stop, not between a notice
+    being scheduled and sent or a child's signal and its parent's task."""
+    previous: list[int] | None = None
     try:
         async with asyncio.timeout(within):
             while True:
-                history = await handle.fetch_history()
-                if is_idle(history):
-                    return history
+                main = await client.get_workflow_handle(workflow_id).fetch_history()
+                family = [main]
+                if with_children:
+                    for child in children_of(main):
+                        family.append(await client.get_workflow_handle(child).fetch_history())
+                sizes = [len(h.events) for h in family]
+                if all(is_idle(h) for h in family) and sizes == previous:
+                    return family
+                previous = sizes
                 # Nothing to wait on but the server's state; the interval paces the polling.
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.1)
     except TimeoutError:
-        raise AssertionError(f"{handle.id} was still busy after {within} s") from None
+        raise AssertionError(f"{workflow_id} was still busy after {within} s") from None
 
 
 def failed_tasks(history: WorkflowHistory) -> list[str]:
@@ -500,8 +641,15 @@ def failed_tasks(history: WorkflowHistory) -> list[str]:
     ]
 
 
-def history_file(name: str) -> Path:
-    return HISTORIES / f"{name}.json"
+def file_name(entry: Entry, main_id: str, workflow_id: str) -> str:
+    """`<scenario>.json` for the Action, `<scenario>.activity-N.json` for its children."""
+    if workflow_id == main_id:
+        return f"{entry.name}.json"
+    return f"{entry.name}.{workflow_id.removeprefix(main_id).strip('-')}.json"
+
+
+def scenario_of(path: Path) -> str:
+    return path.name.split(".")[0]
 
 
 def load_history(path: Path) -> WorkflowHistory:
@@ -514,11 +662,11 @@ def recorded_files() -> list[Path]:
     return sorted(HISTORIES.glob("*.json"))
 
 
-def write_history(entry: Entry, history: WorkflowHistory) -> Path:
+def write_history(entry: Entry, path: Path, history: WorkflowHistory) -> None:
     started = history.events[0].workflow_execution_started_event_attributes
     document = {
-        # Extra keys beside `events`: WorkflowHistory.from_json ignores them, and the replay
-        # test passes the id on (to_json() alone does not keep it).
+        # Extra keys beside `events`: WorkflowHistory.from_json would ignore them, and
+        # load_history passes the id on (to_json() alone does not keep it).
         "workflowId": history.workflow_id,
         "workflowType": started.workflow_type.name,
         "scenario": entry.name,
@@ -526,9 +674,7 @@ def write_history(entry: Entry, history: WorkflowHistory) -> Path:
         "recordedWith": f"temporalio {temporalio.__version__}",
         **json.loads(history.to_json()),
     }
-    path = history_file(entry.name)
     path.write_text(json.dumps(document, indent=1) + "\n")
-    return path
 
 
 async def record(entries: list[Entry]) -> list[tuple[str, int]]:
@@ -540,7 +686,7 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
         ui=False,
         dev_server_log_level="error",
     )
-    counts: list[tuple[str, int]] = []
+    written: list[tuple[str, int]] = []
     problems: list[str] = []
     try:
         # A fixed identity instead of `pid@host`: the histories name no machine, and
@@ -553,28 +699,33 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
         )
         task_queue = f"record-{uuid.uuid4()}"
         outbox = Outbox()
+        roster = demo_roster_copy(Path(tempfile.mkdtemp(prefix="mieux-record-")))
         async with Worker(
             client,
             task_queue=task_queue,
             workflows=WORKFLOWS,
-            activities=fake_activities(outbox),
+            activities=fake_activities(outbox, roster),
         ):
             for entry in entries:
-                rec = Recorder(client, task_queue, reference_of(entry.name), outbox)
+                rec = Recorder(client, task_queue, list(SCENARIOS).index(entry.name), outbox)
                 handle = await entry.run(rec)
-                history = await settled_history(handle)
-                failures = failed_tasks(history)
+                family = await settled_family(client, handle.id, with_children=entry.with_children)
+                failures = [f for h in family for f in failed_tasks(h)]
                 if failures:
                     problems.append(f"{entry.name}: failed workflow task(s): {failures}")
                     continue
-                write_history(entry, history)
-                counts.append((entry.name, len(history.events)))
-                print(f"{entry.name:40} {len(history.events):5} events  {history.workflow_id}")
+                for old in HISTORIES.glob(f"{entry.name}.*json"):
+                    old.unlink()
+                for history in family:
+                    name = file_name(entry, handle.id, history.workflow_id)
+                    write_history(entry, HISTORIES / name, history)
+                    written.append((name, len(history.events)))
+                    print(f"{name:52} {len(history.events):5} events  {history.workflow_id}")
     finally:
         await env.shutdown()
     if problems:
         raise SystemExit("not written:\n" + "\n".join(problems))
-    return counts
+    return written
 
 
 def summary(counts: list[int]) -> str:
@@ -597,20 +748,19 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in args.names if n not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
-    asked = [SCENARIOS[n] for n in args.names] or recordable()
-    not_yet = [e for e in asked if e.pending]
-    for entry in not_yet:
-        print(f"{entry.name:40} pending: waits for {entry.pending}")
+    asked = [SCENARIOS[n] for n in args.names] or list(SCENARIOS.values())
+    for entry in asked:
+        if entry.pending:
+            print(f"{entry.name:52} pending: waits for {entry.pending}")
     began = time.perf_counter()
-    counts = asyncio.run(record([e for e in asked if not e.pending]))
+    written = asyncio.run(record([e for e in asked if not e.pending]))
     print(f"recorded in {time.perf_counter() - began:.1f} s")
+    if written:
+        print("this run: " + summary([n for _, n in written]))
     on_disk = [len(load_history(p).events) for p in recorded_files()]
-    if counts:
-        print("this run: " + summary([n for _, n in counts]))
     if on_disk:
         print("tests/histories: " + summary(on_disk))
-    if not args.names and any(e.pending for e in SCENARIOS.values()):
-        print("pending: " + ", ".join(e.name for e in SCENARIOS.values() if e.pending))
+    print("replay them all and time it: .venv/bin/python -m tests.replay_report")
     return 0
 
 
