@@ -659,7 +659,14 @@ def load_history(path: Path) -> WorkflowHistory:
 
 
 def recorded_files() -> list[Path]:
+    """The histories of the current scenarios (what `make histories` rewrites)."""
     return sorted(HISTORIES.glob("*.json"))
+
+
+def released_files() -> list[Path]:
+    """Histories kept from earlier releases, `released/<release>/*.json`, while Actions
+    started on that release may still run (docs/versioning.md); never rewritten."""
+    return sorted(HISTORIES.glob("released/*/*.json"))
 
 
 def write_history(entry: Entry, path: Path, history: WorkflowHistory) -> None:

@@ -20,12 +20,12 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.record_histories import load_history, recorded_files
+from tests.record_histories import HISTORIES, load_history, recorded_files, released_files
 from worker.main import WORKFLOWS
 
 
 async def report() -> int:
-    files = recorded_files()
+    files = recorded_files() + released_files()
     if not files:
         print("no history in tests/histories: run `make histories`")
         return 1
@@ -40,7 +40,8 @@ async def report() -> int:
         kind = history.events[0].workflow_execution_started_event_attributes.workflow_type.name
         verdict = "" if result.replay_failure is None else "  FAILED"
         failed += result.replay_failure is not None
-        print(f"{path.name:56} {kind:18} {len(history.events):6} {took * 1000:6.0f} ms{verdict}")
+        name = path.relative_to(HISTORIES).as_posix()
+        print(f"{name:56} {kind:18} {len(history.events):6} {took * 1000:6.0f} ms{verdict}")
 
     async def each() -> AsyncIterator[WorkflowHistory]:
         for history in histories:

@@ -27,19 +27,24 @@ from temporalio.worker import Replayer
 from config.staff import DEFAULT_STAFF
 from tests.record_histories import (
     EUDEL,
+    HISTORIES,
     PARTNER,
     SCENARIOS,
     load_history,
     recordable,
     recorded_files,
+    released_files,
     scenario_of,
 )
 from worker.main import WORKFLOWS
 
 FILES = recorded_files()
+# Kept from earlier releases: replayed too, as long as Actions started on them may run.
+RELEASED = released_files()
 # 13 scenarios, the implementation ones with their activities: an empty or half-deleted
 # folder fails here instead of passing with nothing replayed.
 AT_LEAST = 20
+ALL = FILES + RELEASED
 REPLAYER = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
 
 
@@ -50,11 +55,15 @@ def test_every_scenario_has_its_recorded_history():
     assert {scenario_of(p) for p in FILES} <= {e.name for e in recordable()}
 
 
+def _id(path: Path) -> str:
+    return path.relative_to(HISTORIES).with_suffix("").as_posix()
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def replayed() -> dict[str, Exception | None]:
     """Every history replayed once, all on one replay worker (a worker each is four times
     slower): file name -> the replay's failure, None when it replayed."""
-    histories = {p.name: load_history(p) for p in FILES}
+    histories = {_id(p): load_history(p) for p in ALL}
 
     async def each() -> AsyncIterator[WorkflowHistory]:
         for history in histories.values():
@@ -64,15 +73,15 @@ async def replayed() -> dict[str, Exception | None]:
     return {name: results.replay_failures.get(h.run_id) for name, h in histories.items()}
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", ALL, ids=[_id(p) for p in ALL])
 async def test_recorded_history_replays_with_the_current_code(path: Path, replayed):
     # A NondeterminismError (or the workflow task's own error) when the code has diverged.
-    failure = replayed[path.name]
+    failure = replayed[_id(path)]
     if failure is not None:
         raise failure
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", ALL, ids=[_id(p) for p in ALL])
 def test_recorded_history_has_no_failed_workflow_task(path: Path):
     """A failed task in a recording is a bug caught at recording time, not a path to keep."""
     events = load_history(path).events
@@ -127,7 +136,7 @@ def _strings(node: Any) -> list[str]:
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", ALL, ids=[_id(p) for p in ALL])
 def test_recorded_history_names_only_fictitious_people(path: Path):
     """No personal data in the repository (DOMAIN §5): everyone a history names, by address
     and name, is one of the fictitious people of the staff directory, demo roster or demo
