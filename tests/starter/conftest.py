@@ -111,10 +111,9 @@ def cli_env(
         "MIEUX_TASK_QUEUE": task_queue,
         "MIEUX_IDENTITY": "tester",
         "MIEUX_STATE_DIR": str(tmp_path / "state"),
-        # Reminders at once rather than in office hours: the clocks are not under test here.
-        "MIEUX_POLICY__WORKING_HOURS": "",
     }
-    monkeypatch.delenv("MIEUX_CONFIG", raising=False)
+    for name in ("MIEUX_CONFIG", "MIEUX_POLICY__WORKING_HOURS"):
+        monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
