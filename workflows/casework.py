@@ -297,5 +297,12 @@ class Casework:
 
 
 def _days(delta: timedelta) -> str:
-    days = delta / timedelta(days=1)
-    return f"{days:g} days" if days != 1 else "1 day"
+    """A duration as staff say it: "45 days", "3 h 20 min", "under a minute"."""
+    if delta >= timedelta(days=1):
+        days = round(delta / timedelta(days=1), 1)
+        return "1 day" if days == 1 else f"{days:g} days"
+    hours, rest = divmod(int(delta.total_seconds()), 3600)
+    minutes = rest // 60
+    if not hours and not minutes:
+        return "under a minute"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
