@@ -535,6 +535,19 @@ async def amended_plan(rec: Recorder) -> Handle:
     return handle
 
 
+@scenario(
+    "hold_during_mobilisation",
+    "held while the experts are invited (the activity is held too), then resumed",
+)
+async def hold_during_mobilisation(rec: Recorder) -> Handle:
+    handle = await rec.start()
+    await to_implementation(handle, rec.future_plan())
+    await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
+    await command(handle, "hold", reason="partner reorganisation", by="pm.rossi")
+    await command(handle, "resume", by="pm.rossi")
+    return handle
+
+
 # -- recording ----------------------------------------------------------------------------
 
 
