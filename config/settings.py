@@ -7,6 +7,8 @@ the defaults below.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import getpass
 import os
 import tomllib
@@ -88,6 +90,17 @@ class TemporalSettings(BaseModel):
     tls_client_key_path: Path | None = None
     tls_server_ca_cert_path: Path | None = None
     tls_server_name: str | None = None
+    payload_key: SecretStr | None = Field(
+        default=None, description="base64 of 32 bytes: encrypts every payload (AES-256-GCM)"
+    )
+    payload_key_id: str = Field(default="mieux-1", min_length=1, max_length=40)
+
+    @field_validator("payload_key")
+    @classmethod
+    def _key_is_usable(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value():
+            decode_payload_key(value.get_secret_value())
+        return value
 
     @field_validator("address")
     @classmethod
@@ -96,6 +109,17 @@ class TemporalSettings(BaseModel):
         if not host or not port.isdigit():
             raise ValueError(f"{value!r} is not host:port")
         return value
+
+
+def decode_payload_key(text: str) -> bytes:
+    """The AES-256 key from its base64 text, or ValueError saying what is wrong."""
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("must be base64 of 32 random bytes") from None
+    if len(key) != 32:
+        raise ValueError(f"must be 32 bytes once decoded, not {len(key)}")
+    return key
 
 
 _TEMPORAL_ENV = {
@@ -191,7 +215,8 @@ class MieuxSettings(BaseSettings):
 
 
 def _env_name(location: tuple[int | str, ...]) -> str:
-    if location and location[0] == "temporal" and len(location) > 1:
+    standard = len(location) > 1 and location[1] in _TEMPORAL_ENV.values()
+    if location and location[0] == "temporal" and standard:
         return "TEMPORAL_" + str(location[1]).upper()
     return "MIEUX_" + "__".join(str(p).upper() for p in location)
 

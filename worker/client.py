@@ -9,10 +9,10 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config import TemporalSettings
+from worker.codec import data_converter
 from workflows import search_attributes
 
 
@@ -39,7 +39,10 @@ async def connect(settings: TemporalSettings) -> Client:
         namespace=settings.namespace,
         api_key=settings.api_key.get_secret_value() if settings.api_key else None,
         tls=_tls(settings),
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(
+            settings.payload_key.get_secret_value() if settings.payload_key else None,
+            settings.payload_key_id,
+        ),
     )
 
 
