@@ -40,7 +40,6 @@ import temporalio
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle, WorkflowHistory
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -58,6 +57,7 @@ from tests.workflows.support import (
     status_of,
 )
 from worker.binaries import temporal_cli
+from worker.codec import data_converter
 from worker.main import WORKFLOWS
 from workflows import search_attributes
 from workflows.action_lifecycle import ActionLifecycle
@@ -71,6 +71,10 @@ REGISTER_YEAR = 2025
 PSG = ("DG_INTPA", "DG_HOME", "EEAS")
 
 Handle = WorkflowHandle[Any, Any]
+
+# The project's converter (pydantic JSON) without a payload key: the recordings hold demo data
+# only, and stay readable (and checkable for personal data) without one.
+CONVERTER = data_converter(None)
 
 
 # -- demo data (fictitious; addresses under example domains) ------------------------------
@@ -702,7 +706,7 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal_cli(),
         search_attributes=search_attributes.ALL,
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         ui=False,
         dev_server_log_level="error",
     )
@@ -714,7 +718,7 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
         client = await Client.connect(
             env.client.service_client.config.target_host,
             namespace=env.client.namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=CONVERTER,
             identity="mieux-recorder",
         )
         task_queue = f"record-{uuid.uuid4()}"

@@ -17,10 +17,15 @@ import time
 from collections.abc import AsyncIterator
 
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from tests.record_histories import HISTORIES, load_history, recorded_files, released_files
+from tests.record_histories import (
+    CONVERTER,
+    HISTORIES,
+    load_history,
+    recorded_files,
+    released_files,
+)
 from worker.main import WORKFLOWS
 
 
@@ -30,7 +35,7 @@ async def report() -> int:
         print("no history in tests/histories: run `make histories`")
         return 1
     histories = [load_history(p) for p in files]
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=CONVERTER)
     failed = 0
     print(f"{'history':56} {'type':18} {'events':>6} {'replay':>8}")
     for path, history in zip(files, histories, strict=True):

@@ -21,11 +21,11 @@ import pytest
 import pytest_asyncio
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from config.staff import DEFAULT_STAFF
 from tests.record_histories import (
+    CONVERTER,
     EUDEL,
     HISTORIES,
     PARTNER,
@@ -45,7 +45,7 @@ RELEASED = released_files()
 # folder fails here instead of passing with nothing replayed.
 AT_LEAST = 20
 ALL = FILES + RELEASED
-REPLAYER = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+REPLAYER = Replayer(workflows=WORKFLOWS, data_converter=CONVERTER)
 
 
 def test_every_scenario_has_its_recorded_history():

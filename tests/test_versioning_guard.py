@@ -20,12 +20,11 @@ from functools import cache
 import pytest
 from temporalio import workflow
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, Worker
 from temporalio.workflow import NondeterminismError
 
 from glossary import ActionInput, ActionStatus, Stage
-from tests.record_histories import demo_request, load_history, recorded_files
+from tests.record_histories import CONVERTER, demo_request, load_history, recorded_files
 from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
@@ -83,7 +82,7 @@ class Plain(ActionLifecycle):
 def _replayer(variant: type) -> Replayer:
     """A replayer with the variant in place of ActionLifecycle, and the other workflows."""
     others = [w for w in WORKFLOWS if w is not ActionLifecycle]
-    return Replayer(workflows=[variant, *others], data_converter=pydantic_data_converter)
+    return Replayer(workflows=[variant, *others], data_converter=CONVERTER)
 
 
 @cache
