@@ -14,6 +14,8 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
     from glossary import (
         TERMINAL_STAGES,
         ActionFiche,
@@ -604,7 +606,7 @@ class ActionLifecycle(Implementation):
         self._check_intake_decision(command)
 
     @workflow.signal(name="intake_decision")
-    def intake_decision_signal(self, command: Any) -> None:
+    def intake_decision_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("intake_decision", command, self._apply_intake_decision)
 
     @workflow.update(name="submit_fiche")
@@ -616,7 +618,7 @@ class ActionLifecycle(Implementation):
         self._check_submit_fiche(command)
 
     @workflow.signal(name="submit_fiche")
-    def submit_fiche_signal(self, command: Any) -> None:
+    def submit_fiche_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("submit_fiche", command, self._apply_submit_fiche)
 
     @workflow.update(name="consultation_feedback")
@@ -628,7 +630,7 @@ class ActionLifecycle(Implementation):
         self._check_consultation_feedback(command)
 
     @workflow.signal(name="consultation_feedback")
-    def consultation_feedback_signal(self, command: Any) -> None:
+    def consultation_feedback_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("consultation_feedback", command, self._apply_consultation_feedback)
 
     @workflow.update(name="psg_vote")
@@ -640,7 +642,7 @@ class ActionLifecycle(Implementation):
         self._check_psg_vote(command)
 
     @workflow.signal(name="psg_vote")
-    def psg_vote_signal(self, command: Any) -> None:
+    def psg_vote_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("psg_vote", command, self._apply_psg_vote)
 
     @workflow.update(name="extend_deadline")
@@ -652,7 +654,7 @@ class ActionLifecycle(Implementation):
         self._check_extend(command)
 
     @workflow.signal(name="extend_deadline")
-    def extend_deadline_signal(self, command: Any) -> None:
+    def extend_deadline_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled(
             "extend_deadline", command, lambda raw: self._apply_extend(self._check_extend(raw))
         )
@@ -676,7 +678,7 @@ class ActionLifecycle(Implementation):
         self._check_hold(command)
 
     @workflow.signal(name="hold")
-    def hold_signal(self, command: Any) -> None:
+    def hold_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("hold", command, self._hold_everything)
 
     @workflow.update(name="resume")
@@ -688,7 +690,7 @@ class ActionLifecycle(Implementation):
         self._check_resume(command)
 
     @workflow.signal(name="resume")
-    def resume_signal(self, command: Any) -> None:
+    def resume_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("resume", command, self._resume_everything)
 
     @workflow.update(name="withdraw")
@@ -700,7 +702,7 @@ class ActionLifecycle(Implementation):
         self._parse(Withdraw, command, allowed_on_hold=True)
 
     @workflow.signal(name="withdraw")
-    def withdraw_signal(self, command: Any) -> None:
+    def withdraw_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("withdraw", command, self._apply_withdraw_command)
 
     # -- the activities' commands, checked here and carried out by each ActivityDelivery --
@@ -739,7 +741,7 @@ class ActionLifecycle(Implementation):
         self._check_expert_response(command)
 
     @workflow.signal(name="expert_response")
-    def expert_response_signal(self, command: Any) -> None:
+    def expert_response_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("expert_response", command, self._relay_expert_response)
 
     @workflow.update(name="nominate_expert")
@@ -751,7 +753,7 @@ class ActionLifecycle(Implementation):
         self._check_nominate(command)
 
     @workflow.signal(name="nominate_expert")
-    def nominate_expert_signal(self, command: Any) -> None:
+    def nominate_expert_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("nominate_expert", command, self._relay_nominate)
 
     @workflow.update(name="activity_completed")
@@ -763,7 +765,7 @@ class ActionLifecycle(Implementation):
         self._check_completed(command)
 
     @workflow.signal(name="activity_completed")
-    def activity_completed_signal(self, command: Any) -> None:
+    def activity_completed_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("activity_completed", command, self._relay_completed)
 
     @workflow.update(name="evaluation_done")
@@ -775,7 +777,7 @@ class ActionLifecycle(Implementation):
         self._check_evaluation(command)
 
     @workflow.signal(name="evaluation_done")
-    def evaluation_done_signal(self, command: Any) -> None:
+    def evaluation_done_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("evaluation_done", command, self._relay_evaluation)
 
     @workflow.update(name="amend_plan")
@@ -787,7 +789,7 @@ class ActionLifecycle(Implementation):
         self._check_amend_plan(command)
 
     @workflow.signal(name="amend_plan")
-    def amend_plan_signal(self, command: Any) -> None:
+    def amend_plan_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("amend_plan", command, self._apply_amend_plan)
 
     @workflow.update(name="deliverables_validated")
@@ -799,7 +801,7 @@ class ActionLifecycle(Implementation):
         self._check_validated(command)
 
     @workflow.signal(name="deliverables_validated")
-    def deliverables_validated_signal(self, command: Any) -> None:
+    def deliverables_validated_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("deliverables_validated", command, self._apply_validated)
 
     @workflow.update(name="feedback_received")
@@ -811,7 +813,7 @@ class ActionLifecycle(Implementation):
         self._check_feedback(command)
 
     @workflow.signal(name="feedback_received")
-    def feedback_received_signal(self, command: Any) -> None:
+    def feedback_received_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("feedback_received", command, self._apply_feedback)
 
     @workflow.update(name="follow_up_received")
@@ -823,12 +825,18 @@ class ActionLifecycle(Implementation):
         self._check_follow_up(command)
 
     @workflow.signal(name="follow_up_received")
-    def follow_up_received_signal(self, command: Any) -> None:
+    def follow_up_received_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("follow_up_received", command, self._apply_follow_up)
 
     @workflow.signal(name="activity_progress")
-    def activity_progress(self, view: ActivityView) -> None:
+    def activity_progress(self, view: Any = None, *_: Any) -> None:
         """Each ActivityDelivery reports its state here, for status and the UI."""
+        try:
+            view = ActivityView.model_validate(view)
+        except ValidationError:
+            self._record("activity_progress", "unknown", False, "not an activity's report")
+            self._revision += 1
+            return
         current = self.views.get(view.number)
         if current is None or current.stage not in FINISHED:
             self.views[view.number] = view

@@ -19,7 +19,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel, ConfigDict
+    from pydantic import BaseModel, ConfigDict, ValidationError
 
     from activities import options
     from glossary import (
@@ -311,12 +311,14 @@ class ActivityDelivery(Casework):
                 )
             )
 
+    def _free_slot(self) -> Slot | None:
+        """A place with nobody invited or confirmed on it."""
+        return next((s for s in self.slots if not s.filled and s.state != "invited"), None)
+
     async def _take_nominations(self) -> None:
-        while self.nominations:
+        # A nomination waits for a free place: one frees when an invitee declines or is silent.
+        while self.nominations and (slot := self._free_slot()) is not None:
             nomination = self.nominations.pop(0)
-            slot = next((s for s in self.slots if not s.filled and s.state != "invited"), None)
-            if slot is None:
-                continue
             outcome = await self._reserve(nomination.expert_id)
             if not outcome.won:
                 self._record(
@@ -722,21 +724,25 @@ class ActivityDelivery(Casework):
     # -- signals: the Action relays staff commands and instructions here ------------------
 
     @workflow.signal(name="expert_response")
-    def expert_response(self, command: Any) -> None:
+    def expert_response(self, command: Any = None, *_: Any) -> None:
         self._signalled("expert_response", command, self._apply_expert_response)
 
     @workflow.signal(name="nominate_expert")
-    def nominate_expert(self, command: Any) -> None:
+    def nominate_expert(self, command: Any = None, *_: Any) -> None:
         self._signalled("nominate_expert", command, self._apply_nominate)
 
     @workflow.signal(name="activity_completed")
-    def activity_completed(self, command: Any) -> None:
+    def activity_completed(self, command: Any = None, *_: Any) -> None:
         self._signalled("activity_completed", command, self._apply_completed)
 
     @workflow.signal(name="evaluation_done")
-    def evaluation_done(self, command: Any) -> None:
+    def evaluation_done(self, command: Any = None, *_: Any) -> None:
         self._signalled("evaluation_done", command, self._apply_evaluation)
 
     @workflow.signal(name="instruction")
-    def instruction(self, instruction: ParentInstruction) -> None:
-        self._apply_instruction(instruction)
+    def instruction(self, instruction: Any = None, *_: Any) -> None:
+        try:
+            self._apply_instruction(ParentInstruction.model_validate(instruction))
+        except ValidationError:
+            self._record("instruction", "unknown", False, "not an instruction from the Action")
+            self._revision += 1

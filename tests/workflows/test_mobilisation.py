@@ -160,3 +160,23 @@ async def test_hold_during_mobilisation_keeps_the_remaining_confirmation_time(
     expected = invited_at + days(7) + (resumed_at - held_at)
     assert abs(replaced_at - expected) < timedelta(seconds=5)
     assert status.stage == Stage.IMPLEMENTATION
+
+
+async def test_a_nomination_waits_for_a_free_place_and_takes_it_before_the_roster(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await one_activity_action(env, task_queue, outbox)
+        first = invited(await until(handle, lambda s: len(invited(s, 1)) == 2), 1)
+        nominee = "EX-PT-01" if "EX-PT-01" not in first else "EX-NL-01"
+        await handle.execute_update("nominate_expert", {"activity": 1, "expert_id": nominee})
+        waiting = await status_of(handle)
+        await respond(handle, 1, first[0], False)
+        status = await until(
+            handle, lambda s: any(e.expert_id == nominee for e in activity(s, 1).experts)
+        )
+    assert nominee not in [e.expert_id for e in activity(waiting, 1).experts]
+    assert sorted((e.expert_id, e.state) for e in activity(status, 1).experts) == sorted(
+        [(first[1], "invited"), (nominee, "nominated")]
+    )

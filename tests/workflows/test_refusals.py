@@ -129,3 +129,20 @@ async def test_a_refused_signal_changes_nothing_but_the_audit_trail(time_skippin
     assert after.stage == before.stage == Stage.PSG_REVIEW
     assert [v.member for v in after.psg_votes] == ["EEAS"]
     assert after.clocks == before.clocks
+
+
+async def test_a_signal_without_a_payload_or_with_extra_arguments_is_refused_not_fatal(
+    time_skipping_env, task_queue
+):
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()):
+        handle = await start_action(env.client, task_queue, action_input())
+        await handle.signal("hold")  # e.g. `temporal workflow signal --name hold`, no input
+        await handle.signal("psg_vote", args=[{"member": "EEAS"}, "extra"])
+        await handle.signal("activity_progress", "not a view")
+        await accept(handle)  # the workflow still takes commands
+        status = await status_of(handle)
+    refused = [(a.command, a.accepted) for a in status.audit if not a.accepted]
+    assert refused == [("hold", False), ("psg_vote", False), ("activity_progress", False)]
+    assert status.stage == Stage.FICHE_DRAFTING
+    assert not status.on_hold
