@@ -9,6 +9,7 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from activities import options
@@ -121,7 +122,13 @@ class Implementation(Casework):
         self.views[activity.number] = planned_view(activity, "mobilising")
 
         async def outcome() -> None:
-            self.views[activity.number] = await handle
+            try:
+                self.views[activity.number] = await handle
+            except ChildWorkflowError as error:
+                # Terminated or failed by hand (e.g. from the UI): the Action goes on without it.
+                self.views[activity.number] = self.views[activity.number].model_copy(
+                    update={"stage": "cancelled", "note": f"activity workflow ended: {error}"}
+                )
             self._revision += 1
 
         self._children[activity.number] = asyncio.create_task(outcome())

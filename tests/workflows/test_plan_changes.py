@@ -1,6 +1,7 @@
 """Two-step Actions, amended plans, partial closure, withdrawal and the activity commands'
 refusals (DOMAIN.md §3 stages 5-8)."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -222,3 +223,19 @@ async def test_activity_commands_that_do_not_fit_are_refused(time_skipping_env, 
         "invalid ActivityCompleted: participants: Input should be greater than or equal to 0"
     )
     assert after.audit == before.audit
+
+
+async def test_an_activity_workflow_terminated_by_hand_counts_as_cancelled(local_env, task_queue):
+    """On the dev server: the time-skipping server does not report a child's termination."""
+    env, outbox = local_env, Outbox()
+    today = (await env.get_current_time()).date()
+    reference = f"2026-{uuid.uuid4().int % 900 + 100}"
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(reference))
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 1))
+        await until(handle, lambda s: len(invited(s, 1)) == 2)
+        child = env.client.get_workflow_handle(f"action-{reference}-activity-1")
+        await child.terminate(reason="opened by mistake")
+        status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
+    assert activity(status, 1).stage == "cancelled"
+    assert activity(status, 1).note.startswith("activity workflow ended")
