@@ -331,9 +331,11 @@ class ActivityDelivery(Casework):
             slot.contact = await self._contact(nomination.expert_id)
             slot.expert_id, slot.state = nomination.expert_id, "nominated"
             slot.tried.append(nomination.expert_id)
-            self._deployed(nomination.expert_id)
 
     def _deployed(self, expert_id: str) -> None:
+        """Confirmed experts are held (reserved) for the dates, which already stops double
+        booking; the deployment is recorded once the activity took place, so a cancelled or
+        rescheduled activity leaves no deployment that never happened."""
         self._later_activity(
             "record_deployment",
             self._reservation(expert_id),
@@ -497,7 +499,6 @@ class ActivityDelivery(Casework):
             self.clocks.stop(slot.clock)
         if command.confirmed:
             slot.state = "confirmed"
-            self._deployed(slot.expert_id)
             detail = f"{slot.expert_id} confirmed for activity {self.activity.number}"
             self._notify_confirmation(slot)
         else:
@@ -551,6 +552,9 @@ class ActivityDelivery(Casework):
     def _apply_completed(self, raw: Any) -> str:
         command = self._check_completed(raw)
         self.completion = command
+        for slot in self.slots:
+            if slot.filled and slot.expert_id:
+                self._deployed(slot.expert_id)
         self.clocks.stop_kind("completion_report")
         self._set_stage("evaluation")
         self._start_evaluation_clock()

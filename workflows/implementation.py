@@ -227,10 +227,10 @@ class Implementation(Casework):
                 raise CommandRefused(f"Action {self.reference} has no activity {change.number}")
             if view.stage in FINISHED:
                 raise CommandRefused(f"activity {change.number} is already {view.stage}")
-        for change in command.reschedule:
+        for change in [*command.cancel, *command.reschedule]:
             if self.views[change.number].stage not in ("planned", "mobilising", "scheduled"):
                 raise CommandRefused(
-                    f"activity {change.number} has taken place; it cannot be rescheduled"
+                    f"activity {change.number} has taken place; it can no longer be changed"
                 )
         return command
 

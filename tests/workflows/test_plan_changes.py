@@ -7,13 +7,16 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from glossary import Stage
+from activities.roster import search
+from glossary import PlannedActivity, Stage
+from glossary.roster import CandidateQuery
 from tests.workflows.support import (
     Outbox,
     action_input,
     activity,
     activity_plan,
     days,
+    demo_roster_copy,
     invited,
     respond,
     running_worker,
@@ -239,3 +242,29 @@ async def test_an_activity_workflow_terminated_by_hand_counts_as_cancelled(local
         status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
     assert activity(status, 1).stage == "cancelled"
     assert activity(status, 1).note.startswith("activity workflow ended")
+
+
+async def test_a_withdrawn_action_leaves_its_confirmed_experts_free_in_the_roster(
+    time_skipping_env, task_queue, tmp_path
+):
+    env, outbox = time_skipping_env, Outbox()
+    roster = demo_roster_copy(tmp_path)
+    today = (await env.get_current_time()).date()
+    [planned] = activity_plan(today + timedelta(days=40), 1)
+    async with running_worker(env, task_queue, outbox, roster_url=roster):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, [planned])
+        await confirm_all(handle, [1])
+        experts = [e.expert_id for e in activity(await status_of(handle), 1).experts]
+        held = search(roster, query_for(planned, "2026-99"))
+        await handle.execute_update("withdraw", {"reason": "the government fell"})
+        await handle.result()
+    free = search(roster, query_for(planned, "2026-99"))
+    assert not set(experts) & {c.expert_id for c in held}
+    assert set(experts) <= {c.expert_id for c in free}
+
+
+def query_for(planned: dict, reference: str) -> CandidateQuery:
+    return CandidateQuery.for_activity(
+        reference, PlannedActivity.model_validate(planned), themes=["migration data"], limit=100
+    )
