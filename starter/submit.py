@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+import uuid
 from argparse import Namespace
 
 from temporalio.client import (
@@ -27,6 +30,20 @@ from workflows.reference_register import (
 _MAYBE_REGISTERED = "it may still be registered when a worker takes it; see `mieux list`"
 
 
+# All submissions of a year go to one register workflow, and a Temporal server holds at
+# most 10 updates in flight per workflow (`history.maxInFlightUpdates`): beyond that it
+# refuses (RESOURCE_EXHAUSTED) or aborts the update. Such a submission is tried again under
+# the same update id, which the server answers from the first attempt if that one went
+# through, so a retry never allocates a second reference.
+ATTEMPTS = 10
+
+
+def _worth_retrying(error: RPCError) -> bool:
+    if error.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+        return True
+    return error.status == RPCStatusCode.UNAVAILABLE and "aborted" in error.message
+
+
 async def submit_request(session: Session, request: Request) -> str:
     """The new Action's reference."""
     settings = session.settings
@@ -39,33 +56,40 @@ async def submit_request(session: Session, request: Request) -> str:
         submitted_by=session.identity,
         escalation_webhook=settings.webhook.url is not None,
     )
-    start = WithStartWorkflowOperation(
-        ReferenceRegister.run,
-        RegisterState(year=year),
-        id=register_id(year),
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        task_queue=settings.task_queue,
-    )
-    try:
-        return await client.execute_update_with_start_workflow(
-            ReferenceRegister.register_request,
-            command,
-            start_workflow_operation=start,
-            rpc_timeout=session.timeout,
+    update_id = f"submit-{uuid.uuid4()}"
+    for attempt in range(1, ATTEMPTS + 1):
+        start = WithStartWorkflowOperation(
+            ReferenceRegister.run,
+            RegisterState(year=year),
+            id=register_id(year),
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_queue=settings.task_queue,
         )
-    except WorkflowUpdateFailedError as error:
-        reason = refusal_reason(error.cause)
-        raise Refused(f"the {year} register refused {request.name}: {reason}") from None
-    except WorkflowUpdateRPCTimeoutOrCancelledError:
-        raise session.no_worker(_MAYBE_REGISTERED) from None
-    except RPCError as error:
-        if error.status == RPCStatusCode.UNAVAILABLE:
-            raise Unreachable(
-                f"Temporal is unreachable at {session.address}: {error.message}"
-            ) from None
-        if error.status in (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED):
+        try:
+            return await client.execute_update_with_start_workflow(
+                ReferenceRegister.register_request,
+                command,
+                start_workflow_operation=start,
+                id=update_id,
+                rpc_timeout=session.timeout,
+            )
+        except WorkflowUpdateFailedError as error:
+            reason = refusal_reason(error.cause)
+            raise Refused(f"the {year} register refused {request.name}: {reason}") from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
             raise session.no_worker(_MAYBE_REGISTERED) from None
-        raise Refused(f"Temporal refused the request {request.name}: {error.message}") from None
+        except RPCError as error:
+            if _worth_retrying(error) and attempt < ATTEMPTS:
+                await asyncio.sleep(0.1 * attempt + random.random() * 0.1)
+                continue
+            if error.status == RPCStatusCode.UNAVAILABLE:
+                raise Unreachable(
+                    f"Temporal is unreachable at {session.address}: {error.message}"
+                ) from None
+            if error.status in (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED):
+                raise session.no_worker(_MAYBE_REGISTERED) from None
+            raise Refused(f"Temporal refused the request {request.name}: {error.message}") from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 async def request_submit(session: Session, args: Namespace) -> int:
