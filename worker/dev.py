@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 from temporalio.client import Client
 
+from activities.roster import load_demo_roster as load_roster
 from config import MieuxSettings
 from worker.binaries import temporal_cli
 from worker.client import connect, dev_server_flags, register_search_attributes
@@ -88,12 +89,7 @@ def start_smtp(settings: MieuxSettings) -> Controller:
 
 
 def load_demo_roster(settings: MieuxSettings) -> str:
-    try:
-        from activities.roster import load_demo_roster as load
-    except ImportError:
-        return "roster: not available in this build"
-    loaded = load(settings.roster_url)
-    return f"roster: {loaded}"
+    return f"roster: {load_roster(settings.roster_url)}"
 
 
 def _banner(settings: MieuxSettings, roster: str) -> str:

@@ -452,12 +452,6 @@ class ActionLifecycle(Implementation):
 
     # -- who ----------------------------------------------------------------------------
 
-    def _officer(self) -> Recipient:
-        return Recipient.of("project_officer", self.staff.officer(self.officer_id))
-
-    def _manager(self) -> Recipient:
-        return Recipient.of("programme_manager", self.staff.programme_manager)
-
     def _director(self) -> Recipient:
         return Recipient.of("programme_director", self.staff.programme_director)
 

@@ -85,6 +85,7 @@ class ActivityDelivery(Casework):
         self.input = input
         self.activity = input.activity
         self.staff = input.staff
+        self.officer_id = input.officer_id
         self._open_case(input.reference, input.action_title, input.policy)
         needed = self.activity.experts_needed
         if needed is None:
@@ -98,7 +99,6 @@ class ActivityDelivery(Casework):
         self.reinvite: list[str] = []
         self.report: DocumentRef | None = None
         self.rounds = 0
-        self._declines = 0
         self._exhaustions = 0
 
     # -- the story ----------------------------------------------------------------------
@@ -503,7 +503,6 @@ class ActivityDelivery(Casework):
             self._notify_confirmation(slot)
         else:
             self._released(slot.expert_id)
-            self._declines += 1
             detail = f"{slot.expert_id} declined: {command.reason or 'no reason given'}"
             slot.state, slot.expert_id, slot.contact = "open", None, None
         return self._accepted("expert_response", command, detail)
@@ -660,12 +659,6 @@ class ActivityDelivery(Casework):
     def _when_where(self) -> str:
         a = self.activity
         return f"{a.place}, {a.start:%d %b}-{a.end:%d %b %Y}"
-
-    def _officer(self) -> Recipient:
-        return Recipient.of("project_officer", self.staff.officer(self.input.officer_id))
-
-    def _manager(self) -> Recipient:
-        return Recipient.of("programme_manager", self.staff.programme_manager)
 
     def view(self) -> ActivityView:
         a = self.activity

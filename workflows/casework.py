@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         Policy,
         Recipient,
         Resume,
+        StaffDirectory,
         WorkingHours,
         parse_command,
     )
@@ -41,6 +42,8 @@ class Casework:
     reference: str
     title: str
     policy: Policy
+    staff: StaffDirectory
+    officer_id: str
 
     def _open_case(self, reference: str, title: str, policy: Policy) -> None:
         self.reference = reference
@@ -103,8 +106,7 @@ class Casework:
     # -- hold, resume, deadlines ----------------------------------------------------------
 
     def _check_hold(self, raw: Any) -> Hold:
-        command = self._parse(Hold, raw)
-        return command
+        return self._parse(Hold, raw)
 
     def _apply_hold(self, command: Hold) -> str:
         now = self.now()
@@ -222,6 +224,12 @@ class Casework:
             self._alarm_time = None
 
     # -- notices ------------------------------------------------------------------------
+
+    def _officer(self) -> Recipient:
+        return Recipient.of("project_officer", self.staff.officer(self.officer_id))
+
+    def _manager(self) -> Recipient:
+        return Recipient.of("programme_manager", self.staff.programme_manager)
 
     def _hold_reminder(self, alarm: Alarm) -> Notice:
         raise NotImplementedError
