@@ -99,7 +99,9 @@ async def test_withdraw_ends_the_action_from_every_open_stage(time_skipping_env,
         result = await handle.result()
     assert result.stage == Stage.WITHDRAWN
     assert result.clocks == []
-    told = {s.notice.to.role for s in outbox.sent if s.notice.kind == "withdrawal"}
+    # The Action's own notices; its activities, if any had invited experts by then, also
+    # withdraw those invitations (tested in test_plan_changes.py).
+    told = {s.notice.to.role for s in outbox.matching("withdrawal", "withdrawal")}
     expected = {"partner_focal_point", "project_officer"}
     if stage in (Stage.PSG_REVIEW, Stage.IMPLEMENTATION):
         expected |= {"psg:DG_INTPA", "psg:DG_HOME", "psg:EEAS"}
