@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from activities.errors import refused
 from activities.options import INVALID_ADDRESS, INVALID_NOTICE
 from glossary.notices import Notice
-from glossary.people import Recipient, check_display_name, check_email
+from glossary.people import STAFF_ROLES, Recipient, check_display_name, check_email
 
 _TEMPLATES = Environment(
     loader=PackageLoader("activities", "templates"),
@@ -81,6 +81,9 @@ def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> Email
     message["To"] = to
     if cc:
         message["Cc"] = cc
+    if notice.reply_to is not None:
+        # "Reply to the officer named": an answer by email reaches a person, not the robot.
+        message["Reply-To"] = _recipient_address(notice, notice.reply_to)
     message["Subject"] = notice.subject
     message["Message-ID"] = message_id(notice.key)
     message["Date"] = formatdate(usegmt=True)
@@ -119,6 +122,12 @@ def _render(notice: Notice, flavour: str, context: dict[str, object]) -> str:
 def _context(notice: Notice, attachments: list[Attachment]) -> dict[str, object]:
     return {
         "notice": notice,
+        "role": notice.to.role,
+        # Only the MIEUX team is told to run a `mieux` command; others reply to the officer.
+        "staff": notice.to.role in STAFF_ROLES,
+        # "nothing: ..." notices inform; they carry no Awaited / By form.
+        "informational": notice.awaited.startswith("nothing"),
+        "reply_to": notice.reply_to,
         "name": notice.to.name,
         "reference": notice.reference,
         "title": notice.action_title,

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from activities.document_render import Block, Bullets, Content, Facts, Heading, Paragraph, Table
 from glossary.action import PlannedActivity
 from glossary.documents import DocumentKind, DocumentRequest
+from glossary.status import ActivityView
 
 
 def content_of(request: DocumentRequest) -> Content:
@@ -23,6 +24,7 @@ def _action_fiche(request: DocumentRequest) -> Content:
             (
                 ("Reference", f"MIEUX {request.reference}"),
                 ("Action", request.action_title),
+                ("Version", str(request.fiche_version or 1)),
                 ("Country", request.country or "-"),
                 ("Two-step Action", "yes, fact-finding first" if fiche.two_step else "no"),
                 ("EUDEL contact", fiche.eudel_contact.name if fiche.eudel_contact else "-"),
@@ -47,7 +49,7 @@ def _action_fiche(request: DocumentRequest) -> Content:
                     a.title,
                     a.place,
                     _dates(a.start, a.end),
-                    str(a.experts_needed),
+                    "policy default" if a.experts_needed is None else str(a.experts_needed),
                     ", ".join(a.expertise) or "-",
                     ", ".join(a.languages) or "-",
                 )
@@ -136,6 +138,8 @@ def _activity_report(request: DocumentRequest) -> Content:
         ),
         Heading("Outputs"),
         Bullets(tuple(request.outputs)),
+        Heading("Evaluation"),
+        _scores(view),
         Heading("Notes"),
         Paragraph(view.note or "-"),
     )
@@ -168,7 +172,16 @@ def _final_report(request: DocumentRequest) -> Content:
         ),
         Heading("Activities"),
         Table(
-            ("No.", "Type", "Title", "Place", "Dates", "Stage", "Participants (women/men)"),
+            (
+                "No.",
+                "Type",
+                "Title",
+                "Place",
+                "Dates",
+                "Stage",
+                "Participants (women/men)",
+                "Evaluation",
+            ),
             tuple(
                 (
                     str(a.number),
@@ -178,6 +191,7 @@ def _final_report(request: DocumentRequest) -> Content:
                     _dates(a.start, a.end),
                     a.stage,
                     f"{_count(a.participants)} ({_count(a.women)}/{_count(a.men)})",
+                    _scores_text(a.evaluation),
                 )
                 for a in status.activities
             ),
@@ -241,6 +255,20 @@ _BUILDERS: dict[DocumentKind, Callable[[DocumentRequest], Content]] = {
     DocumentKind.FINAL_REPORT: _final_report,
     DocumentKind.KPI_REPORT: _kpi_report,
 }
+
+
+def _scores(view: ActivityView) -> Block:
+    if not view.evaluation:
+        return Paragraph("Not evaluated yet.")
+    rows = tuple((criterion, f"{score}/5") for criterion, score in view.evaluation.items())
+    if view.evaluation_summary:
+        rows += (("Summary", view.evaluation_summary),)
+    return Facts(rows)
+
+
+def _scores_text(scores: dict[str, int]) -> str:
+    """`relevance 4/5, quality 5/5`; "-" before the team's evaluation."""
+    return ", ".join(f"{c} {s}/5" for c, s in scores.items()) or "-"
 
 
 def _day(value: date | None) -> str:

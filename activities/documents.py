@@ -69,4 +69,6 @@ def _name(request: DocumentRequest) -> str:
         return f"{name}-a{request.planned_activity().number}-{request.expert_id}"
     if request.kind == DocumentKind.ACTIVITY_REPORT and request.activity is not None:
         return f"{name}-a{request.activity.number}"
+    if request.kind == DocumentKind.ACTION_FICHE and request.fiche_version:
+        return f"{name}-v{request.fiche_version}"
     return name

@@ -16,7 +16,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -28,6 +36,10 @@ from config.staff import DEFAULT_STAFF
 from glossary import Policy, StaffDirectory
 from glossary.commands import describe_validation_error
 from glossary.people import check_email
+
+# The demo directory without its PSG: settings deep-merge into the default, which for the
+# `psg` mapping would add a deployment's bodies to the demo desks instead of replacing them.
+_DEMO_STAFF_BASE = DEFAULT_STAFF.model_copy(update={"psg": {}})
 
 
 class SettingsError(Exception):
@@ -164,12 +176,20 @@ class MieuxSettings(BaseSettings):
     state_dir: Path = Path(".mieux")
     identity: str = Field(default_factory=_default_identity, min_length=1)
     policy: Policy = Policy()
-    staff: StaffDirectory = DEFAULT_STAFF
+    staff: StaffDirectory = _DEMO_STAFF_BASE
     smtp: SmtpSettings = SmtpSettings()
     roster: RosterSettings = RosterSettings()
     webhook: WebhookSettings = WebhookSettings()
     temporal: TemporalSettings = TemporalSettings()
     dev: DevSettings = DevSettings()
+
+    @model_validator(mode="after")
+    def _demo_psg_only_when_none_is_given(self) -> MieuxSettings:
+        """A PSG given in settings replaces the demo one whole: a deployment that names its
+        own bodies must not keep mailing (or, under unanimity, waiting for) the demo desks."""
+        if not self.staff.psg:
+            self.staff = self.staff.model_copy(update={"psg": DEFAULT_STAFF.psg})
+        return self
 
     @field_validator("smtp")
     @classmethod

@@ -22,4 +22,5 @@ DEFAULT_STAFF = StaffDirectory(
         _person("po.okafor", "Ngozi Okafor", "Europe/Vienna"),
         _person("po.silva", "Ana Silva", "Europe/Vienna"),
     ],
+    ec_services=[_person("ec.services", "EC services desk")],
 )

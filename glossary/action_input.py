@@ -54,3 +54,6 @@ class DeliveryInput(BaseModel):
     officer_id: str
     partner: Recipient
     parent_id: str = Field(description="the ActionLifecycle to report progress to")
+    escalation_webhook: bool = Field(
+        default=False, description="also POST the activity's escalations to the webhook"
+    )

@@ -39,6 +39,7 @@ class DocumentRequest(BaseModel):
     country: str = ""
     prepared_on: date | None = None
     fiche: ActionFiche | None = Field(default=None, description="action_fiche, invitation")
+    fiche_version: int | None = Field(default=None, ge=1, description="action_fiche: its version")
     activity_number: int | None = Field(default=None, ge=1, le=99, description="invitation")
     planned: PlannedActivity | None = Field(
         default=None,
@@ -102,6 +103,7 @@ class DocumentRef(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     docx_path: str
     markdown_path: str
+    label: str = Field(default="", description='for people, e.g. "Action Fiche v2"')
 
     @property
     def version(self) -> str:

@@ -18,6 +18,10 @@ class NoticeKind(StrEnum):
     WITHDRAWAL = "withdrawal"
     QUESTIONNAIRE = "questionnaire"
     DECISION = "decision"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    ASSIGNMENT = "assignment"
+    CONSULTATION = "consultation"
+    VOTE_REQUEST = "vote_request"
 
 
 class Notice(BaseModel):
@@ -42,6 +46,9 @@ class Notice(BaseModel):
     details: list[str] = []
     documents: list[str] = Field(default=[], description="document references to attach")
     planned_at: datetime = Field(description="workflow time the notice was meant to go")
+    reply_to: Recipient | None = Field(
+        default=None, description="who answers questions: the project officer of the Action"
+    )
 
 
 class NoticeReceipt(BaseModel):

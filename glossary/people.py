@@ -63,6 +63,9 @@ class StaffDirectory(BaseModel):
         description="PSG member body (DG_INTPA, DG_HOME, EEAS) -> its people"
     )
     project_officers: list[StaffMember] = Field(min_length=1)
+    ec_services: list[StaffMember] = Field(
+        default=[], description="EC services consulted on the Action Fiche with the EUDEL"
+    )
 
     def officer(self, staff_id: str | None) -> StaffMember:
         for member in self.project_officers:
@@ -91,6 +94,11 @@ class Expert(Contact):
     expertise: list[str] = []
     languages: list[str] = []
     focal_point_id: str | None = None
+
+
+# The MIEUX team: their notices carry the `mieux` command that answers them; everyone else
+# (partner, EUDEL, EC services, PSG members, experts, focal points) replies to the officer.
+STAFF_ROLES = frozenset({"project_officer", "programme_manager", "programme_director"})
 
 
 class Recipient(BaseModel):

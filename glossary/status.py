@@ -40,6 +40,16 @@ class ClockView(BaseModel):
     steps_done: list[str] = []
 
 
+class DocumentView(BaseModel):
+    """A document the Action produced, e.g. "Action Fiche v2", as stored (paths relative to
+    the document store)."""
+
+    label: str
+    kind: str
+    docx_path: str
+    markdown_path: str
+
+
 class AuditEntry(BaseModel):
     at: datetime
     by: str
@@ -76,6 +86,9 @@ class ActivityView(BaseModel):
     men: int | None = None
     note: str = ""
     next_due: datetime | None = None
+    evaluation: dict[str, int] = {}
+    evaluation_summary: str = ""
+    clocks: list[ClockView] = []
 
 
 class ActionStatus(BaseModel):
@@ -100,4 +113,5 @@ class ActionStatus(BaseModel):
     fiche_version: int = 0
     activities: list[ActivityView] = []
     outcome: str = ""
+    documents: list[DocumentView] = []
     audit: list[AuditEntry] = []

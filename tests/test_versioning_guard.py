@@ -13,6 +13,8 @@ times slower), and what the guard compares, the commands, is the same with or wi
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import cache
@@ -27,6 +29,7 @@ from glossary import ActionInput, ActionStatus, Stage
 from tests.record_histories import CONVERTER, demo_request, load_history, recorded_files
 from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
+from workflows.casework import NOTICES_AND_DATED_CLOCKS
 from workflows.action_lifecycle import ActionLifecycle
 
 PATCH = "extra-timer-before-fiche"
@@ -160,11 +163,16 @@ async def _record_under(variant: type, env, task_queue: str) -> WorkflowHistory:
 
 
 def _patch_markers(history: WorkflowHistory) -> list[str]:
-    return [
-        e.marker_recorded_event_attributes.marker_name
-        for e in history.events
-        if e.HasField("marker_recorded_event_attributes")
-    ]
+    """The patch ids recorded, in order (every patch marker is named `core_patch`; its id
+    is in the marker's `patch-data` payload)."""
+    ids = []
+    for e in history.events:
+        if not e.HasField("marker_recorded_event_attributes"):
+            continue
+        marker = e.marker_recorded_event_attributes
+        assert marker.marker_name == "core_patch"
+        ids.append(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
+    return ids
 
 
 async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_env, task_queue):
@@ -174,7 +182,9 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_patched = await _record_under(Patched, env, f"{task_queue}-patched")
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
-    assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == ["core_patch"]
+    # The project's own release marker (workflows.casework), then the example's.
+    expected = [NOTICES_AND_DATED_CLOCKS, PATCH]
+    assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == expected
 
     assert await _replays(Patched, under_patched) is None
     assert await _replays(Deprecated, under_patched) is None

@@ -16,6 +16,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
+    from activities import options
     from glossary import (
         TERMINAL_STAGES,
         ActionFiche,
@@ -37,6 +38,8 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
+    from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.status import DocumentView
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
     from workflows.casework import ActionWithdrawn
@@ -61,9 +64,12 @@ class ActionLifecycle(Implementation):
         self.revisions = 0
         self.consultations = 0
         self.outcome = ""
+        self.documents: list[DocumentRef] = []
         self._open_implementation()
         # Here, not in run(): a command delivered with the first task runs before run().
         self._start_intake_clock()
+        if self.v2:
+            self._acknowledge_receipt()
 
     # -- the story ----------------------------------------------------------------------
 
@@ -107,6 +113,49 @@ class ActionLifecycle(Implementation):
             )
         )
 
+    def _acknowledge_receipt(self) -> None:
+        """The partner learns the reference at once; the officer learns the case is theirs."""
+        self._notify(
+            self.notice(
+                NoticeKind.ACKNOWLEDGEMENT,
+                clock="intake",
+                step="acknowledgement",
+                to=self._partner(),
+                subject=f"request received: {self.request.name}",
+                awaited="nothing for now: we are assessing your request",
+                details=[
+                    f"Your request is registered as MIEUX {self.reference}; please quote it.",
+                    f"Your contact in the MIEUX team is {self._officer().name}.",
+                    f"A first decision is due by {self.clocks.open['intake'].due_at:%d %B %Y}.",
+                ],
+            )
+        )
+        self._assign()
+
+    def _assign(self) -> None:
+        intake = self.clocks.get("intake")
+        by = [a.institution for a in self.request.requesting_authorities]
+        self._notify(
+            self.notice(
+                NoticeKind.ASSIGNMENT,
+                clock="assignment",
+                step=self.officer_id,
+                to=self._officer(),
+                subject=f"this case is yours: {self.request.name}",
+                awaited="the intake decision: accept, reject or forward"
+                if intake
+                else "the Action Fiche",
+                due_at=intake.due_at if intake else None,
+                command=f"mieux intake {self.reference} accept"
+                if intake
+                else f"mieux fiche submit {self.reference} FICHE.json",
+                details=[
+                    f"Requested by {', '.join(by)} ({self.request.country});"
+                    f" themes: {', '.join(self.request.themes)}",
+                ],
+            )
+        )
+
     def _check_intake_decision(self, raw: Any) -> IntakeDecision:
         command = self._parse(IntakeDecision, raw)
         self._expect_stage("intake_decision", Stage.INTAKE)
@@ -119,10 +168,13 @@ class ActionLifecycle(Implementation):
     def _apply_intake_decision(self, raw: Any) -> str:
         command = self._check_intake_decision(raw)
         self.clocks.stop("intake")
+        reassigned = bool(command.project_officer) and command.project_officer != self.officer_id
         if command.project_officer:
             self.officer_id = command.project_officer
         if command.decision == IntakeOutcome.ACCEPT:
             self._start_drafting(revision=False)
+            if self.v2 and reassigned:
+                self._assign()
             return self._accepted(
                 "intake_decision",
                 command,
@@ -182,6 +234,8 @@ class ActionLifecycle(Implementation):
         self.fiche_version += 1
         self.title = command.fiche.title
         self.clocks.stop_kind("fiche", "revision")
+        if self.v2:
+            self._later(self._write_fiche)
         self._start_consultation()
         return self._accepted(
             "submit_fiche",
@@ -190,7 +244,38 @@ class ActionLifecycle(Implementation):
             f"{self.clocks.open[self._consultation_clock()].due_at:%Y-%m-%d}",
         )
 
+    async def _write_fiche(self) -> None:
+        """Every version of the Fiche becomes a document (.docx and Markdown), kept."""
+        assert self.fiche is not None
+        version = self.fiche_version
+        ref: DocumentRef = await workflow.execute_activity(
+            "write_document",
+            DocumentRequest(
+                kind=DocumentKind.ACTION_FICHE,
+                reference=self.reference,
+                action_title=self.fiche.title,
+                country=self.request.country,
+                prepared_on=workflow.now().date(),
+                fiche=self.fiche,
+                fiche_version=version,
+            ),
+            result_type=DocumentRef,
+            summary=f"Action Fiche v{version}",
+            **options.WRITE_DOCUMENT,
+        )
+        self.documents.append(ref.model_copy(update={"label": f"Action Fiche v{version}"}))
+
+    def _fiche_attachments(self) -> list[str]:
+        fiches = [d for d in self.documents if d.kind == DocumentKind.ACTION_FICHE]
+        return [fiches[-1].docx_path, fiches[-1].markdown_path] if fiches else []
+
     # -- consultation -------------------------------------------------------------------
+
+    def _consulted(self) -> list[Recipient]:
+        """The EU Delegation and the EC services comment on the Fiche (DOMAIN §3 stage 3)."""
+        eudel = self._eudel()
+        services = [Recipient.of("ec_services", p) for p in self.staff.ec_services]
+        return [*([eudel] if eudel else []), *services]
 
     def _consultation_clock(self) -> str:
         return f"consultation-{self.consultations}"
@@ -207,9 +292,34 @@ class ActionLifecycle(Implementation):
                 started_at=now,
                 due_at=now + self.policy.consultation_window,
                 reminders=list(self.policy.consultation_reminders),
-                reminder_to=[self._eudel() or self._officer()],
+                reminder_to=(self._consulted() or [self._officer()])
+                if self.v2
+                else [self._eudel() or self._officer()],
             )
         )
+        if self.v2:
+            # After the Fiche document: effects run in order, so it is written by then.
+            self._later(self._consultation_notices)
+
+    async def _consultation_notices(self) -> None:
+        clock = self.clocks.get(self._consultation_clock())
+        if clock is None:  # answered in the same moment
+            return
+        for to in self._consulted():
+            self._notify(
+                self.notice(
+                    NoticeKind.CONSULTATION,
+                    clock=clock.name,
+                    step="fiche",
+                    to=to,
+                    subject=f"for comments: Action Fiche v{self.fiche_version}, {self.title}",
+                    awaited="your comments on the Action Fiche, or no objection"
+                    " (no answer by the date counts as no objection)",
+                    due_at=clock.due_at,
+                    command=f"mieux consult {self.reference} --by ORG --no-objection",
+                    documents=self._fiche_attachments(),
+                )
+            )
 
     def _check_consultation_feedback(self, raw: Any) -> ConsultationFeedback:
         command = self._parse(ConsultationFeedback, raw)
@@ -254,6 +364,29 @@ class ActionLifecycle(Implementation):
                 escalate_to="programme director",
             )
         )
+        if self.v2:
+            self._later(self._vote_requests)
+
+    async def _vote_requests(self) -> None:
+        """Each PSG member is asked when the round opens, the Fiche attached."""
+        clock = self.clocks.get(self._psg_clock())
+        if clock is None:
+            return
+        for body in self.staff.psg:
+            for to in self._psg_people(body):
+                self._notify(
+                    self.notice(
+                        NoticeKind.VOTE_REQUEST,
+                        clock=clock.name,
+                        step="vote-request",
+                        to=to,
+                        subject=f"PSG vote: Action Fiche v{self.fiche_version}, {self.title}",
+                        awaited=f"the vote of {body}: approved, rejected or revise",
+                        due_at=clock.due_at,
+                        command=f"mieux approve {self.reference} --member {body}",
+                        documents=self._fiche_attachments(),
+                    )
+                )
 
     def _votes_this_round(self) -> dict[str, PsgVoteView]:
         return {v.member: v for v in self.psg_votes if v.round == self.psg_round}
@@ -309,7 +442,12 @@ class ActionLifecycle(Implementation):
             self.stage = Stage.IMPLEMENTATION
             self.outcome = outcome
         comments = [f"{v.member}: {v.decision} {v.comment}".strip() for v in votes.values()]
-        for to in (self._partner(), self._officer()):
+        told = [self._partner(), self._officer()]
+        if self.v2:
+            told += [e for e in [self._eudel()] if e]
+        for to in told:
+            # Each DG's vote is internal to the Commission: only the officer reads them.
+            internal = not self.v2 or to.role == "project_officer"
             self._notify(
                 self.notice(
                     NoticeKind.DECISION,
@@ -323,7 +461,7 @@ class ActionLifecycle(Implementation):
                     command=f"mieux fiche submit {self.reference} FICHE.json"
                     if outcome == "revision asked by the PSG"
                     else "",
-                    details=comments,
+                    details=comments if internal else [],
                 )
             )
 
@@ -340,6 +478,8 @@ class ActionLifecycle(Implementation):
         self._relay(ParentInstruction(kind="cancel", reason=f"Action withdrawn: {reason}"))
         self._end(Stage.WITHDRAWN, f"withdrawn: {reason}")
         recipients = [self._partner(), self._officer()]
+        if self.v2:
+            recipients += [e for e in [self._eudel()] if e]
         if reached_psg:
             recipients += [p for body in self.staff.psg for p in self._psg_people(body)]
         for to in recipients:
@@ -583,6 +723,15 @@ class ActionLifecycle(Implementation):
             fiche_version=self.fiche_version,
             activities=[self.views[n] for n in sorted(self.views)],
             outcome=self.outcome,
+            documents=[
+                DocumentView(
+                    label=d.label or d.kind,
+                    kind=d.kind,
+                    docx_path=d.docx_path,
+                    markdown_path=d.markdown_path,
+                )
+                for d in [*self.documents, *([self.final_report] if self.final_report else [])]
+            ],
             audit=list(self.audit),
         )
 

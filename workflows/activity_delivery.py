@@ -100,6 +100,8 @@ class ActivityDelivery(Casework):
         self.report: DocumentRef | None = None
         self.rounds = 0
         self._exhaustions = 0
+        self.needs_new_dates = False
+        self._redates = 0
 
     # -- the story ----------------------------------------------------------------------
 
@@ -264,10 +266,15 @@ class ActivityDelivery(Casework):
                 started_at=now,
                 due_at=due,
                 reminders=list(self.policy.expert_confirmation_reminders),
-                reminder_to=[contact.expert],
+                reminder_to=self._expert_and_focal_point(contact)
+                if self.v2
+                else [contact.expert],
             )
         )
-        for to in [contact.expert, *([contact.focal_point] if contact.focal_point else [])]:
+        # The officer's copy carries the `mieux` command; the expert and focal point are
+        # told whom to reply to (DOMAIN §3: invited through their focal point).
+        copies = [self._officer()] if self.v2 else []
+        for to in [*self._expert_and_focal_point(contact), *copies]:
             self._notify(
                 self.notice(
                     NoticeKind.INVITATION,
@@ -282,6 +289,10 @@ class ActivityDelivery(Casework):
                     details=[self.activity.title],
                 )
             )
+
+    @staticmethod
+    def _expert_and_focal_point(contact: ExpertContact) -> list[Recipient]:
+        return [contact.expert, *([contact.focal_point] if contact.focal_point else [])]
 
     def _expert_clock(self, expert_id: str) -> str:
         return f"expert-{self.activity.number}-{expert_id}-{self.rounds}"
@@ -371,13 +382,21 @@ class ActivityDelivery(Casework):
                 reminders=sorted(o for o in offsets if o > timedelta(0)),
                 reminder_to=people,
                 is_deadline=False,
+                # "14 d before the start" is a calendar date: a hold does not move it.
+                pausable=not self.v2,
             )
         )
 
     def _start_report_clock(self) -> None:
         ended = start_of(self.activity.end) + timedelta(days=1)
         self._set_stage("reporting")
-        self.clocks.start(
+        open_clock = self.clocks.start
+        if self.v2 and self.on_hold:
+            # The activity ended during a hold: its report keeps its whole time for after.
+            def open_clock(clock: Clock) -> Clock:
+                return self.clocks.start_paused(clock, self.now())
+
+        open_clock(
             Clock(
                 name=f"report-{self.activity.number}",
                 kind="completion_report",
@@ -411,7 +430,26 @@ class ActivityDelivery(Casework):
     def _on_alarm(self, clock: Clock, alarm: Alarm) -> None:
         if clock.kind == "activity" and alarm.step == "due":
             self.clocks.stop(clock.name)
+            if self.v2 and self.on_hold and self._dates_fell_in_hold():
+                self.needs_new_dates = True
+                self._record(
+                    "clock",
+                    "clock",
+                    True,
+                    f"activity {self.activity.number} was to take place during the hold:"
+                    " it needs new dates",
+                )
+                return
             self._start_report_clock()
+        elif clock.kind == "activity" and self.v2 and self.on_hold:
+            assert alarm.recipient is not None
+            self._record(
+                "clock",
+                "clock",
+                True,
+                f"{clock.label} {alarm.step} to {alarm.recipient.id} not sent: the Action is on"
+                " hold",
+            )
         elif alarm.step.startswith("reminder"):
             assert alarm.recipient is not None
             self._notify(self._reminder(clock, alarm, alarm.recipient))
@@ -435,8 +473,14 @@ class ActivityDelivery(Casework):
             subject = f"reminder: {self.activity.type} {self._when_where()}"
             awaited, command = "your participation", ""
         elif clock.kind == "expert":
+            expert_id = self._expert_of_clock(clock.name) or to.id
             subject = f"reminder: please answer the invitation by {clock.due_at:%d %b %Y}"
-            awaited, command = "your answer: confirm or decline", self._answer_command(to.id)
+            awaited = (
+                "your answer: confirm or decline"
+                if expert_id == to.id
+                else f"the answer of expert {expert_id}: confirm or decline"
+            )
+            command = self._answer_command(expert_id)
         else:
             subject = f"reminder: {clock.label} due {clock.due_at:%d %b %Y}"
             awaited, command = clock.label, self._command_for(clock)
@@ -463,8 +507,13 @@ class ActivityDelivery(Casework):
             command=self._command_for(clock),
         )
 
+    def _expert_of_clock(self, clock_name: str) -> str | None:
+        return next((s.expert_id for s in self.slots if s.clock == clock_name), None)
+
     def _command_for(self, clock: Clock) -> str:
         n = self.activity.number
+        if clock.kind == "redate":
+            return f"mieux plan amend {self.reference} PLAN.json (reschedule activity {n})"
         if clock.kind == "completion_report":
             return (
                 f"mieux activity complete {self.reference} --activity {n}"
@@ -594,6 +643,7 @@ class ActivityDelivery(Casework):
             self._apply_hold(self._parse_hold(instruction))
         elif instruction.kind == "resume" and self.on_hold:
             self._apply_resume(self._check_resume({"by": instruction.by}))
+            self._after_resume()
         elif instruction.kind == "cancel":
             self.cancel_reason = instruction.reason
             self.withdrawal = instruction
@@ -607,7 +657,8 @@ class ActivityDelivery(Casework):
     def _reschedule(self, start: date, end: date, by: str) -> None:
         """New dates: every expert held for the old ones is asked again for the new ones."""
         self.activity = self.activity.model_copy(update={"start": start, "end": end})
-        self.clocks.stop_kind("activity", "completion_report", "expert")
+        self.clocks.stop_kind("activity", "completion_report", "expert", "redate")
+        self.needs_new_dates = False
         for slot in self.slots:
             if slot.expert_id:
                 self._released(slot.expert_id)
@@ -623,6 +674,8 @@ class ActivityDelivery(Casework):
             if slot.expert_id is None or slot.contact is None:
                 continue
             self._released(slot.expert_id)
+            if self.v2 and slot.filled:
+                self._tell_confirmed_of_cancellation(slot)
             if slot.state == "invited":
                 for to in [
                     slot.contact.expert,
@@ -643,6 +696,72 @@ class ActivityDelivery(Casework):
         self.on_hold = False
         self._set_stage("cancelled")
         await self._flush()
+
+    def _tell_confirmed_of_cancellation(self, slot: Slot) -> None:
+        """An expert holding a confirmation keeps the dates free until told otherwise."""
+        assert slot.contact is not None
+        for to in self._expert_and_focal_point(slot.contact):
+            self._notify(
+                self.notice(
+                    NoticeKind.WITHDRAWAL,
+                    clock=f"cancel-{self.activity.number}",
+                    step=f"confirmed-{slot.expert_id}",
+                    to=to,
+                    subject=f"activity cancelled: {self._when_where()}",
+                    awaited="nothing: the activity is cancelled and the dates are released",
+                    details=[
+                        f"{slot.expert_id} was confirmed for {self.activity.title}",
+                        self.cancel_reason,
+                    ],
+                )
+            )
+
+    # -- a hold over the activity's dates -------------------------------------------------
+
+    def _dates_fell_in_hold(self) -> bool:
+        """The activity was to begin while the Action was on hold, so it did not take place
+        as planned: it needs new dates (an activity already under way when the hold began
+        goes on to its report)."""
+        return self.held_since is not None and self.held_since < start_of(self.activity.start)
+
+    def _after_resume(self) -> None:
+        if not self.v2 or self.stage != "scheduled":
+            return
+        start = start_of(self.activity.start)
+        began_in_hold = self.held_since is not None and self.held_since < start <= self.now()
+        if not (self.needs_new_dates or began_in_hold):
+            return
+        self.needs_new_dates = True
+        self.clocks.stop_kind("activity")
+        self._redates += 1
+        now = self.now()
+        clock = self.clocks.start(
+            Clock(
+                name=f"redate-{self.activity.number}-{self._redates}",
+                kind="redate",
+                label=f"New dates for activity {self.activity.number}",
+                started_at=now,
+                due_at=now + self.policy.escalation_repeat,
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+        self._notify(
+            self.notice(
+                NoticeKind.REMINDER,
+                clock=clock.name,
+                step="ask",
+                to=self._officer(),
+                subject=f"new dates needed: activity {self.activity.number} fell inside the hold",
+                awaited=f"new dates for activity {self.activity.number} (or its cancellation)",
+                due_at=clock.due_at,
+                command=self._command_for(clock),
+                details=[
+                    f"{self.activity.type} {self._when_where()} was to start while the Action"
+                    " was on hold; its experts stay reserved until it is re-dated or cancelled"
+                ],
+            )
+        )
 
     # -- what the Action and management see ---------------------------------------------
 
@@ -678,12 +797,18 @@ class ActivityDelivery(Casework):
             participants=self.completion.participants if self.completion else None,
             women=self.completion.women if self.completion else None,
             men=self.completion.men if self.completion else None,
-            note=self.cancel_reason,
+            note=self.cancel_reason
+            or ("needs new dates: they fell inside the hold" if self.needs_new_dates else ""),
             next_due=self.clocks.next_due(),
+            evaluation=dict(self.evaluation.scores) if self.evaluation else {},
+            evaluation_summary=self.evaluation.summary if self.evaluation else "",
+            clocks=self.clocks.views() if self.v2 else [],
         )
 
     def _waiting(self) -> str:
         a = self.activity
+        if self.needs_new_dates:
+            return f"new dates for activity {a.number} ({a.type}, {self._when_where()})"
         if self.stage == "mobilising":
             waiting = sum(1 for s in self.slots if s.state == "invited")
             missing = sum(1 for s in self.slots if s.state == "exhausted")
@@ -713,6 +838,9 @@ class ActivityDelivery(Casework):
                 seen = self._revision
                 await self._tell_parent()
             await super()._wait_until(lambda seen=seen: done() or self._revision != seen)
+
+    def _webhook_enabled(self) -> bool:
+        return self.input.escalation_webhook
 
     @workflow.query(name="status")
     def status(self) -> ActivityView:

@@ -29,9 +29,15 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
     )
     from glossary.commands import Command, ExtendDeadline
+    from glossary.people import STAFF_ROLES
     from workflows.clock import Alarm, Clock, Clocks
 
 C = TypeVar("C", bound=Command)
+
+# Actions started since release 0.2 (docs/versioning.md): the notices of DOMAIN §3-§4 to
+# everyone concerned, clocks anchored to calendar dates unmoved by a hold, no burst of past
+# alarms. One marker per workflow, read once at start; older Actions replay as they ran.
+NOTICES_AND_DATED_CLOCKS = "0.2-notices-and-dated-clocks"
 
 
 class ActionWithdrawn(Exception):
@@ -50,7 +56,9 @@ class Casework:
         self.title = title
         self.policy = policy
         self.hours: WorkingHours | None = policy.hours
-        self.clocks = Clocks()
+        self.v2 = workflow.patched(NOTICES_AND_DATED_CLOCKS)
+        self.clocks = Clocks(strict=self.v2)
+        self.held_since: datetime | None = None
         self.audit: list[AuditEntry] = []
         self.on_hold = False
         self.hold_reason = ""
@@ -112,6 +120,7 @@ class Casework:
         now = self.now()
         self.on_hold = True
         self.hold_reason = command.reason
+        self.held_since = now
         self.clocks.pause(now)
         self._holds += 1
         self.clocks.start(
@@ -142,6 +151,8 @@ class Casework:
         self.hold_reason = ""
         self.clocks.stop_kind("hold")
         held = self.clocks.resume(self.now())
+        if self.v2 and self.held_since is not None:
+            held = self.now() - self.held_since
         return self._accepted(
             "resume", command, f"resumed after {_days(held)}; clocks moved on by that"
         )
@@ -215,13 +226,31 @@ class Casework:
             return
         self.clocks.mark(alarm)
         self._alarm_time = alarm.at
+        queued = len(self._outbox)
         try:
             if clock.kind == "hold":
                 self._notify(self._hold_reminder(alarm))
             else:
                 self._on_alarm(clock, alarm)
+            if self.v2 and self.clocks.superseded(alarm, workflow.now(), self.hours):
+                self._drop_superseded(clock, alarm, queued)
         finally:
             self._alarm_time = None
+
+    def _drop_superseded(self, clock: Clock, alarm: Alarm, queued: int) -> None:
+        """A later step of this clock is also past: what this alarm decided stands, but its
+        notices are not sent, so nobody gets a burst of stale reminders (kept in the audit)."""
+        mine = [n for n in self._outbox[queued:] if n.key.split("/")[1] == clock.name]
+        if not mine:
+            return
+        self._outbox = self._outbox[:queued] + [n for n in self._outbox[queued:] if n not in mine]
+        self._record(
+            "clock",
+            "clock",
+            True,
+            f"{clock.label} {alarm.step} not sent (due {alarm.at:%Y-%m-%d %H:%M} UTC): a later"
+            " step was already due; only the latest goes out",
+        )
 
     # -- notices ------------------------------------------------------------------------
 
@@ -263,6 +292,7 @@ class Casework:
             details=details or [],
             documents=documents or [],
             planned_at=self.now(),
+            reply_to=None if to.role in STAFF_ROLES else self._officer(),
         )
 
     def _notify(self, *notices: Notice) -> None:

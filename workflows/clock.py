@@ -43,8 +43,12 @@ class Clock:
     done: list[str] = field(default_factory=list)
     paused_at: datetime | None = None
 
-    def pending(self, hours: WorkingHours | None) -> list[Alarm]:
-        """Every alarm not yet fired, in no particular order (only the next escalation)."""
+    def pending(self, hours: WorkingHours | None, *, before_due: bool = False) -> list[Alarm]:
+        """Every alarm not yet fired, in no particular order (only the next escalation).
+
+        With `before_due`, a reminder deferred to working hours never lands at or after the
+        deadline it reminds of: when no working time is left before it, it goes at once.
+        """
         alarms: list[Alarm] = []
         for index, offset in enumerate(self.reminders, start=1):
             nominal = self.started_at + offset
@@ -54,6 +58,8 @@ class Clock:
                 at = nominal
                 if hours and self.defer_to_working_hours:
                     at = hours.next_open(nominal, person.timezone)
+                    if before_due and at >= self.due_at:
+                        at = nominal
                 alarms.append(
                     Alarm(
                         self.name,
@@ -90,10 +96,16 @@ class Clock:
 
 
 class Clocks:
-    """The open clocks of one workflow."""
+    """The open clocks of one workflow.
 
-    def __init__(self) -> None:
+    `strict` is the behaviour of Actions started since release 0.2 (`workflow.patched`):
+    reminders never land after their deadline, and an alarm superseded by a later one of
+    the same clock is not sent (see `Casework._fire`). Older Actions keep the old rules.
+    """
+
+    def __init__(self, *, strict: bool = False) -> None:
         self.open: dict[str, Clock] = {}
+        self.strict = strict
 
     def start(self, clock: Clock) -> Clock:
         self.open[clock.name] = clock
@@ -141,10 +153,26 @@ class Clocks:
             alarm
             for clock in self.open.values()
             if clock.paused_at is None
-            for alarm in clock.pending(hours)
+            for alarm in clock.pending(hours, before_due=self.strict)
         ]
         # Ties broken by clock name and step so replays always choose the same alarm.
         return min(candidates, key=lambda a: (a.at, a.clock, a.key), default=None)
+
+    def superseded(self, alarm: Alarm, now: datetime, hours: WorkingHours | None) -> bool:
+        """Another, later step of the same clock is also due by `now`: this alarm's moment
+        has passed (a clock opened late, a worker was down), so only the latest goes out."""
+        clock = self.open.get(alarm.clock)
+        if clock is None or clock.paused_at is not None:
+            return False
+        return any(
+            other.step != alarm.step and other.at <= now
+            for other in clock.pending(hours, before_due=self.strict)
+        )
+
+    def start_paused(self, clock: Clock, now: datetime) -> Clock:
+        """A work clock opened while the Action is on hold keeps its whole time for later."""
+        clock.paused_at = now
+        return self.start(clock)
 
     def next_due(self) -> datetime | None:
         dues = [c.due_at for c in self.open.values() if c.is_deadline and c.paused_at is None]

@@ -102,6 +102,9 @@ class Implementation(Casework):
         if activity.number in self._children or self.views[activity.number].stage in FINISHED:
             return
         assert self.fiche is not None
+        # Before the await: the child's first progress report can arrive in the same task
+        # as its start, and must not be overwritten by this planned view.
+        self.views[activity.number] = planned_view(activity, "mobilising")
         handle = await workflow.start_child_workflow(
             ActivityDelivery.run,
             DeliveryInput(
@@ -115,11 +118,11 @@ class Implementation(Casework):
                 officer_id=self.officer_id,
                 partner=self._partner(),
                 parent_id=workflow.info().workflow_id,
+                escalation_webhook=self._webhook_enabled() and self.v2,
             ),
             id=self._child_id(activity.number),
             static_summary=f"{self.reference} activity {activity.number}: {activity.title}",
         )
-        self.views[activity.number] = planned_view(activity, "mobilising")
 
         async def outcome() -> None:
             try:
@@ -381,6 +384,18 @@ class Implementation(Casework):
         if alarm.step == "due":
             self.adoption_checked = True
             self._record("follow_up_received", "clock", True, self._adoption())
+            if self.v2:
+                self._notify(
+                    self.notice(
+                        NoticeKind.ESCALATION,
+                        clock=clock.name,
+                        step="due",
+                        to=self._officer(),
+                        subject="follow-up due: the adoption check closes the Action",
+                        awaited="nothing more: the Action closes with this adoption check",
+                        details=[self._adoption()],
+                    )
+                )
             return
         if self.follow_up is not None:
             return

@@ -24,7 +24,7 @@ async def test_intake_reminder_at_4_days_and_escalation_at_7_then_weekly(
         await env.sleep(days(15))
         await accept(handle)
         await env.sleep(days(10))
-    intake = [s for s in outbox.sent if s.notice.key.split("/")[1] == "intake"]
+    intake = outbox.matching("reminder", "intake") + outbox.matching("escalation", "intake")
     offsets = [(s.notice.kind, round((s.at - started) / days(1), 3)) for s in intake]
     assert offsets == [("reminder", 4), ("escalation", 7), ("escalation", 14)]
     assert intake[0].notice.to.id == "po.martin"

@@ -66,6 +66,7 @@ async def test_a_full_action_with_seven_activities_runs_from_request_to_closed(
     kinds = {s.notice.kind for s in outbox.sent}
     assert {"invitation", "confirmation", "reminder", "questionnaire"} <= kinds
     assert {d.kind for d in outbox.documents} == {
+        "action_fiche",
         "expert_invitation",
         "activity_report",
         "final_report",
