@@ -14,7 +14,6 @@ times slower), and what the guard compares, the commands, is the same with or wi
 from __future__ import annotations
 
 import json
-
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import cache
@@ -29,8 +28,8 @@ from glossary import ActionInput, ActionStatus, Stage
 from tests.record_histories import CONVERTER, demo_request, load_history, recorded_files
 from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
-from workflows.casework import NOTICES_AND_DATED_CLOCKS
 from workflows.action_lifecycle import ActionLifecycle
+from workflows.casework import NOTICES_AND_DATED_CLOCKS
 
 PATCH = "extra-timer-before-fiche"
 

@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary import (
         ActivityCompleted,
         ActivityView,
+        AuditEntry,
         CommandRefused,
         DeliveryInput,
         EvaluationDone,
@@ -845,6 +846,11 @@ class ActivityDelivery(Casework):
     @workflow.query(name="status")
     def status(self) -> ActivityView:
         return self.view()
+
+    @workflow.query(name="audit")
+    def audit_trail(self) -> list[AuditEntry]:
+        """What happened to this activity: commands, refusals, alarms skipped on hold."""
+        return list(self.audit)
 
     # -- signals: the Action relays staff commands and instructions here ------------------
 

@@ -4,8 +4,8 @@ workflow asked for (registered under the production names, as samples-python doe
 from __future__ import annotations
 
 import contextlib
-import re
 import hashlib
+import re
 import sqlite3
 import tempfile
 import uuid
@@ -331,3 +331,15 @@ async def respond(handle: WorkflowHandle[Any, Any], number: int, expert: str, ye
             "reason": "" if yes else "busy",
         },
     )
+
+
+async def confirm_all(
+    handle: WorkflowHandle[Any, Any], numbers: list[int], then: str = "scheduled"
+) -> None:
+    """Both invited experts of each activity confirm; returns once all are `then`
+    (scheduled, or reporting for an activity whose dates have passed)."""
+    status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in numbers))
+    for n in numbers:
+        for expert in invited(status, n):
+            await respond(handle, n, expert, True)
+    await until(handle, lambda s: all(activity(s, n).stage == then for n in numbers))

@@ -15,6 +15,7 @@ from tests.workflows.support import (
     action_input,
     activity,
     activity_plan,
+    confirm_all,
     days,
     demo_roster_copy,
     invited,
@@ -25,14 +26,6 @@ from tests.workflows.support import (
     to_implementation,
     until,
 )
-
-
-async def confirm_all(handle, numbers):
-    status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in numbers))
-    for n in numbers:
-        for expert in invited(status, n):
-            await respond(handle, n, expert, True)
-    await until(handle, lambda s: all(activity(s, n).stage == "scheduled" for n in numbers))
 
 
 async def deliver(handle, numbers):
