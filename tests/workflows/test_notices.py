@@ -1,0 +1,298 @@
+"""Everyone the Action needs is told, at the moment that matters, with the document it is
+about (DOMAIN.md §2-§4): recipient, time and attachment of each notice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from glossary import Policy, Stage
+from glossary.people import Contact
+from tests.workflows.support import (
+    Outbox,
+    accept,
+    action_input,
+    activity,
+    activity_plan,
+    confirm_all,
+    days,
+    invited,
+    running_worker,
+    sample_fiche,
+    start_action,
+    status_of,
+    to_implementation,
+    to_psg,
+    until,
+    vote,
+)
+
+EUDEL = Contact(name="EUDEL Kenya desk", email="eudel@eeas.example.eu", timezone="Africa/Nairobi")
+PSG_PEOPLE = {"psg.intpa", "psg.home", "psg.eeas"}
+
+
+def to_whom(outbox: Outbox, kind: str, clock_prefix: str = "") -> dict[str, Any]:
+    """recipient id -> the Sent record, for the notices of one kind (and clock)."""
+    return {s.notice.to.id: s for s in outbox.matching(kind, clock_prefix)}
+
+
+async def test_at_intake_the_partner_gets_the_reference_and_the_officer_the_case(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        started = (await handle.describe()).start_time
+        await handle.execute_update(
+            "intake_decision", {"decision": "accept", "project_officer": "po.okafor"}
+        )
+        await until(handle, lambda _: len(outbox.matching("assignment")) == 2)
+    [ack] = outbox.matching("acknowledgement")
+    assert ack.notice.to.id == "partner-2026-01"
+    assert abs(ack.at - started) < timedelta(seconds=1)
+    assert any("MIEUX 2026-01" in line for line in ack.notice.details)
+    assert ack.notice.reply_to is not None and ack.notice.reply_to.id == "po.martin"
+    first, second = outbox.matching("assignment")
+    assert (first.notice.to.id, second.notice.to.id) == ("po.martin", "po.okafor")
+    assert first.notice.command == "mieux intake 2026-01 accept"
+    assert second.notice.command == "mieux fiche submit 2026-01 FICHE.json"
+
+
+async def test_the_fiche_goes_to_the_eudel_and_the_ec_services_with_the_deadline(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(eudel_contact=EUDEL))
+        await accept(handle)
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+        await until(handle, lambda _: len(outbox.matching("consultation")) == 2)
+        status = await status_of(handle)
+    clock = next(c for c in status.clocks if c.name == "consultation-1")
+    sent = to_whom(outbox, "consultation")
+    assert set(sent) == {"eudel-2026-01", "ec.services"}
+    [fiche] = outbox.documents
+    assert (fiche.kind, fiche.fiche_version) == ("action_fiche", 1)
+    for s in sent.values():
+        assert s.notice.due_at == clock.due_at == clock.started_at + days(5)
+        assert abs(s.at - clock.started_at) < timedelta(seconds=1)
+        docs = s.notice.documents
+        assert [d.rsplit(".", 1)[1] for d in docs] == ["docx", "md"]
+        assert "action_fiche" in docs[0]
+    assert [d.label for d in status.documents] == ["Action Fiche v1"]
+
+
+async def test_every_psg_member_is_asked_when_the_round_opens_with_the_fiche(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        opened = await to_psg(handle)
+        await until(handle, lambda _: len(outbox.matching("vote_request")) == 3)
+    asked = to_whom(outbox, "vote_request", "psg-1")
+    assert set(asked) == PSG_PEOPLE
+    for s in asked.values():
+        assert abs(s.at - opened) < timedelta(seconds=1)
+        assert s.notice.due_at == opened + days(10)
+        assert s.notice.documents and s.notice.documents[0].endswith(".docx")
+
+
+async def test_the_eudel_learns_the_psg_decision_and_the_partner_not_the_votes(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(eudel_contact=EUDEL))
+        await to_psg(handle)
+        for member in ("DG_INTPA", "DG_HOME", "EEAS"):
+            await vote(handle, member)
+        await until(handle, lambda _: len(outbox.matching("decision", "psg-1")) == 3)
+    told = to_whom(outbox, "decision", "psg-1")
+    assert set(told) == {"partner-2026-01", "po.martin", "eudel-2026-01"}
+    assert told["partner-2026-01"].notice.details == []
+    assert told["eudel-2026-01"].notice.details == []
+    assert len(told["po.martin"].notice.details) == 3  # each DG's vote, for the officer
+
+
+async def test_the_eudel_is_told_of_a_withdrawal(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(eudel_contact=EUDEL))
+        await accept(handle)
+        await handle.execute_update("withdraw", {"reason": "the ministry was dissolved"})
+        await handle.result()
+    assert set(to_whom(outbox, "withdrawal", "withdrawal")) == {
+        "partner-2026-01",
+        "po.martin",
+        "eudel-2026-01",
+    }
+
+
+async def test_focal_points_get_the_expert_confirmation_reminders_too(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 1))
+        status = await until(handle, lambda s: len(invited(s, 1)) == 2)
+        await env.sleep(days(4.5))
+        await until(handle, lambda _: len(outbox.matching("reminder", "expert")) == 4)
+    reminders = outbox.matching("reminder", "expert")
+    roles = sorted(s.notice.to.role for s in reminders)
+    assert roles == ["expert", "expert", "focal_point", "focal_point"]
+    invited_at = {
+        s.notice.to.id: s.at for s in outbox.matching("invitation") if s.notice.to.role == "expert"
+    }
+    assert set(invited_at) == set(invited(status, 1))
+    for s in reminders:
+        expert = (
+            s.notice.to.id
+            if s.notice.to.role == "expert"
+            else s.notice.awaited.split()[4].rstrip(":")
+        )
+        assert abs(s.at - (invited_at[expert] + days(4))) < timedelta(seconds=1)
+    # The officer's copy of each invitation carries the command; the others reply to them.
+    copies = [s.notice for s in outbox.matching("invitation") if s.notice.to.role != "expert"]
+    officer = [n for n in copies if n.to.role == "project_officer"]
+    assert len(officer) == 2 and all("mieux expert confirm" in n.command for n in officer)
+
+
+async def test_questionnaire_reminders_at_14_and_25_days_then_the_officer_at_30(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await _completed(env, task_queue)
+        started = next(c for c in (await status_of(handle)).clocks if c.name == "feedback")
+        await env.sleep(days(31))
+        await until(handle, lambda _: bool(outbox.matching("escalation", "feedback")))
+    sent = [
+        (s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "feedback"
+    ]
+    assert sent == [
+        ("questionnaire", "partner-2026-01", started.started_at),
+        ("reminder-1", "partner-2026-01", started.started_at + days(14)),
+        ("reminder-2", "partner-2026-01", started.started_at + days(25)),
+        ("due", "po.martin", started.started_at + days(30)),
+    ]
+
+
+async def test_follow_up_at_6_months_reminder_14_days_later_and_the_officer_at_the_check(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await _completed(env, task_queue)
+        await handle.execute_update("deliverables_validated", {"by": "partner"})
+        await handle.execute_update("feedback_received", {"overall_rating": 4})
+        status = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
+        began = next(c for c in status.clocks if c.name == "follow-up").started_at
+        await env.sleep(days(361))
+        result = await handle.result()
+    sent = [
+        (s.notice.kind, s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "follow-up"
+    ]
+    assert sent == [
+        ("questionnaire", "reminder-1", "partner-2026-01", began + days(180)),
+        ("reminder", "reminder-2", "partner-2026-01", began + days(194)),
+        ("escalation", "due", "po.martin", began + days(360)),
+    ]
+    assert result.stage == Stage.CLOSED
+
+
+async def test_evaluation_scores_reach_the_activity_view(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await _completed(env, task_queue)
+        status = await status_of(handle)
+    view = activity(status, 1)
+    assert view.evaluation == {"relevance": 5, "quality": 4}
+    assert view.evaluation_summary == "useful and well run"
+    [report] = [d for d in outbox.documents if d.kind == "activity_report"]
+    assert report.activity is not None and report.activity.evaluation == view.evaluation
+
+
+async def test_still_on_hold_every_30_days_beyond_the_first(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await accept(handle)
+        await handle.execute_update("hold", {"reason": "elections", "by": "pm.rossi"})
+        held_at = (await status_of(handle)).audit[-1].at
+        await env.sleep(days(95))
+    sent = [
+        (s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "hold-1"
+    ]
+    assert sent == [
+        ("due", "pm.rossi", held_at + days(30)),
+        ("escalation-1", "pm.rossi", held_at + days(60)),
+        ("escalation-2", "pm.rossi", held_at + days(90)),
+    ]
+
+
+async def test_revision_and_psg_vote_escalate_at_due_then_weekly(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_psg(handle)
+        await vote(handle, "DG_HOME", "revise")
+        revised_from = next(c for c in (await status_of(handle)).clocks)
+        await env.sleep(days(25))
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        psg = next(c for c in (await status_of(handle)).clocks if c.name == "psg-2")
+        await env.sleep(days(25))
+    revision = [
+        (s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "revision-1" and "escalation" in s.notice.kind
+    ]
+    assert [(step, to) for step, to, _ in revision] == [
+        ("due", "pm.rossi"),
+        ("escalation-1", "pm.rossi"),
+        ("escalation-2", "pm.rossi"),
+    ]
+    due = revised_from.started_at + days(10)
+    assert [at for _, _, at in revision] == [due, due + days(7), due + days(14)]
+    votes = [
+        (s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "psg-2" and s.notice.kind == "escalation"
+    ]
+    due = psg.started_at + days(10)
+    assert votes == [
+        ("due", "pd.novak", due),
+        ("escalation-1", "pd.novak", due + days(7)),
+        ("escalation-2", "pd.novak", due + days(14)),
+    ]
+
+
+async def _completed(env: Any, task_queue: str) -> Any:
+    """An Action whose one activity is delivered and evaluated: in completion."""
+    today = (await env.get_current_time()).date()
+    handle = await start_action(
+        env.client, task_queue, action_input(policy=Policy(working_hours=""))
+    )
+    await to_implementation(handle, activity_plan(today + timedelta(days=20), 1))
+    await confirm_all(handle, [1])
+    await env.sleep(days(24))
+    await until(handle, lambda s: activity(s, 1).stage == "reporting")
+    await handle.execute_update(
+        "activity_completed", {"activity": 1, "participants": 20, "women": 9, "men": 11}
+    )
+    await until(handle, lambda s: activity(s, 1).stage == "evaluation")
+    await handle.execute_update(
+        "evaluation_done",
+        {"activity": 1, "scores": {"relevance": 5, "quality": 4}, "summary": "useful and well run"},
+    )
+    await until(handle, lambda s: s.stage == Stage.COMPLETION)
+    return handle
