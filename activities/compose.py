@@ -36,6 +36,12 @@ _TEMPLATES = Environment(
 )
 
 
+# RFC 5322 allows header lines up to 998 characters. At the default 78, Python's folder
+# breaks a long subject right after "Subject:", and clients then show it with a leading
+# space; bodies are quoted-printable and attachments base64, wrapped at 76 either way.
+_POLICY = SMTP.clone(max_line_length=998)
+
+
 @dataclass(frozen=True)
 class Attachment:
     path: str
@@ -76,7 +82,7 @@ def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> Email
     to = _recipient_address(notice, notice.to)
     cc = [_recipient_address(notice, r) for r in notice.cc]
 
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender_address(sender)
     message["To"] = to
     if cc:

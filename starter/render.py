@@ -187,7 +187,8 @@ def report_lines(report: Figures) -> list[str]:
         f"MIEUX figures, {report.scope}",
         f"Requests received: {report.requests} ({report.joint_or_regional} joint or regional;"
         f" {report.on_hold} on hold now)",
-        f"Activities: {report.activities}",
+        f"Activities held: {report.activities} ({report.activities_planned} planned or"
+        f" under way, {report.activities_cancelled} cancelled, not counted)",
         f"Experts deployed: {report.experts_deployed} ({report.deployments} deployments)",
         f"Participants: {report.participants} (women {report.women}, men {report.men},"
         f" not reported {report.gender_not_reported})",

@@ -30,8 +30,11 @@ OUTCOME_OF_STAGE: Mapping[str, str] = {
 }
 OUTCOMES = ["in preparation", "ongoing", "completed", "rejected", "forwarded", "withdrawn"]
 
-# Expert slots that mean the expert went (or goes) on mission.
+# Expert slots that mean the expert went on mission (for an activity that took place).
 DEPLOYED = frozenset({"confirmed", "nominated", "delivered"})
+
+# An activity took place once its completion report is in: evaluated, or delivered.
+HELD = frozenset({"evaluation", "delivered"})
 
 # Roster categories (glossary.people.ExpertCategory) -> the report's origin buckets.
 ORIGIN_OF_CATEGORY: Mapping[str, str] = {
@@ -68,8 +71,10 @@ class Figures(BaseModel):
     requests_by_requester_type: dict[str, int]
     outcomes: dict[str, int]
     on_hold: int
-    activities: int
+    activities: int  # held: their completion report is in
     activities_by_type: dict[str, int]
+    activities_planned: int  # not held yet (planned, mobilising, scheduled, reporting)
+    activities_cancelled: int
     experts_deployed: int
     deployments: int
     experts_by_origin: dict[str, int]
@@ -96,7 +101,7 @@ def compute(
     outcomes: Counter[str] = Counter({outcome: 0 for outcome in OUTCOMES})
     activity_types: Counter[str] = Counter()
     deployed: dict[str, str] = {}
-    deployments = participants = women = men = 0
+    deployments = participants = women = men = planned = cancelled = 0
     for case in chosen:
         status = case.status
         regions[status.region] += 1
@@ -105,6 +110,11 @@ def compute(
         outcomes[OUTCOME_OF_STAGE[status.stage]] += 1
         for activity in status.activities:
             if activity.stage == "cancelled":
+                cancelled += 1
+                continue
+            if activity.stage not in HELD:
+                # A withdrawn Action's planned activities never took place: not "held".
+                planned += 1
                 continue
             activity_types[activity.type] += 1
             for slot in activity.experts:
@@ -127,6 +137,8 @@ def compute(
         on_hold=sum(1 for c in chosen if c.status.on_hold),
         activities=sum(activity_types.values()),
         activities_by_type=_ranked(activity_types),
+        activities_planned=planned,
+        activities_cancelled=cancelled,
         experts_deployed=len(deployed),
         deployments=deployments,
         experts_by_origin=_ranked(Counter(deployed.values())),

@@ -117,3 +117,50 @@ def test_a_missing_or_broken_config_file_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("MIEUX_CONFIG", str(broken))
     with pytest.raises(SettingsError, match="is not valid TOML"):
         load_settings()
+
+
+def test_a_psg_named_in_the_environment_replaces_the_demo_desks(monkeypatch):
+    monkeypatch.setenv(
+        "MIEUX_STAFF__PSG",
+        '{"DG_HOME": [{"id": "home.1", "name": "Home desk", "email": "home1@home.example.eu"}],'
+        ' "EEAS": [{"id": "eeas.1", "name": "EEAS desk", "email": "eeas1@eeas.example.eu"}]}',
+    )
+    monkeypatch.setenv(
+        "MIEUX_STAFF__EC_SERVICES",
+        '[{"id": "intpa.geo", "name": "INTPA geo desk", "email": "geo@intpa.example.eu"}]',
+    )
+    staff = load_settings().staff
+    assert {body: [p.id for p in people] for body, people in staff.psg.items()} == {
+        "DG_HOME": ["home.1"],
+        "EEAS": ["eeas.1"],
+    }
+    assert [p.id for p in staff.ec_services] == ["intpa.geo"]
+    # The groups not given keep the demo directory's people.
+    assert staff.programme_manager.id == "pm.rossi"
+
+
+def test_a_psg_named_in_toml_replaces_the_demo_desks(monkeypatch, tmp_path):
+    config = tmp_path / "mieux.toml"
+    config.write_text(
+        """
+[staff.programme_manager]
+id = "pm.lund"
+name = "Programme Manager"
+email = "pm.lund@mieux.example.org"
+
+[[staff.psg.DG_INTPA]]
+id = "intpa.1"
+name = "INTPA desk"
+email = "intpa1@intpa.example.eu"
+"""
+    )
+    monkeypatch.setenv("MIEUX_CONFIG", str(config))
+    staff = load_settings().staff
+    assert list(staff.psg) == ["DG_INTPA"]
+    assert [p.id for p in staff.psg["DG_INTPA"]] == ["intpa.1"]
+    assert staff.programme_manager.id == "pm.lund"
+    assert [p.id for p in staff.ec_services] == ["ec.services"]
+
+
+def test_without_a_psg_in_settings_the_demo_desks_stand_in():
+    assert set(load_settings().staff.psg) == {"DG_INTPA", "DG_HOME", "EEAS"}

@@ -130,13 +130,31 @@ def test_follow_up_and_closed_count_as_completed_and_drafting_as_in_preparation(
     }
 
 
-def test_cancelled_activities_count_for_nothing():
+def test_only_activities_that_took_place_count_as_held():
     figures = compute(CASES, year=2026)
 
-    assert figures.activities == 3
-    assert figures.activities_by_type == {"workshop": 2, "training": 1}
+    assert figures.activities == 2
+    assert figures.activities_by_type == {"workshop": 1, "training": 1}
+    assert (figures.activities_planned, figures.activities_cancelled) == (1, 1)
     assert (figures.participants, figures.women, figures.men) == (50, 26, 23)
     assert figures.gender_not_reported == 1
+
+
+def test_a_withdrawn_actions_planned_activities_were_never_held():
+    withdrawn = _case(
+        "2026-07",
+        "withdrawn",
+        activities=[
+            _activity(1, "workshop", stage="scheduled"),
+            _activity(2, "training", stage="mobilising"),
+            _activity(3, "workshop", stage="cancelled"),
+        ],
+    )
+    figures = compute([withdrawn], year=2026)
+
+    assert figures.activities == 0
+    assert figures.activities_by_type == {}
+    assert (figures.activities_planned, figures.activities_cancelled) == (2, 1)
 
 
 def test_experts_deployed_are_distinct_people_split_by_roster_category():
