@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
+    from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.status import DocumentView
     from workflows import search_attributes as sa
@@ -602,13 +603,25 @@ class ActionLifecycle(Implementation):
         return person.role.removeprefix("psg:") in self._votes_this_round()
 
     def _partner(self) -> Recipient:
-        return Recipient.of(
-            "partner_focal_point", self.request.partner_focal_point, f"partner-{self.reference}"
+        return self._in_country(
+            Recipient.of(
+                "partner_focal_point", self.request.partner_focal_point, f"partner-{self.reference}"
+            )
         )
 
     def _eudel(self) -> Recipient | None:
         contact = (self.fiche.eudel_contact if self.fiche else None) or self.request.eudel_contact
-        return Recipient.of("eudel", contact, f"eudel-{self.reference}") if contact else None
+        if contact is None:
+            return None
+        return self._in_country(Recipient.of("eudel", contact, f"eudel-{self.reference}"))
+
+    def _in_country(self, person: Recipient) -> Recipient:
+        """A partner or EUDEL contact who gave no time zone (UTC, the default) reads the
+        clock of the requesting country: reminders come in its working hours."""
+        if not self.v2 or person.timezone != "UTC":
+            return person
+        zone = zone_of_country(self.request.country)
+        return person.model_copy(update={"timezone": zone}) if zone else person
 
     # -- what management sees -----------------------------------------------------------
 

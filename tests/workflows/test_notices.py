@@ -296,3 +296,29 @@ async def _completed(env: Any, task_queue: str) -> Any:
     )
     await until(handle, lambda s: s.stage == Stage.COMPLETION)
     return handle
+
+
+async def test_a_partner_without_a_time_zone_reads_the_requesting_countrys(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    partner = Contact(name="Partner Focal Point", email="focal@immigration.example.cv")
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(
+            env.client,
+            task_queue,
+            action_input(partner_focal_point=partner, countries=["Cabo Verde"]),
+        )
+        await until(handle, lambda _: bool(outbox.matching("acknowledgement")))
+    [ack] = outbox.matching("acknowledgement")
+    assert ack.notice.to.timezone == "Atlantic/Cape_Verde"
+
+
+def test_countries_map_to_their_capitals_zone():
+    from glossary.country_zones import zone_of_country
+
+    assert zone_of_country("Kenya") == "Africa/Nairobi"
+    assert zone_of_country("Côte d'Ivoire") == "Africa/Abidjan"
+    assert zone_of_country("Brazil") == "America/Sao_Paulo"
+    assert zone_of_country("Republic of Moldova") == "Europe/Chisinau"
+    assert zone_of_country("Atlantis") is None
