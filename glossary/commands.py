@@ -170,6 +170,9 @@ class ExtendDeadline(Command):
     clock: str = Field(min_length=1)
     extend_by: timedelta
     reason: str = Field(min_length=2, max_length=2000)
+    activity: int | None = Field(
+        default=None, ge=1, description="the activity whose clock it is (expert, report, ...)"
+    )
 
     @model_validator(mode="after")
     def _positive(self) -> ExtendDeadline:

@@ -25,6 +25,26 @@ class Stage(StrEnum):
 TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED, Stage.FORWARDED, Stage.WITHDRAWN})
 
 
+# The stages as staff say them; the wire names stay the contract (`--json`, DOMAIN §6).
+STAGE_WORDS = {
+    Stage.INTAKE: "Intake",
+    Stage.FICHE_DRAFTING: "Action Fiche drafting",
+    Stage.CONSULTATION: "Consultation (EUDEL and EC services)",
+    Stage.PSG_REVIEW: "PSG review",
+    Stage.IMPLEMENTATION: "Implementation",
+    Stage.COMPLETION: "Completion",
+    Stage.FOLLOW_UP: "Follow-up",
+    Stage.CLOSED: "Closed",
+    Stage.REJECTED: "Rejected",
+    Stage.FORWARDED: "Forwarded",
+    Stage.WITHDRAWN: "Withdrawn",
+}
+
+
+def stage_words(stage: str) -> str:
+    return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage
+
+
 class PsgMember(StrEnum):
     DG_INTPA = "DG_INTPA"
     DG_HOME = "DG_HOME"
@@ -33,6 +53,8 @@ class PsgMember(StrEnum):
 
 class ClockView(BaseModel):
     name: str
+    kind: str = ""
+    deadline: bool = True  # False: a clock of reminders only (e.g. before an activity)
     label: str
     started_at: datetime
     due_at: datetime

@@ -12,6 +12,7 @@ from __future__ import annotations
 from argparse import Namespace
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from glossary import ActionFiche
@@ -34,7 +35,7 @@ from glossary.commands import (
     SubmitFiche,
     Withdraw,
 )
-from starter.errors import DONE
+from starter.errors import DONE, BadInput
 from starter.inputs import read_object, reference, validated
 from starter.session import Session, Target
 
@@ -100,7 +101,22 @@ def build_intake(args: Namespace, by: str) -> Outgoing:
 def build_fiche(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     fiche = validated(ActionFiche, read_object(args.file), args.file)
+    if not args.allow_past_dates:
+        not_in_the_past(args.file, [(a.number, a.title, a.start) for a in fiche.activities])
     return Outgoing("submit_fiche", target, _make(SubmitFiche, by=by, fiche=fiche))
+
+
+def not_in_the_past(source: str, starts: list[tuple[int, str, date]]) -> None:
+    """An activity cannot be planned for a day already gone: the reminders "14 d before"
+    would be due at once and the report overdue (past Actions go to the register)."""
+    today = datetime.now(UTC).date()
+    for number, title, start in starts:
+        if start < today:
+            raise BadInput(
+                f"{source}: activity {number} ({title}) starts on {start:%Y-%m-%d}, which has"
+                f" passed; plan it from {today:%Y-%m-%d} on (or --allow-past-dates if it"
+                " already took place)"
+            )
 
 
 def build_consult(args: Namespace, by: str) -> Outgoing:
@@ -124,7 +140,14 @@ def _vote(decision: str) -> Builder:
 def build_plan_amend(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     data = read_object(args.file)
-    return Outgoing("amend_plan", target, validated(AmendPlan, {**data, "by": by}, args.file))
+    amendment = validated(AmendPlan, {**data, "by": by}, args.file)
+    if not args.allow_past_dates:
+        not_in_the_past(
+            args.file,
+            [(a.number, a.title, a.start) for a in amendment.add]
+            + [(r.number, "rescheduled", r.start) for r in amendment.reschedule],
+        )
+    return Outgoing("amend_plan", target, amendment)
 
 
 def build_validate(args: Namespace, by: str) -> Outgoing:
@@ -160,7 +183,12 @@ def build_withdraw(args: Namespace, by: str) -> Outgoing:
 
 def build_extend(args: Namespace, by: str) -> Outgoing:
     command = _make(
-        ExtendDeadline, by=by, clock=args.clock, extend_by=args.extend_by, reason=args.reason
+        ExtendDeadline,
+        by=by,
+        clock=args.clock,
+        extend_by=args.extend_by,
+        reason=args.reason,
+        activity=args.activity,
     )
     return Outgoing("extend_deadline", _action(args), command)
 

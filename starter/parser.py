@@ -150,6 +150,7 @@ def _lifecycle(tree: _Tree) -> None:
     )
     _ref(p)
     _file(p, "the Action Fiche")
+    _past_dates(p)
 
     p = tree.leaf(
         "consult",
@@ -196,6 +197,7 @@ def _lifecycle(tree: _Tree) -> None:
     )
     _ref(p)
     _file(p, "the amendment")
+    _past_dates(p)
 
     p = tree.leaf(
         "validate",
@@ -266,9 +268,26 @@ def _lifecycle(tree: _Tree) -> None:
         "command",
     )
     _ref(p)
-    p.add_argument("--clock", required=True, metavar="NAME", help="fiche, psg, revision, ...")
+    p.add_argument(
+        "--clock",
+        required=True,
+        metavar="NAME",
+        help="fiche, psg, revision, ...; with --activity: report, evaluation, or an expert's"
+        " clock by name (mieux status lists them)",
+    )
+    p.add_argument(
+        "--activity", type=int, metavar="N", help="a clock of activity N instead of the Action's"
+    )
     p.add_argument("--by", dest="extend_by", required=True, metavar="DURATION", help="e.g. P7D")
     p.add_argument("--reason", required=True, metavar="R", help="why")
+
+
+def _past_dates(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-past-dates",
+        action="store_true",
+        help="accept activities that already took place (their report is due at once)",
+    )
 
 
 def _delivery(tree: _Tree) -> None:
@@ -363,12 +382,17 @@ def _reads(tree: _Tree) -> None:
     p = tree.leaf(
         "report",
         "Compute the annual-report figures from live Actions.",
-        "mieux report --year 2026 --docx report-2026.docx",
+        "mieux report --year 2026 --docx",
         "starter.reads:report",
         "read",
     )
     p.add_argument("--year", type=int, metavar="Y", help="requests received that year")
-    p.add_argument("--docx", metavar="FILE", help="also write the report as a Word document")
+    p.add_argument(
+        "--docx",
+        action="store_true",
+        help="also write the report as a Word document, in the state folder's reports/",
+    )
+    p.add_argument("--out", metavar="FILE", help="with --docx: write it here instead")
 
     history = tree.group(
         "history", "Export workflow histories.", "mieux history export 2026-03 -o 2026-03.json"

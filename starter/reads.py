@@ -197,17 +197,29 @@ async def report(session: Session, args: Namespace) -> int:
     ]
     known = await asyncio.to_thread(categories, session.settings, deployed)
     figures: Figures = compute(cases, year=args.year, category_of=known.get)
-    if args.docx:
+    written: Path | None = None
+    if args.docx or args.out:
         from starter.report_docx import write_docx
 
-        await asyncio.to_thread(write_docx, figures, Path(args.docx))
+        written = Path(args.out) if args.out else report_path(session, figures.scope)
+        try:
+            written.parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(write_docx, figures, written)
+        except OSError as error:
+            raise BadInput(f"cannot write {written}: {error.strerror or error}") from None
     if args.json:
         print(figures.model_dump_json(indent=2))
     else:
         render.figures(figures)
-        if args.docx:
-            print(f"\nwritten to {args.docx}")
+        if written:
+            print(f"\nwritten to {written}")
     return DONE
+
+
+def report_path(session: Session, scope: str) -> Path:
+    """`.mieux/reports/report-2026.docx`: beside the rest of the state, not wherever the
+    command happened to run."""
+    return session.settings.state_dir / "reports" / f"report-{scope.replace(' ', '-')}.docx"
 
 
 # -- history ----------------------------------------------------------------------------

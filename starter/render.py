@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary import ActionStatus
+from glossary.status import stage_words
 from starter.report import Figures
 
 if TYPE_CHECKING:
@@ -73,8 +74,8 @@ def status(action: ActionStatus, now: datetime) -> None:
     if action.title and action.title != action.name:
         title += f" — {action.title}"
     out.print(Text(title, style="bold"))
-    stage = str(action.stage)
-    if action.psg_round and stage == "psg_review":
+    stage = stage_words(str(action.stage))
+    if action.psg_round and str(action.stage) == "psg_review":
         stage += f" (round {action.psg_round})"
     if action.on_hold:
         stage += f"  ON HOLD: {action.hold_reason}"
@@ -95,11 +96,17 @@ def status(action: ActionStatus, now: datetime) -> None:
         facts.add_row(Text("Outcome"), Text(action.outcome))
     out.print(facts)
 
-    if action.clocks:
-        clocks = _table("Open clocks (UTC)", "Clock", "Name", "Due", "Time left")
-        for clock in sorted(action.clocks, key=lambda c: c.due_at):
+    # The Action's clocks and, during implementation, every activity's: one list by due date.
+    open_clocks = [("", c) for c in action.clocks] + [
+        (str(a.number), c) for a in action.activities for c in a.clocks
+    ]
+    if open_clocks:
+        clocks = _table("Open clocks (UTC)", "Clock", "Activity", "Name", "Due", "Time left")
+        for number, clock in sorted(open_clocks, key=lambda nc: nc[1].due_at):
             left = "paused" if clock.paused else time_left(clock.due_at, now)
-            _row(clocks, clock.label, clock.name, _when(clock.due_at), left)
+            if not clock.deadline:
+                left = f"reminders until {_when(clock.due_at)}"
+            _row(clocks, clock.label, number or "-", clock.name, _when(clock.due_at), left)
         _section(out, clocks)
     if action.psg_votes:
         votes = _table("PSG votes", "Round", "Member", "Vote", "Comment", "By", "At")
@@ -126,6 +133,11 @@ def status(action: ActionStatus, now: datetime) -> None:
                 experts,
             )
         _section(out, activities)
+    if action.documents:
+        documents = _table("Documents", "Document", "Word", "Markdown")
+        for document in action.documents:
+            _row(documents, document.label, document.docx_path, document.markdown_path)
+        _section(out, documents)
     if action.audit:
         shown = action.audit[-AUDIT_ENTRIES:]
         label = f"last {len(shown)} of {len(action.audit)}"
@@ -150,7 +162,7 @@ def action_list(rows: Sequence[Mapping[str, object]], now: datetime) -> None:
         _row(
             table,
             row["reference"],
-            row["stage"],
+            stage_words(str(row["stage"])),
             row["region"],
             row["country"],
             row["officer"],

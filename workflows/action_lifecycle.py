@@ -48,6 +48,14 @@ with workflow.unsafe.imports_passed_through():
     from workflows.implementation import FINISHED, Implementation
 
 
+def raw_clock(raw: Any) -> str:
+    return str(raw.get("clock", "")) if isinstance(raw, dict) else ""
+
+
+# What staff may type for an activity's clock kinds (`mieux deadline extend --activity`).
+ACTIVITY_CLOCK_WORDS = {"report": "completion_report", "dates": "redate"}
+
+
 @workflow.defn(name="ActionLifecycle")
 class ActionLifecycle(Implementation):
     @workflow.init
@@ -801,19 +809,50 @@ class ActionLifecycle(Implementation):
     def psg_vote_signal(self, command: Any = None, *_: Any) -> None:
         self._signalled("psg_vote", command, self._apply_psg_vote)
 
+    def _check_extend_anywhere(self, raw: Any) -> ExtendDeadline:
+        """The Action's own clocks, or with `activity` one of that activity's deadlines
+        (an expert's confirmation, the completion report, the evaluation, new dates)."""
+        command = self._parse(ExtendDeadline, raw, allowed_on_hold=True)
+        if command.activity is None:
+            return self._check_extend(raw)
+        view = self._activity_view("extend_deadline", command.activity)
+        deadlines = [c for c in view.clocks if c.deadline]
+        kind = ACTIVITY_CLOCK_WORDS.get(command.clock, command.clock)
+        found = [c for c in deadlines if c.name == command.clock] or [
+            c for c in deadlines if c.kind == kind
+        ]
+        if len(found) != 1:
+            names = ", ".join(c.name for c in deadlines)
+            raise CommandRefused(
+                f"no open clock {command.clock!r} on activity {command.activity}"
+                + (f" (open: {names})" if names else " (no deadline is running)")
+            )
+        # The activity finds its clock by name: what staff typed may be a kind or a word.
+        return command.model_copy(update={"clock": found[0].name})
+
+    def _extend_anywhere(self, raw: Any) -> str:
+        command = self._check_extend_anywhere(raw)
+        if command.activity is None:
+            return self._apply_extend(command)
+        return self._relay_command(
+            "extend_deadline",
+            command,
+            command.activity,
+            f"activity {command.activity}: {raw_clock(raw)} extended by"
+            f" {command.extend_by.days} days: {command.reason}",
+        )
+
     @workflow.update(name="extend_deadline")
     def extend_deadline(self, command: Any) -> str:
-        return self._apply_extend(self._check_extend(command))
+        return self._extend_anywhere(command)
 
     @extend_deadline.validator
     def _extend_deadline_valid(self, command: Any) -> None:
-        self._check_extend(command)
+        self._check_extend_anywhere(command)
 
     @workflow.signal(name="extend_deadline")
     def extend_deadline_signal(self, command: Any = None, *_: Any) -> None:
-        self._signalled(
-            "extend_deadline", command, lambda raw: self._apply_extend(self._check_extend(raw))
-        )
+        self._signalled("extend_deadline", command, self._extend_anywhere)
 
     def _hold_everything(self, raw: Any) -> str:
         command = self._check_hold(raw)

@@ -870,6 +870,12 @@ class ActivityDelivery(Casework):
     def evaluation_done(self, command: Any = None, *_: Any) -> None:
         self._signalled("evaluation_done", command, self._apply_evaluation)
 
+    @workflow.signal(name="extend_deadline")
+    def extend_deadline(self, command: Any = None, *_: Any) -> None:
+        self._signalled(
+            "extend_deadline", command, lambda raw: self._apply_extend(self._check_extend(raw))
+        )
+
     @workflow.signal(name="instruction")
     def instruction(self, instruction: Any = None, *_: Any) -> None:
         try:

@@ -87,6 +87,8 @@ class Clock:
     def view(self) -> ClockView:
         return ClockView(
             name=self.name,
+            kind=self.kind,
+            deadline=self.is_deadline,
             label=self.label,
             started_at=self.started_at,
             due_at=self.due_at,

@@ -30,10 +30,10 @@ def _workshop(number: int, start: date, **more: Any) -> dict[str, Any]:
     }
 
 
-async def _approved(cli: Cli, fiche: str) -> str:
+async def _approved(cli: Cli, fiche: str, *options: str) -> str:
     reference = await cli.submit()
     await cli.ok("intake", reference, "accept")
-    await cli.ok("fiche", "submit", reference, fiche)
+    await cli.ok("fiche", "submit", reference, fiche, *options)
     await cli.ok("consult", reference, "--by", "EUDEL Kenya", "--no-objection")
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         await cli.ok("approve", reference, "--member", member)
@@ -68,7 +68,9 @@ def _invited(view: ActivityView) -> list[str]:
 async def test_an_approved_action_is_delivered_and_closed_with_the_cli_alone(cli: Cli):
     # A workshop that has already taken place: its report is due at once.
     held = date.today() - timedelta(days=10)
-    reference = await _approved(cli, cli.fiche_file(activities=[_workshop(1, held)]))
+    reference = await _approved(
+        cli, cli.fiche_file(activities=[_workshop(1, held)]), "--allow-past-dates"
+    )
 
     view = await _activity_when(cli, reference, 1, lambda v: len(_invited(v)) == 2)
     shown = await cli.ok("status", reference)
@@ -113,7 +115,7 @@ async def test_the_example_plan_amendment_adds_cancels_and_reschedules(cli: Cli)
 
     assert out == (
         f"{reference}: plan amended: added 4; cancelled 3 (the partner trains its analysts"
-        " with its own trainers); rescheduled 2 to 2026-09-21\n"
+        " with its own trainers); rescheduled 2 to 2027-09-20\n"
     )
     cancelled = await _activity_when(cli, reference, 3, lambda v: v.stage == "cancelled")
     assert cancelled.note == "the partner trains its analysts with its own trainers"

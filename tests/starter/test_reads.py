@@ -22,7 +22,7 @@ async def test_status_tells_people_the_stage_what_it_waits_on_clocks_votes_and_a
 
     lines = [line.rstrip() for line in out.splitlines()]
     assert lines[0] == f"{reference}  Kenya III — Kenya: migration data management"
-    assert "Stage       psg_review (round 1)" in lines
+    assert "Stage       PSG review (round 1)" in lines
     assert "Waiting on  PSG votes (round 1)" in lines
     assert "From        DG_INTPA, EEAS" in lines
     clock = next(line for line in lines if line.lstrip().startswith("PSG vote "))
@@ -143,7 +143,7 @@ async def test_report_docx_writes_the_figures_as_a_word_document(cli: Cli):
     path = cli.tmp_path / "report.docx"
 
     async def written() -> bool | None:
-        out = await cli.ok("report", "--year", str(cli.year), "--docx", str(path))
+        out = await cli.ok("report", "--year", str(cli.year), "--docx", "--out", str(path))
         return True if "Requests received: 1 " in out else None
 
     await eventually(written)
@@ -152,6 +152,13 @@ async def test_report_docx_writes_the_figures_as_a_word_document(cli: Cli):
     assert headings[0] == f"MIEUX figures, {cli.year}"
     assert "Requests by region" in headings
     assert document.tables[0].rows[1].cells[0].text == "Sub-Saharan Africa"
+
+
+async def test_report_docx_goes_to_the_state_folder_not_the_working_directory(cli: Cli):
+    out = await cli.ok("report", "--year", str(cli.year), "--docx")
+    expected = cli.tmp_path / "state" / "reports" / f"report-{cli.year}.docx"
+    assert f"written to {expected}" in out
+    assert Document(str(expected)).paragraphs[0].text == f"MIEUX figures, {cli.year}"
 
 
 async def test_history_export_writes_a_history_that_replay_can_read(cli: Cli):

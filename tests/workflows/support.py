@@ -11,7 +11,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -64,13 +64,18 @@ def sample_fiche(**changes: Any) -> dict[str, Any]:
                 "title": "Migration data workshop",
                 "country": "Kenya",
                 "city": "Nairobi",
-                "start": "2026-06-08",
-                "end": "2026-06-10",
+                # Ahead of today: a Fiche with past dates is refused by the CLI.
+                "start": (_today() + timedelta(days=60)).isoformat(),
+                "end": (_today() + timedelta(days=62)).isoformat(),
             }
         ],
     }
     fiche.update(changes)
     return fiche
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 @dataclass

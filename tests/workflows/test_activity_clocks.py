@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
 from glossary import AuditEntry, Policy
 from tests.workflows.support import (
     Outbox,
@@ -244,3 +247,31 @@ async def test_confirmed_experts_and_their_focal_points_are_told_of_a_withdrawal
     assert sum(1 for n in told if n.to.role == "focal_point") == 2
     assert all(n.key.split("/")[2].startswith("confirmed-") for n in told)
     assert all("the government fell" in " ".join(n.details) for n in told)
+
+
+async def test_deadline_extend_reaches_an_activitys_report_clock(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle, start = await scheduled_action(env, task_queue, starts_in=20)
+        await env.sleep(days(24))
+        status = await until(handle, lambda s: activity(s, 1).stage == "reporting")
+        assert [c.name for c in activity(status, 1).clocks] == ["report-1"]
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await handle.execute_update(
+                "extend_deadline",
+                {"clock": "evaluation", "activity": 1, "extend_by": "P7D", "reason": "leave"},
+            )
+        await handle.execute_update(
+            "extend_deadline",
+            {"clock": "report", "activity": 1, "extend_by": "P7D", "reason": "officer on leave"},
+        )
+        moved = await until(
+            handle, lambda s: activity(s, 1).clocks[0].due_at == midnight(start) + days(17)
+        )
+        await env.sleep(days(14))
+    assert "no open clock 'evaluation' on activity 1 (open: report-1)" in str(
+        refused.value.cause
+    )
+    assert moved.audit[-1].detail.startswith("activity 1: report extended by 7 days")
+    [due] = [at for s, _, at in steps(outbox, "report-1") if s == "due"]
+    assert due == midnight(start) + days(3 + 7 + 7)
