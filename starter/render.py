@@ -129,10 +129,17 @@ def status(action: ActionStatus, now: datetime) -> None:
                 activity.title,
                 activity.place,
                 dates,
-                activity.stage,
+                activity.stage + (f" ({activity.note})" if activity.note else ""),
                 experts,
             )
         _section(out, activities)
+        evaluated = [a for a in action.activities if a.evaluation]
+        if evaluated:
+            scores = _table("Evaluations", "#", "Scores", "Summary")
+            for a in evaluated:
+                marks = ", ".join(f"{c} {v}/5" for c, v in a.evaluation.items())
+                _row(scores, a.number, marks, a.evaluation_summary or "-")
+            _section(out, scores)
     if action.documents:
         documents = _table("Documents", "Document", "Word", "Markdown")
         for document in action.documents:

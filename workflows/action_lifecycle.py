@@ -202,6 +202,7 @@ class ActionLifecycle(Implementation):
                 cc=[self._officer()],
                 subject=f"your request {self.request.name}: {self.outcome}",
                 awaited="nothing: this is the decision on your request",
+                details=[f"The decision: {self.outcome}."],
             )
         )
         return self._accepted("intake_decision", command, self.outcome)
@@ -274,6 +275,10 @@ class ActionLifecycle(Implementation):
         )
         self.documents.append(ref.model_copy(update={"label": f"Action Fiche v{version}"}))
 
+    def _final_report_listed(self) -> list[DocumentRef]:
+        report = self.final_report
+        return [report.model_copy(update={"label": "Final report"})] if report else []
+
     def _fiche_attachments(self) -> list[str]:
         fiches = [d for d in self.documents if d.kind == DocumentKind.ACTION_FICHE]
         return [fiches[-1].docx_path, fiches[-1].markdown_path] if fiches else []
@@ -322,8 +327,7 @@ class ActionLifecycle(Implementation):
                     step="fiche",
                     to=to,
                     subject=f"for comments: Action Fiche v{self.fiche_version}, {self.title}",
-                    awaited="your comments on the Action Fiche, or no objection"
-                    " (no answer by the date counts as no objection)",
+                    awaited="your comments on the Action Fiche, or no objection",
                     due_at=clock.due_at,
                     command=f"mieux consult {self.reference} --by ORG --no-objection",
                     documents=self._fiche_attachments(),
@@ -470,7 +474,9 @@ class ActionLifecycle(Implementation):
                     command=f"mieux fiche submit {self.reference} FICHE.json"
                     if outcome == "revision asked by the PSG"
                     else "",
-                    details=comments if internal else [],
+                    details=[f"The PSG's decision: {outcome}.", *comments]
+                    if internal
+                    else [f"The PSG's decision: {outcome}."],
                 )
             )
 
@@ -751,7 +757,7 @@ class ActionLifecycle(Implementation):
                     docx_path=d.docx_path,
                     markdown_path=d.markdown_path,
                 )
-                for d in [*self.documents, *([self.final_report] if self.final_report else [])]
+                for d in [*self.documents, *self._final_report_listed()]
             ],
             audit=list(self.audit),
         )

@@ -98,6 +98,10 @@ async def test_an_approved_action_is_delivered_and_closed_with_the_cli_alone(cli
     status = await cli.status(reference)
     assert status.stage == Stage.CLOSED
     assert (status.activities[0].participants, status.activities[0].women) == (25, 12)
+    assert status.activities[0].evaluation["relevance"] == 5
+    shown = await cli.ok("status", reference)
+    assert "relevance 5/5" in shown and "sustainability 3/5" in shown
+    assert "Action Fiche v1" in shown and "Final report" in shown
     figures = json.loads(await cli.ok("report", "--year", str(cli.year), "--json"))
     assert figures["outcomes"]["completed"] == 1
     assert figures["activities_by_type"] == {"workshop": 1}

@@ -110,9 +110,12 @@ async def test_the_eudel_learns_the_psg_decision_and_the_partner_not_the_votes(
         await until(handle, lambda _: len(outbox.matching("decision", "psg-1")) == 3)
     told = to_whom(outbox, "decision", "psg-1")
     assert set(told) == {"partner-2026-01", "po.martin", "eudel-2026-01"}
-    assert told["partner-2026-01"].notice.details == []
-    assert told["eudel-2026-01"].notice.details == []
-    assert len(told["po.martin"].notice.details) == 3  # each DG's vote, for the officer
+    decision = ["The PSG's decision: approved by the PSG."]
+    assert told["partner-2026-01"].notice.details == decision
+    assert told["eudel-2026-01"].notice.details == decision
+    # Each DG's vote, for the officer only.
+    assert told["po.martin"].notice.details[0] == decision[0]
+    assert len(told["po.martin"].notice.details) == 4
 
 
 async def test_the_eudel_is_told_of_a_withdrawal(time_skipping_env, task_queue):
