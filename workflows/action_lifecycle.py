@@ -141,6 +141,25 @@ class ActionLifecycle(Implementation):
         )
         self._assign()
 
+    def _tell_partner_accepted(self) -> None:
+        """The Fiche is drafted *jointly* (DOMAIN §3): the partner must know it has begun."""
+        fiche = self.clocks.open["fiche"]
+        self._notify(
+            self.notice(
+                NoticeKind.DECISION,
+                clock="intake",
+                step="decision",
+                to=self._partner(),
+                subject=f"your request {self.request.name}: accepted",
+                awaited="nothing: this is the decision on your request",
+                details=[
+                    "The decision: accepted.",
+                    f"{self._officer().name} will draft the Action Fiche with you by"
+                    f" {fiche.due_at:%d %B %Y}.",
+                ],
+            )
+        )
+
     def _assign(self) -> None:
         intake = self.clocks.get("intake")
         by = [a.institution for a in self.request.requesting_authorities]
@@ -182,6 +201,8 @@ class ActionLifecycle(Implementation):
             self.officer_id = command.project_officer
         if command.decision == IntakeOutcome.ACCEPT:
             self._start_drafting(revision=False)
+            if self.v2:
+                self._tell_partner_accepted()
             if self.v2 and reassigned:
                 self._assign()
             return self._accepted(

@@ -325,3 +325,18 @@ def test_countries_map_to_their_capitals_zone():
     assert zone_of_country("Brazil") == "America/Sao_Paulo"
     assert zone_of_country("Republic of Moldova") == "Europe/Chisinau"
     assert zone_of_country("Atlantis") is None
+
+
+async def test_the_partner_learns_that_the_request_is_accepted_and_the_fiche_due_date(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        fiche_started = await accept(handle)
+        await until(handle, lambda _: bool(outbox.matching("decision", "intake")))
+    [decision] = outbox.matching("decision", "intake")
+    assert decision.notice.to.id == "partner-2026-01"
+    assert decision.notice.subject.endswith("accepted")
+    due = fiche_started + days(21)
+    assert decision.notice.details[1].endswith(f"by {due:%d %B %Y}.")
