@@ -16,12 +16,17 @@ from config.settings import MieuxSettings
 def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
     """Every activity, bound to the outside systems named in the settings: what a worker
     registers. Nothing is connected yet; each system is reached on first use."""
+    from activities.answer_links import AnswerLinks
     from activities.documents import DocumentActivities
     from activities.email import EmailActivities
     from activities.roster import RosterActivities
     from activities.webhook import WebhookActivities
 
-    email = EmailActivities(settings.smtp, settings.outbox_path, settings.documents_dir)
+    secret = settings.web.secret.get_secret_value() if settings.web.secret else ""
+    links = AnswerLinks(settings.web.base_url, secret) if secret else None
+    email = EmailActivities(
+        settings.smtp, settings.outbox_path, settings.documents_dir, links=links
+    )
     documents = DocumentActivities(settings.documents_dir)
     roster = RosterActivities(settings.roster_url)
     webhook = WebhookActivities(settings.webhook)

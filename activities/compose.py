@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from activities.answer_links import Link
 from activities.errors import refused
 from activities.options import INVALID_ADDRESS, INVALID_NOTICE
 from glossary.notices import Notice
@@ -73,7 +75,12 @@ def sender_address(sender: str) -> Address:
     return _address(name, address, what="the configured sender")
 
 
-def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> EmailMessage:
+def compose(
+    notice: Notice,
+    sender: str,
+    attachments: list[Attachment],
+    links: Sequence[Link] = (),
+) -> EmailMessage:
     """The message for a notice, or a non-retryable ApplicationError naming what is wrong."""
     _check_header_text(notice.key, "the notice key")
     _check_header_text(notice.subject, "the subject")
@@ -98,7 +105,7 @@ def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> Email
     message["X-Mieux-Reference"] = notice.reference
     message["X-Mieux-Notice"] = notice.kind.value
 
-    context = _context(notice, attachments)
+    context = _context(notice, attachments, links)
     # Quoted-printable keeps the body 7-bit, so no server extension (8BITMIME, SMTPUTF8) is
     # needed and long lines survive relays.
     text, html = _render(notice, "txt", context), _render(notice, "html", context)
@@ -115,9 +122,9 @@ def compose(notice: Notice, sender: str, attachments: list[Attachment]) -> Email
     return message
 
 
-def render_bodies(notice: Notice) -> tuple[str, str]:
+def render_bodies(notice: Notice, links: Sequence[Link] = ()) -> tuple[str, str]:
     """The plain-text and HTML bodies of a notice, for previews and tests."""
-    context = _context(notice, [])
+    context = _context(notice, [], links)
     return _render(notice, "txt", context), _render(notice, "html", context)
 
 
@@ -125,8 +132,11 @@ def _render(notice: Notice, flavour: str, context: dict[str, object]) -> str:
     return _TEMPLATES.get_template(f"{notice.kind.value}.{flavour}.j2").render(context)
 
 
-def _context(notice: Notice, attachments: list[Attachment]) -> dict[str, object]:
+def _context(
+    notice: Notice, attachments: list[Attachment], links: Sequence[Link] = ()
+) -> dict[str, object]:
     return {
+        "links": list(links),
         "notice": notice,
         "role": notice.to.role,
         # Only the MIEUX team is told to run a `mieux` command; others reply to the officer.

@@ -31,6 +31,7 @@ import aiosmtplib
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.answer_links import AnswerLinks
 from activities.compose import Attachment, compose, message_id, sender_address
 from activities.document_store import DocumentStore, OutsideStore
 from activities.errors import refused, unavailable
@@ -49,8 +50,11 @@ class EmailActivities:
         outbox_path: Path,
         documents_dir: Path | None = None,
         tls_context: ssl.SSLContext | None = None,
+        links: AnswerLinks | None = None,
     ) -> None:
         self._smtp = smtp
+        # Without a web secret, notices carry no links and say whom to reply to.
+        self._links = links
         self._outbox = Outbox(outbox_path)
         self._store = DocumentStore(documents_dir) if documents_dir else None
         # A private CA for the mail relay, if it has one; the system's trust store otherwise.
@@ -59,7 +63,8 @@ class EmailActivities:
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
         attachments = await asyncio.to_thread(self._attachments, notice)
-        message = compose(notice, self._smtp.sender, attachments)
+        links = self._links.for_notice(notice) if self._links else []
+        message = compose(notice, self._smtp.sender, attachments, links)
         receipt = NoticeReceipt(key=notice.key, message_id=message_id(notice.key), sent=False)
 
         state = await asyncio.to_thread(self._outbox.state, notice.key)

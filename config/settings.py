@@ -79,6 +79,40 @@ class WebhookSettings(BaseModel):
     timeout_seconds: float = Field(default=10.0, gt=0)
 
 
+class WebSettings(BaseModel):
+    """`mieux web`: answer pages for people outside the team, the board, the codec endpoint."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8234, ge=1, le=65535)
+    base_url: str = Field(
+        default="http://127.0.0.1:8234", description="what the links in notices point at"
+    )
+    secret: SecretStr | None = Field(
+        default=None, description="signs answer links; notices carry none without it"
+    )
+    staff_token: SecretStr | None = Field(
+        default=None, description="bearer token for /board and /actions when not on loopback"
+    )
+    codec_token: SecretStr | None = Field(
+        default=None, description="bearer token the Temporal UI sends to /codec"
+    )
+    ui_origin: str = Field(
+        default="http://127.0.0.1:8233", description="the Temporal UI's origin, for CORS"
+    )
+    ui_url: str = Field(
+        default="http://127.0.0.1:8233", description="where /board links into the Temporal UI"
+    )
+
+    @field_validator("base_url", "ui_origin", "ui_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+
 class DevSettings(BaseModel):
     """The embedded stack of `mieux dev` (`make run`)."""
 
@@ -182,6 +216,7 @@ class MieuxSettings(BaseSettings):
     webhook: WebhookSettings = WebhookSettings()
     temporal: TemporalSettings = TemporalSettings()
     dev: DevSettings = DevSettings()
+    web: WebSettings = WebSettings()
 
     @model_validator(mode="after")
     def _demo_psg_only_when_none_is_given(self) -> MieuxSettings:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from glossary.answers import AnswerRequest
 from glossary.people import Recipient
 
 
@@ -48,6 +49,9 @@ class Notice(BaseModel):
     planned_at: datetime = Field(description="workflow time the notice was meant to go")
     reply_to: Recipient | None = Field(
         default=None, description="who answers questions: the project officer of the Action"
+    )
+    answer: AnswerRequest | None = Field(
+        default=None, description="the answers the recipient may give from the message"
     )
 
 

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitFiche,
         Withdraw,
     )
+    from glossary.answers import AnswerRequest, AnswerStep
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
@@ -46,6 +47,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.casework import ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
+
+
+def consulted_body(to: Recipient) -> str:
+    """Who comments, as the audit trail names them: the EUDEL or the EC services."""
+    return "EUDEL" if to.role == "eudel" else "EC services"
 
 
 def raw_clock(raw: Any) -> str:
@@ -352,6 +358,11 @@ class ActionLifecycle(Implementation):
                     due_at=clock.due_at,
                     command=f"mieux consult {self.reference} --by ORG --no-objection",
                     documents=self._fiche_attachments(),
+                    answer=AnswerRequest(
+                        step=AnswerStep.CONSULTATION,
+                        subject=consulted_body(to),
+                        until=clock.due_at,
+                    ),
                 )
             )
 
@@ -419,6 +430,9 @@ class ActionLifecycle(Implementation):
                         due_at=clock.due_at,
                         command=f"mieux approve {self.reference} --member {body}",
                         documents=self._fiche_attachments(),
+                        answer=AnswerRequest(
+                            step=AnswerStep.PSG_VOTE, subject=body, until=clock.due_at
+                        ),
                     )
                 )
 
@@ -573,7 +587,24 @@ class ActionLifecycle(Implementation):
             awaited=awaited,
             due_at=clock.due_at,
             command=command,
+            answer=self._answer_for(clock, to),
         )
+
+    def _answer_for(self, clock: Clock, to: Recipient) -> AnswerRequest | None:
+        """The answers a reminder offers: the same as the notice it reminds of."""
+        step = {
+            "consultation": AnswerStep.CONSULTATION,
+            "psg": AnswerStep.PSG_VOTE,
+            "feedback": AnswerStep.FEEDBACK,
+        }.get(clock.kind)
+        if step is None:
+            return None
+        subject = ""
+        if step == AnswerStep.CONSULTATION:
+            subject = consulted_body(to)
+        elif step == AnswerStep.PSG_VOTE:
+            subject = to.role.removeprefix("psg:")
+        return AnswerRequest(step=step, subject=subject, until=clock.due_at)
 
     def _escalation(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         awaited, command = self._awaited(clock)

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         NoticeKind,
         Recipient,
     )
+    from glossary.answers import AnswerRequest, AnswerStep
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.roster import (
         Candidate,
@@ -267,9 +268,7 @@ class ActivityDelivery(Casework):
                 started_at=now,
                 due_at=due,
                 reminders=list(self.policy.expert_confirmation_reminders),
-                reminder_to=self._expert_and_focal_point(contact)
-                if self.v2
-                else [contact.expert],
+                reminder_to=self._expert_and_focal_point(contact) if self.v2 else [contact.expert],
             )
         )
         # The officer's copy carries the `mieux` command; the expert and focal point are
@@ -288,12 +287,21 @@ class ActivityDelivery(Casework):
                     command=self._answer_command(expert_id),
                     documents=[invitation.docx_path],
                     details=[self.activity.title],
+                    answer=self._invitation_answer(expert_id, due),
                 )
             )
 
     @staticmethod
     def _expert_and_focal_point(contact: ExpertContact) -> list[Recipient]:
         return [contact.expert, *([contact.focal_point] if contact.focal_point else [])]
+
+    def _invitation_answer(self, expert_id: str, due: datetime) -> AnswerRequest:
+        return AnswerRequest(
+            step=AnswerStep.INVITATION,
+            subject=expert_id,
+            activity=self.activity.number,
+            until=due,
+        )
 
     def _expert_clock(self, expert_id: str) -> str:
         return f"expert-{self.activity.number}-{expert_id}-{self.rounds}"
@@ -485,6 +493,11 @@ class ActivityDelivery(Casework):
         else:
             subject = f"reminder: {clock.label} due {clock.due_at:%d %b %Y}"
             awaited, command = clock.label, self._command_for(clock)
+        answer = None
+        if clock.kind == "expert":
+            answer = self._invitation_answer(
+                self._expert_of_clock(clock.name) or to.id, clock.due_at
+            )
         return self.notice(
             NoticeKind.REMINDER,
             clock=clock.name,
@@ -494,6 +507,7 @@ class ActivityDelivery(Casework):
             awaited=awaited,
             due_at=clock.due_at,
             command=command,
+            answer=answer,
         )
 
     def _escalation(self, clock: Clock, alarm: Alarm) -> Any:

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         WorkingHours,
         parse_command,
     )
+    from glossary.answers import AnswerRequest
     from glossary.commands import Command, ExtendDeadline
     from glossary.people import STAFF_ROLES
     from workflows.clock import Alarm, Clock, Clocks
@@ -277,6 +278,7 @@ class Casework:
         cc: list[Recipient] | None = None,
         details: list[str] | None = None,
         documents: list[str] | None = None,
+        answer: AnswerRequest | None = None,
     ) -> Notice:
         return Notice(
             key=f"{self.reference}/{clock}/{step}/{to.id}",
@@ -293,6 +295,7 @@ class Casework:
             documents=documents or [],
             planned_at=self.now(),
             reply_to=None if to.role in STAFF_ROLES else self._officer(),
+            answer=None if to.role in STAFF_ROLES else answer,
         )
 
     def _notify(self, *notices: Notice) -> None:

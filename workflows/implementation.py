@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         StaffDirectory,
         Stage,
     )
+    from glossary.answers import AnswerRequest, AnswerStep
     from glossary.commands import Command
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.request import Request
@@ -298,6 +299,9 @@ class Implementation(Casework):
                 awaited="the partner feedback questionnaire",
                 due_at=now + self.policy.feedback_deadline,
                 command=f"mieux feedback {self.reference} FEEDBACK.json",
+                answer=AnswerRequest(
+                    step=AnswerStep.FEEDBACK, until=now + self.policy.feedback_deadline
+                ),
             )
         )
         self.clocks.start(
@@ -412,6 +416,7 @@ class Implementation(Casework):
                 awaited="the follow-up questionnaire",
                 due_at=clock.due_at,
                 command=f"mieux follow-up {self.reference} FOLLOW_UP.json",
+                answer=AnswerRequest(step=AnswerStep.FOLLOW_UP, until=clock.due_at),
             )
         )
 

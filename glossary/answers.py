@@ -1,0 +1,128 @@
+"""Answering from the message: which answers a notice offers, and the signed token that a
+link carries (no personal data: ids, the step and an expiry; DOMAIN.md §5).
+
+The token is `base64url(json).base64url(hmac-sha256)` with the deployment's `web.secret`;
+the notices' activity signs it, the web service checks it. Pure: no I/O, no clock of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class AnswerStep(StrEnum):
+    INVITATION = "invitation"  # an expert (or their focal point) confirms or declines
+    CONSULTATION = "consultation"  # the EUDEL or EC services comment on the Fiche
+    PSG_VOTE = "psg_vote"  # a PSG member votes
+    FEEDBACK = "feedback"  # the partner's feedback questionnaire
+    FOLLOW_UP = "follow_up"  # the partner's follow-up questionnaire
+
+
+# One link per possible answer, in the order the message lists them.
+CHOICES: dict[AnswerStep, dict[str, str]] = {
+    AnswerStep.INVITATION: {"confirm": "Confirm", "decline": "Decline"},
+    AnswerStep.CONSULTATION: {"no-objection": "No objection", "objection": "Object"},
+    AnswerStep.PSG_VOTE: {"approve": "Approve", "reject": "Reject", "revise": "Ask for revision"},
+    AnswerStep.FEEDBACK: {"answer": "Answer the questionnaire"},
+    AnswerStep.FOLLOW_UP: {"answer": "Answer the follow-up questionnaire"},
+}
+
+# The update each step sends: the same the CLI sends (DOMAIN.md §6).
+COMMAND_OF_STEP = {
+    AnswerStep.INVITATION: "expert_response",
+    AnswerStep.CONSULTATION: "consultation_feedback",
+    AnswerStep.PSG_VOTE: "psg_vote",
+    AnswerStep.FEEDBACK: "feedback_received",
+    AnswerStep.FOLLOW_UP: "follow_up_received",
+}
+
+# A link keeps working a little past the step's deadline: the workflow decides whether an
+# answer is still taken (a late expert may still be welcome), the token only bounds its life.
+GRACE = timedelta(days=7)
+
+
+class AnswerRequest(BaseModel):
+    """On a notice: what its recipient may answer, for whom, until when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step: AnswerStep
+    subject: str = Field(
+        default="", max_length=60, description="expert id, PSG body, EUDEL or EC services"
+    )
+    activity: int | None = Field(default=None, ge=1, le=99)
+    until: datetime | None = Field(default=None, description="the step's deadline")
+
+
+class AnswerToken(BaseModel):
+    """What a link carries. Ids only: the reference, the step, whom it is for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference: str = Field(pattern=r"^\d{4}-\d{2,3}$")
+    step: AnswerStep
+    subject: str = Field(default="", max_length=60)
+    activity: int | None = None
+    recipient: str = Field(min_length=1, max_length=60)
+    expires: datetime
+
+    @classmethod
+    def for_notice(
+        cls, reference: str, recipient: str, answer: AnswerRequest, sent: datetime
+    ) -> AnswerToken:
+        until = answer.until or sent + timedelta(days=30)
+        return cls(
+            reference=reference,
+            step=answer.step,
+            subject=answer.subject,
+            activity=answer.activity,
+            recipient=recipient,
+            expires=until + GRACE,
+        )
+
+
+class BadToken(ValueError):
+    """Tampered, malformed, expired or signed with another key: the reason is for the log."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(token: AnswerToken, secret: str) -> str:
+    body = json.dumps(token.model_dump(mode="json"), separators=(",", ":"), sort_keys=True)
+    encoded = _b64(body.encode())
+    mac = hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()
+    return f"{encoded}.{_b64(mac)}"
+
+
+def verify(text: str, secret: str, now: datetime | None = None) -> AnswerToken:
+    encoded, dot, signature = text.partition(".")
+    if not dot or not encoded or not signature:
+        raise BadToken("malformed")
+    expected = hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()
+    try:
+        given = _unb64(signature)
+        data = json.loads(_unb64(encoded))
+    except (ValueError, json.JSONDecodeError):
+        raise BadToken("malformed") from None
+    if not hmac.compare_digest(expected, given):
+        raise BadToken("bad signature")
+    try:
+        token = AnswerToken.model_validate(data)
+    except ValidationError:
+        raise BadToken("unexpected content") from None
+    if token.expires <= (now or datetime.now(UTC)):
+        raise BadToken("expired")
+    return token

@@ -1,0 +1,169 @@
+"""The board for management: every open Action on one page, read from Temporal's visibility
+(the search attributes of DOMAIN.md §6) and each Action's `status` query; no second copy of
+the state. Staff only: on loopback by default, or with `web.staff_token`."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from glossary import Region, Stage
+from glossary.status import TERMINAL_STAGES, stage_words
+from starter.errors import CliError
+from starter.render import time_left
+from starter.session import Session
+from web.pages import Pages
+from workflows import search_attributes as sa
+
+CONCURRENT_READS = 16
+
+
+def visibility(task_queue: str, **filters: str) -> str:
+    """The visibility query of the open Actions of this deployment, with filters."""
+    clauses = [
+        "WorkflowType = 'ActionLifecycle'",
+        f"TaskQueue = '{task_queue}'",
+        "ExecutionStatus = 'Running'",
+    ]
+    for name, value in filters.items():
+        if value:
+            clauses.append(f"{name} = '{value}'")
+    return " AND ".join(clauses)
+
+
+def ui_link(ui_url: str, namespace: str, workflow_id: str) -> str:
+    return f"{ui_url}/namespaces/{namespace}/workflows/{quote(workflow_id)}"
+
+
+def ui_list_link(ui_url: str, namespace: str, query: str) -> str:
+    return f"{ui_url}/namespaces/{namespace}/workflows?query={quote(query)}"
+
+
+class Board:
+    def __init__(self, pages: Pages, session: Session, ui_url: str, staff_token: str) -> None:
+        self.pages, self.session = pages, session
+        self.ui_url, self.staff_token = ui_url, staff_token
+
+    def _allowed(self, request: Request) -> bool:
+        given = request.query_params.get("token") or _bearer(request)
+        if self.staff_token:
+            return bool(given) and hmac.compare_digest(given, self.staff_token)
+        host = request.client.host if request.client else ""
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host in ("localhost", "testclient")
+
+    async def board(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return self.pages.refused(request, "The board is for MIEUX staff.", 403)
+        params = request.query_params
+        stage, region, officer = (params.get(k, "") for k in ("stage", "region", "officer"))
+        overdue = params.get("overdue") == "1"
+        if stage and stage not in Stage._value2member_map_:
+            return self.pages.refused(request, f"{stage!r} is not a stage.", 400)
+        if region and region not in Region._value2member_map_:
+            return self.pages.refused(request, f"{region!r} is not a region.", 400)
+        if any("'" in v for v in (officer,)):
+            return self.pages.refused(request, "An officer id has no quotes.", 400)
+        settings = self.session.settings
+        query = visibility(
+            settings.task_queue,
+            **{sa.STAGE.name: stage, sa.REGION.name: region, sa.PROJECT_OFFICER.name: officer},
+        )
+        now = datetime.now(UTC)
+        if overdue:
+            query += f" AND {sa.NEXT_DUE.name} < '{now.isoformat()}'"
+        try:
+            client = await self.session.client()
+            found = [w async for w in client.list_workflows(query)]
+        except CliError as error:
+            return self.pages.refused(request, str(error), 503)
+        rows = await self._rows(found, now)
+        officers = sorted({o.id for o in settings.staff.project_officers})
+        return self.pages.render(
+            request,
+            "board.html",
+            rows=rows,
+            now=f"{now:%Y-%m-%d %H:%M}",
+            filtered=any((stage, region, officer, overdue)),
+            stages=[(s.value, stage_words(s.value)) for s in Stage if s not in TERMINAL_STAGES],
+            regions=[r.value for r in Region],
+            officers=officers,
+            stage=stage,
+            region=region,
+            officer=officer,
+            overdue=overdue,
+            staff_token=params.get("token", ""),
+        )
+
+    async def _rows(self, found: list[Any], now: datetime) -> list[dict[str, Any]]:
+        gate = asyncio.Semaphore(CONCURRENT_READS)
+        namespace = self.session.settings.temporal.namespace
+
+        async def row(execution: Any) -> dict[str, Any]:
+            attrs = execution.typed_search_attributes
+            reference = attrs.get(sa.REFERENCE) or execution.id.removeprefix("action-")
+            due = attrs.get(sa.NEXT_DUE)
+            async with gate:
+                try:
+                    status = await self.session.status(reference)
+                except CliError:
+                    status = None
+            return {
+                "reference": reference,
+                "name": status.name if status else "",
+                "country": attrs.get(sa.COUNTRY) or "",
+                "stage": stage_words(attrs.get(sa.STAGE) or ""),
+                "on_hold": bool(attrs.get(sa.ON_HOLD)),
+                "waiting_on": status.waiting_on if status else "(status not readable)",
+                "waiting_for": ", ".join(status.waiting_for) if status else "",
+                "next_due": f"{due:%Y-%m-%d %H:%M}" if due else "",
+                "overdue": bool(due and due < now),
+                "due_sort": due or datetime.max.replace(tzinfo=UTC),
+                "officer": attrs.get(sa.PROJECT_OFFICER) or "",
+                "status_url": f"/actions/{reference}",
+                "ui_url": ui_link(self.ui_url, namespace, execution.id),
+            }
+
+        rows = await asyncio.gather(*(row(e) for e in found))
+        return sorted(rows, key=lambda r: (r["due_sort"], r["reference"]))
+
+    async def action(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return self.pages.refused(request, "Case files are for MIEUX staff.", 403)
+        reference = request.path_params["reference"]
+        try:
+            status = await self.session.status(reference)
+        except CliError as error:
+            return self.pages.refused(request, str(error), 404)
+        now = datetime.now(UTC)
+        clocks = [("", c) for c in status.clocks] + [
+            (str(a.number), c) for a in status.activities for c in a.clocks
+        ]
+        shown = [
+            (n, c, "paused" if c.paused else time_left(c.due_at, now))
+            for n, c in sorted(clocks, key=lambda nc: nc[1].due_at)
+        ]
+        return self.pages.render(
+            request,
+            "action.html",
+            s=status,
+            stage=stage_words(str(status.stage)),
+            clocks=shown,
+            ui_url=ui_link(
+                self.ui_url, self.session.settings.temporal.namespace, f"action-{reference}"
+            ),
+        )
+
+
+def _bearer(request: Request) -> str:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""

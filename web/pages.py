@@ -1,0 +1,28 @@
+"""Rendering pages: jinja2 templates with autoescaping, and the one-line refusal page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class Pages:
+    def __init__(self) -> None:
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        response = self.templates.TemplateResponse(request, name, context, status_code=status)
+        # Pages hold case data: never cached, never framed by another site.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def refused(self, request: Request, message: str, status: int) -> Response:
+        return self.render(request, "refused.html", status, message=message)
