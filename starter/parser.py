@@ -468,9 +468,21 @@ def _tools(tree: _Tree) -> None:
     )
     tree.leaf(
         "dev",
-        "Run Temporal, an SMTP inbox, the roster and a worker.",
+        "Run Temporal, an SMTP inbox, the roster, a worker and the web service.",
         "mieux dev",
         "starter.stack:dev",
+    )
+    tree.leaf(
+        "web",
+        "Serve the answer pages, the board and the codec endpoint until Ctrl-C.",
+        "mieux web",
+        "starter.stack:web",
+    )
+    tree.leaf(
+        "links",
+        "Print the Temporal UI links management uses (by stage, overdue, on hold, ...).",
+        "mieux links",
+        "starter.links:links",
     )
 
 

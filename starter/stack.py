@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from argparse import Namespace
 
-from starter.errors import DONE
+from starter.errors import DONE, BadInput
 from starter.session import Session
 
 
@@ -25,6 +25,26 @@ async def worker(session: Session, args: Namespace) -> int:
 
 
 async def dev(session: Session, args: Namespace) -> int:
+    from web.server import embedded
     from worker.dev import run_dev_stack
 
-    return await run_dev_stack(session.settings)
+    return await run_dev_stack(session.settings, embedded)
+
+
+async def web(session: Session, args: Namespace) -> int:
+    settings = session.settings
+    if settings.web.secret is None or not settings.web.secret.get_secret_value():
+        raise BadInput(
+            "web.secret (MIEUX_WEB__SECRET) is not set: it signs the answer links; give the"
+            " web service and every worker the same value"
+        )
+    from web.server import server
+
+    client = await session.client()
+    print(
+        f"mieux web on http://{settings.web.host}:{settings.web.port} (links in notices:"
+        f" {settings.web.base_url}); Ctrl-C stops it",
+        flush=True,
+    )
+    await server(settings, client).serve()
+    return DONE

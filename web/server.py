@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import uvicorn
 from temporalio.client import Client
 
@@ -9,7 +12,24 @@ from config import MieuxSettings
 from web.app import create_app
 
 
-def server(settings: MieuxSettings, client: Client | None = None) -> uvicorn.Server:
+class EmbeddedServer(uvicorn.Server):
+    """Beside the worker in `mieux dev`: the worker owns Ctrl-C and stops this server
+    (`should_exit`), so uvicorn must not take the signal handlers over."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def embedded(client: Client, settings: MieuxSettings) -> uvicorn.Server:
+    return server(settings, client, cls=EmbeddedServer)
+
+
+def server(
+    settings: MieuxSettings,
+    client: Client | None = None,
+    cls: type[uvicorn.Server] = uvicorn.Server,
+) -> uvicorn.Server:
     config = uvicorn.Config(
         create_app(settings, client),
         host=settings.web.host,
@@ -19,7 +39,7 @@ def server(settings: MieuxSettings, client: Client | None = None) -> uvicorn.Ser
         access_log=False,
         lifespan="off",
     )
-    return uvicorn.Server(config)
+    return cls(config)
 
 
 async def serve(settings: MieuxSettings, client: Client | None = None) -> None:

@@ -4,7 +4,9 @@
   http://127.0.0.1:8233, with the search attributes of DOMAIN.md §6;
 - an SMTP server on loopback (aiosmtpd) that keeps every message in STATE/maildir;
 - the demo roster, loaded once into the roster database;
-- one worker on the `mieux` task queue.
+- one worker on the `mieux` task queue;
+- beside it, a companion service (`mieux web`, given by the CLI), with a signing secret kept
+  in STATE/web-secret and, when payloads are encrypted, the UI pointed at its codec endpoint.
 Ctrl-C stops everything; running it again resumes every workflow where it was.
 """
 
@@ -14,11 +16,16 @@ import asyncio
 import contextlib
 import logging
 import mailbox
+import os
+import secrets
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
+from pydantic import SecretStr
 from temporalio.client import Client
 
 from activities.roster import load_demo_roster as load_roster
@@ -28,6 +35,40 @@ from worker.client import connect, dev_server_flags, register_search_attributes
 from worker.main import run_worker, stop_on_signals
 
 log = logging.getLogger("mieux.dev")
+
+
+class Companion(Protocol):
+    """A service run beside the worker, e.g. uvicorn's Server: `serve()`, `should_exit`."""
+
+    should_exit: bool
+
+    async def serve(self) -> Any: ...
+
+
+def web_secret(settings: MieuxSettings) -> str:
+    """The embedded stack's link-signing secret: made once, kept in the state folder, so
+    links in mails already sent keep working after a restart."""
+    path = settings.state_dir / "web-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+def with_web(settings: MieuxSettings) -> MieuxSettings:
+    web = settings.web
+    ui = f"http://127.0.0.1:{settings.dev.ui_port}"
+    return settings.model_copy(
+        update={
+            "web": web.model_copy(
+                update={
+                    "secret": web.secret or SecretStr(web_secret(settings)),
+                    "ui_origin": ui,
+                    "ui_url": ui,
+                }
+            )
+        }
+    )
 
 
 def start_temporal(settings: MieuxSettings) -> subprocess.Popen[bytes]:
@@ -51,6 +92,7 @@ def start_temporal(settings: MieuxSettings) -> subprocess.Popen[bytes]:
             "--log-level",
             "warn",
             *dev_server_flags(),
+            *_codec_flags(settings),
         ],
         stdout=logfile,
         stderr=subprocess.STDOUT,
@@ -58,6 +100,13 @@ def start_temporal(settings: MieuxSettings) -> subprocess.Popen[bytes]:
         # after the worker has drained.
         start_new_session=True,
     )
+
+
+def _codec_flags(settings: MieuxSettings) -> list[str]:
+    # Encrypted payloads: the UI in the manager's browser asks our codec endpoint to read them.
+    if settings.temporal.payload_key is None:
+        return []
+    return ["--ui-codec-endpoint", f"{settings.web.base_url}/codec"]
 
 
 async def wait_for_temporal(
@@ -92,13 +141,18 @@ def load_demo_roster(settings: MieuxSettings) -> str:
     return f"roster: {load_roster(settings.roster_url)}"
 
 
-def _banner(settings: MieuxSettings, roster: str) -> str:
+def _banner(settings: MieuxSettings, roster: str, web: bool) -> str:
     ui = f"http://127.0.0.1:{settings.dev.ui_port}"
     return "\n".join(
         [
             "",
             "mieux-flow is running.",
             f"  Temporal Web UI   {ui}/namespaces/{settings.temporal.namespace}/workflows",
+            *(
+                [f"  Board and answer pages  {settings.web.base_url}/board (mieux web)"]
+                if web
+                else []
+            ),
             f"  Temporal server   {settings.temporal.address} (state in {settings.state_dir})",
             f"  Inbox (Maildir)   {settings.maildir}   -> mieux mail list",
             f"  {roster}",
@@ -114,8 +168,13 @@ def _banner(settings: MieuxSettings, roster: str) -> str:
     )
 
 
-async def run_dev_stack(settings: MieuxSettings) -> int:
+async def run_dev_stack(
+    settings: MieuxSettings,
+    companion: Callable[[Client, MieuxSettings], Companion] | None = None,
+) -> int:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
+    if companion is not None:
+        settings = with_web(settings)
     # The embedded stack decides where Temporal and SMTP listen.
     settings = settings.model_copy(
         update={
@@ -131,18 +190,27 @@ async def run_dev_stack(settings: MieuxSettings) -> int:
     stop_on_signals(stop)
     server = start_temporal(settings)
     smtp: Controller | None = None
+    beside: Companion | None = None
+    serving: asyncio.Task[Any] | None = None
     try:
         client = await wait_for_temporal(settings, server)
         await register_search_attributes(client)
         smtp = start_smtp(settings)
         roster = await asyncio.to_thread(load_demo_roster, settings)
-        print(_banner(settings, roster), flush=True)
+        if companion is not None:
+            beside = companion(client, settings)
+            serving = asyncio.create_task(beside.serve())
+        print(_banner(settings, roster, beside is not None), flush=True)
         await run_worker(client, settings, stop)
         return 0
     except (RuntimeError, OSError) as error:
         print(f"mieux dev: {error}", file=sys.stderr)
         return 1
     finally:
+        if beside is not None and serving is not None:
+            beside.should_exit = True
+            with contextlib.suppress(Exception):
+                await serving
         if smtp is not None:
             smtp.stop()
         server.terminate()
