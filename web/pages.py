@@ -18,10 +18,12 @@ class Pages:
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         response = self.templates.TemplateResponse(request, name, context, status_code=status)
-        # Pages hold case data: never cached, never framed by another site.
+        # Pages hold case data: never cached, never framed by another site; the token in the
+        # URL is never sent to another site as a referrer ("same-origin" rather than
+        # "no-referrer": with the latter browsers post our own forms with `Origin: null`).
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         return response
 
     def refused(self, request: Request, message: str, status: int) -> Response:

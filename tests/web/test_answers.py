@@ -49,7 +49,7 @@ async def test_an_expert_confirms_from_the_invitation_with_one_click_and_one_but
         page = await web.get(link["confirm"])
         assert page.status_code == 200
         assert "MIEUX 2026-01" in page.text and f"expert {expert} for activity 1" in page.text
-        assert "<button" in page.text and page.headers["referrer-policy"] == "no-referrer"
+        assert "<button" in page.text and page.headers["referrer-policy"] == "same-origin"
 
         done = await web.post(link["confirm"], data={"token": token_of(link["confirm"])})
         assert done.status_code == 200
