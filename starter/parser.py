@@ -468,19 +468,19 @@ def _tools(tree: _Tree) -> None:
     )
     tree.leaf(
         "dev",
-        "Run Temporal, an SMTP inbox, the roster, a worker and the web service.",
+        "Run Temporal, SMTP inbox, roster, worker and web service.",
         "mieux dev",
         "starter.stack:dev",
     )
     tree.leaf(
         "web",
-        "Serve the answer pages, the board and the codec endpoint until Ctrl-C.",
+        "Serve answer pages, the board and the UI codec endpoint.",
         "mieux web",
         "starter.stack:web",
     )
     tree.leaf(
         "links",
-        "Print the Temporal UI links management uses (by stage, overdue, on hold, ...).",
+        "Print the Temporal UI views management uses.",
         "mieux links",
         "starter.links:links",
     )

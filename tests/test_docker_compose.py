@@ -255,3 +255,18 @@ def test_compose_schema_validation() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_web_service_serves_links_board_and_the_uis_codec_endpoint():
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    web = services["web"]
+    assert (web["entrypoint"], web["command"]) == (["mieux"], ["web"])
+    assert web["ports"] == ["127.0.0.1:8234:8234"]
+    env = web["environment"]
+    # The workers sign the links the web service checks: one secret, one base URL.
+    worker = services["worker"]["environment"]
+    assert env["MIEUX_WEB__SECRET"] == worker["MIEUX_WEB__SECRET"]
+    assert env["MIEUX_WEB__BASE_URL"] == worker["MIEUX_WEB__BASE_URL"] == "http://localhost:8234"
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_CODEC_ENDPOINT"] == "http://localhost:8234/codec"
+    assert env["MIEUX_WEB__UI_ORIGIN"] == "http://localhost:8080"

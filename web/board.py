@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
+from temporalio.service import RPCError
 
 from glossary import Region, Stage
 from glossary.status import TERMINAL_STAGES, stage_words
@@ -86,6 +87,9 @@ class Board:
             found = [w async for w in client.list_workflows(query)]
         except CliError as error:
             return self.pages.refused(request, str(error), 503)
+        except RPCError as error:
+            failure = self.session.failure(error, "the list of Actions")
+            return self.pages.refused(request, failure.message, 503)
         rows = await self._rows(found, now)
         officers = sorted({o.id for o in settings.staff.project_officers})
         return self.pages.render(

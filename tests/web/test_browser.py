@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -45,7 +46,13 @@ from worker.codec import data_converter, new_key
 from worker.main import WORKFLOWS
 from workflows import search_attributes
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+# The README's screenshots are refreshed with MIEUX_SCREENSHOTS=1; other runs keep theirs
+# in a temporary folder, so a test run leaves the working tree as it found it.
+IMAGES = (
+    Path(__file__).resolve().parents[2] / "docs" / "images"
+    if os.environ.get("MIEUX_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "mieux-screenshots"
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # CI installs chromium (.ci/run); only a developer's machine without it may skip.
 pytestmark = pytest.mark.skipif(
@@ -242,3 +249,49 @@ async def test_the_temporal_ui_shows_an_encrypted_action_decoded_by_our_codec_en
             await shown.wait_for(timeout=20000)
             IMAGES.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=str(IMAGES / "temporal-ui-decoded.png"))
+
+
+async def test_the_board_in_a_browser_lists_open_actions_and_links_their_case_pages(
+    local_env: WorkflowEnvironment, task_queue: str
+):
+    import uuid
+
+    env, outbox = local_env, Outbox()
+    port = free_port()
+    settings = web_settings(task_queue, port)
+    year = 3000 + uuid.uuid4().int % 5000
+    async with (
+        Worker(
+            env.client, task_queue=task_queue, workflows=WORKFLOWS, activities=outbox.activities()
+        ),
+        web_service(settings, env.client),
+    ):
+        handles = []
+        for n, changes in enumerate(
+            [
+                {},
+                {"region": "Central Asia", "name": "Uzbekistan II", "countries": ["Uzbekistan"]},
+                {"name": "Cabo Verde IV", "countries": ["Cabo Verde"]},
+            ],
+            start=1,
+        ):
+            handles.append(
+                await start(env.client, task_queue, action_input(f"{year}-0{n}", **changes))
+            )
+        await handles[1].execute_update(
+            "intake_decision", {"decision": "accept", "by": "po.martin"}
+        )
+        await handles[2].execute_update("hold", {"reason": "elections", "by": "pm.rossi"})
+        async with browser_page() as page:
+            for _ in range(100):
+                await page.goto(f"http://127.0.0.1:{port}/board")
+                text = await page.locator("#board").inner_text()
+                if all(f"{year}-0{n}" in text for n in (1, 2, 3)) and "on hold" in text:
+                    break
+                await asyncio.sleep(0.1)  # visibility catches up with the workflows
+            assert "Uzbekistan II" in text and "Action Fiche drafting" in text
+            IMAGES.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(IMAGES / "board.png"), full_page=True)
+            await page.get_by_role("link", name="status").first.click()
+            await page.get_by_text("Audit trail").wait_for()
+            assert f"{year}-0" in await page.locator("h1").inner_text()

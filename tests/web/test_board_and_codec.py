@@ -1,0 +1,141 @@
+"""The board and case pages (visibility on the real dev server), staff-only access, and the
+codec endpoint as the Temporal UI calls it (CORS preflight, bearer token, round trip)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+
+import httpx
+from temporalio.api.common.v1 import Payload
+from temporalio.testing import WorkflowEnvironment
+
+from config.settings import MieuxSettings, TemporalSettings, WebSettings
+from tests.web.support import BASE, SECRET, start, web_client
+from tests.workflows.support import Outbox, accept, action_input, running_worker, until
+from web.app import create_app
+from worker.codec import EncryptionCodec, new_key
+
+
+async def test_the_board_lists_open_actions_with_their_stage_and_filters(
+    local_env: WorkflowEnvironment, task_queue: str
+):
+    env, outbox = local_env, Outbox()
+    # The dev server is shared by the session's tests: references of this test only.
+    year = 3000 + uuid.uuid4().int % 5000
+    first, second = f"{year}-01", f"{year}-02"
+    async with running_worker(env, task_queue, outbox), web_client(env.client, task_queue) as web:
+        one = await start(env.client, task_queue, action_input(first))
+        two = await start(env.client, task_queue, action_input(second, region="Central Asia"))
+        await accept(two)
+        await until(one, lambda s: s.stage == "intake")
+
+        async def listed(query: str) -> str | None:
+            page = await web.get(f"/board{query}")
+            assert page.status_code == 200
+            return page.text if first in page.text or second in page.text else None
+
+        everything = await _eventually(lambda: listed(""), lambda t: first in t and second in t)
+        assert "Kenya III" in everything and "Action Fiche drafting" in everything
+        assert f"/actions/{first}" in everything
+        assert f"/namespaces/default/workflows/action-{first}" in everything
+        drafting = await _eventually(lambda: listed("?stage=fiche_drafting"), lambda t: second in t)
+        assert first not in drafting
+        by_region = await web.get("/board?region=Central%20Asia")
+        assert second in by_region.text and first not in by_region.text
+        bad = await web.get("/board?stage=nonsense")
+        assert bad.status_code == 400 and "is not a stage" in bad.text
+
+        case = await web.get(f"/actions/{second}")
+        assert case.status_code == 200
+        assert "Action Fiche drafting" in case.text and "intake_decision" in case.text
+        missing = await web.get(f"/actions/{year}-99")
+        assert missing.status_code == 404
+
+
+async def _eventually(read, holds, attempts: int = 100):
+    """Visibility is eventually consistent: poll the page until it shows what was done."""
+    import asyncio
+
+    for _ in range(attempts):
+        text = await read()
+        if text is not None and holds(text):
+            return text
+        await asyncio.sleep(0.1)
+    raise AssertionError("the board never showed it")
+
+
+async def test_the_board_is_for_staff_only(local_env, task_queue):
+    env = local_env
+    settings = MieuxSettings(
+        task_queue=task_queue,
+        web=WebSettings(secret=SECRET, base_url=BASE, staff_token="staff-only-token"),
+    )
+    app = create_app(settings, env.client)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as web:
+        assert (await web.get("/board")).status_code == 403
+        assert (await web.get("/board?token=wrong")).status_code == 403
+        allowed = await web.get("/board", headers={"authorization": "Bearer staff-only-token"})
+        assert allowed.status_code == 200
+
+
+def _payloads_json(*payloads: Payload) -> str:
+    return json.dumps(
+        {
+            "payloads": [
+                {
+                    "metadata": {k: base64.b64encode(v).decode() for k, v in p.metadata.items()},
+                    "data": base64.b64encode(p.data).decode(),
+                }
+                for p in payloads
+            ]
+        }
+    )
+
+
+async def test_the_codec_endpoint_decodes_what_the_workers_encrypted(time_skipping_env):
+    key = new_key()
+    settings = MieuxSettings(
+        temporal=TemporalSettings(payload_key=key),
+        web=WebSettings(
+            secret=SECRET, base_url=BASE, codec_token="ui-token", ui_origin="http://ui.test"
+        ),
+    )
+    app = create_app(settings, time_skipping_env.client)
+    from config.settings import decode_payload_key
+
+    codec = EncryptionCodec({"mieux-1": decode_payload_key(key)}, "mieux-1")
+    clear = Payload(metadata={"encoding": b"json/plain"}, data=b'{"name":"Kenya III"}')
+    [sealed] = await codec.encode([clear])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as web:
+        preflight = await web.options(
+            "/codec/decode",
+            headers={
+                "origin": "http://ui.test",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type,x-namespace,authorization",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "http://ui.test"
+        assert "x-namespace" in preflight.headers["access-control-allow-headers"]
+
+        body = _payloads_json(sealed)
+        headers = {"content-type": "application/json", "x-namespace": "default"}
+        refused = await web.post("/codec/decode", content=body, headers=headers)
+        assert refused.status_code == 401
+
+        headers["authorization"] = "Bearer ui-token"
+        decoded = await web.post("/codec/decode", content=body, headers=headers)
+        assert decoded.status_code == 200
+        [payload] = decoded.json()["payloads"]
+        assert base64.b64decode(payload["data"]) == b'{"name":"Kenya III"}'
+
+        encoded = await web.post("/codec/encode", content=_payloads_json(clear), headers=headers)
+        [again] = encoded.json()["payloads"]
+        assert base64.b64decode(again["metadata"]["encoding"]) == b"binary/encrypted"
+        assert b"Kenya" not in base64.b64decode(again["data"])
+
+        junk = await web.post("/codec/decode", content="{not json", headers=headers)
+        assert junk.status_code == 400
