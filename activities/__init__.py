@@ -24,11 +24,9 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
 
     secret = settings.web.secret.get_secret_value() if settings.web.secret else ""
     links = AnswerLinks(settings.web.base_url, secret) if secret else None
-    email = EmailActivities(
-        settings.smtp, settings.outbox_path, settings.documents_dir, links=links
-    )
-    documents = DocumentActivities(settings.documents_dir)
-    roster = RosterActivities(settings.roster_url)
+    email = EmailActivities(settings.smtp, settings.database_url, links=links)
+    documents = DocumentActivities(settings.database_url)
+    roster = RosterActivities(settings.database_url)
     webhook = WebhookActivities(settings.webhook)
     return [
         email.send_notice,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio import activity
 
 from activities.document_content import content_of
@@ -23,8 +23,8 @@ from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
 
 
 class DocumentActivities:
-    def __init__(self, store_dir: Path) -> None:
-        self.store = DocumentStore(store_dir)
+    def __init__(self, database_url: str) -> None:
+        self.store = DocumentStore(database_url)
 
     @activity.defn(name="write_document")
     async def write_document(self, request: DocumentRequest) -> DocumentRef:
@@ -34,7 +34,7 @@ class DocumentActivities:
             raise refused(
                 INVALID_DOCUMENT, f"{request.kind} for {request.reference}: {error}"
             ) from None
-        except OSError as error:
+        except (OSError, SQLAlchemyError) as error:
             raise unavailable(
                 DOCUMENT_STORE_UNAVAILABLE,
                 f"{request.kind} for {request.reference}: the document store failed "
@@ -56,10 +56,10 @@ class DocumentActivities:
             docx_path=f"{stem}.docx",
             markdown_path=f"{stem}.md",
         )
-        # Word first: a Markdown file present means its Word twin is complete too.
+        # Word first: a Markdown twin present means its Word document is stored too.
         if not self.store.exists(ref.docx_path):
-            self.store.put(ref.docx_path, to_docx(content))
-        self.store.put(ref.markdown_path, markdown.encode())
+            self.store.put(ref.docx_path, to_docx(content), sha256)
+        self.store.put(ref.markdown_path, markdown.encode(), sha256)
         return ref
 
 

@@ -3,7 +3,8 @@
 How "at most once" holds across retries, replays and crashes:
 
 1. The notice's key (Action, clock, step, recipient) decides everything: the Message-ID is
-   derived from it, and the outbox (a small SQLite file) has one row per key.
+   derived from it, and the outbox (a table of the shared database, `database.url`) has one
+   row per key, whichever worker host sends it.
 2. A key already in the outbox is never sent again: the activity returns `sent=False`.
 3. The row is written as `sending` only after the server has accepted the sender and the
    recipients, right before the message data goes out, and becomes `sent` when the server
@@ -14,8 +15,10 @@ How "at most once" holds across retries, replays and crashes:
 5. A crash or lost connection while the data is in flight, or between the server's acceptance
    and the `sent` record, leaves the row at `sending`: the outcome is unknown, and we resolve
    it in favour of **no duplicate**. The retry finds the row, sends nothing, logs a warning
-   with the key and returns `sent=False`. The price is that a notice whose delivery truly
-   failed at that exact moment is not repeated; the warning in the log is how staff learn it.
+   with the key and returns `sent=False`. The row keeps the message: `mieux mail stuck` lists
+   such rows and `mieux mail resend KEY --confirm` sends one again when staff so decide.
+6. The database down: every outbox call raises a retryable error, and Temporal's backoff
+   brings the notice out once when it is back.
 
 Logs and error messages name notices by key, kind and recipient id, never by name or address.
 """
@@ -25,9 +28,9 @@ from __future__ import annotations
 import asyncio
 import ssl
 from contextlib import suppress
-from pathlib import Path
 
 import aiosmtplib
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -35,7 +38,12 @@ from activities.answer_links import AnswerLinks
 from activities.compose import Attachment, compose, message_id, sender_address
 from activities.document_store import DocumentStore, OutsideStore
 from activities.errors import refused, unavailable
-from activities.options import INVALID_ADDRESS, INVALID_NOTICE, SMTP_UNAVAILABLE
+from activities.options import (
+    DATABASE_UNAVAILABLE,
+    INVALID_ADDRESS,
+    INVALID_NOTICE,
+    SMTP_UNAVAILABLE,
+)
 from activities.outbox import Outbox, OutboxState
 from config.settings import SmtpSecurity, SmtpSettings
 from glossary.notices import Notice, NoticeReceipt
@@ -47,21 +55,29 @@ class EmailActivities:
     def __init__(
         self,
         smtp: SmtpSettings,
-        outbox_path: Path,
-        documents_dir: Path | None = None,
+        database_url: str,
         tls_context: ssl.SSLContext | None = None,
         links: AnswerLinks | None = None,
     ) -> None:
         self._smtp = smtp
         # Without a web secret, notices carry no links and say whom to reply to.
         self._links = links
-        self._outbox = Outbox(outbox_path)
-        self._store = DocumentStore(documents_dir) if documents_dir else None
+        self._outbox = Outbox(database_url)
+        self._store = DocumentStore(database_url)
         # A private CA for the mail relay, if it has one; the system's trust store otherwise.
         self._tls_context = tls_context
 
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
+        try:
+            return await self._send(notice)
+        except SQLAlchemyError as error:
+            raise unavailable(
+                DATABASE_UNAVAILABLE,
+                f"notice {notice.key}: the database is unreachable ({type(error).__name__})",
+            ) from None
+
+    async def _send(self, notice: Notice) -> NoticeReceipt:
         attachments = await asyncio.to_thread(self._attachments, notice)
         links = self._links.for_notice(notice) if self._links else []
         message = compose(notice, self._smtp.sender, attachments, links)
@@ -98,7 +114,10 @@ class EmailActivities:
         except (aiosmtplib.SMTPException, OSError) as error:
             raise self._unreachable(notice, error) from None
 
-        if not await asyncio.to_thread(self._outbox.claim, notice.key, message_id(notice.key)):
+        claimed = await asyncio.to_thread(
+            self._outbox.claim, notice.key, message_id(notice.key), payload
+        )
+        if not claimed:
             return False
         try:
             await smtp.data(payload)
@@ -143,23 +162,20 @@ class EmailActivities:
     def _attachments(self, notice: Notice) -> list[Attachment]:
         if not notice.documents:
             return []
-        if self._store is None:
-            activity.logger.warning("notice %s: no document store, sent without", notice.key)
-            return []
         found = []
         for reference in notice.documents:
             try:
-                path = self._store.resolve(reference)
+                content = self._store.read(reference)
             except OutsideStore:
                 raise refused(
                     INVALID_NOTICE, f"notice {notice.key}: {reference!r} is not a stored document"
                 ) from None
-            if not path.is_file():
+            except FileNotFoundError:
                 activity.logger.warning(
                     "notice %s: document %s not found, sent without", notice.key, reference
                 )
                 continue
-            found.append(Attachment(reference, path.read_bytes()))
+            found.append(Attachment(reference, content))
         return found
 
     def _client(self) -> aiosmtplib.SMTP:

@@ -24,6 +24,7 @@ SMTP_UNAVAILABLE = "SmtpUnavailable"
 WEBHOOK_UNAVAILABLE = "WebhookUnavailable"
 ROSTER_UNAVAILABLE = "RosterUnavailable"
 DOCUMENT_STORE_UNAVAILABLE = "DocumentStoreUnavailable"
+DATABASE_UNAVAILABLE = "DatabaseUnavailable"
 
 # SMTP may be down for hours; the notice must still go out once it is back (DOMAIN.md §4),
 # so attempts are unlimited and the backoff is capped at ten minutes.

@@ -1,101 +1,25 @@
-"""The roster's tables (SQLAlchemy 2): experts, focal points, expertise areas, languages,
-unavailability, declared conflicts, and assignments (reservations and deployments).
+"""The roster's tables live with the rest of the shared database, in `store.tables`."""
 
-Plain portable types only, so the same schema runs on SQLite (the default, a file in the state
-folder) and on PostgreSQL (a URL in `roster.url`).
-"""
+from store.tables import (
+    AssignmentRow,
+    AssignmentState,
+    Base,
+    ConflictRow,
+    ExpertiseRow,
+    ExpertRow,
+    FocalPointRow,
+    LanguageRow,
+    UnavailabilityRow,
+)
 
-from __future__ import annotations
-
-from datetime import date
-
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class FocalPointRow(Base):
-    __tablename__ = "focal_points"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
-    member_state: Mapped[str] = mapped_column(String(120))
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-
-
-class ExpertRow(Base):
-    __tablename__ = "experts"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
-    nationality: Mapped[str] = mapped_column(String(80))
-    administration: Mapped[str] = mapped_column(String(200), default="")
-    category: Mapped[str] = mapped_column(String(40))
-    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    focal_point_id: Mapped[str | None] = mapped_column(ForeignKey("focal_points.id"))
-
-    focal_point: Mapped[FocalPointRow | None] = relationship()
-    expertise: Mapped[list[ExpertiseRow]] = relationship(cascade="all, delete-orphan")
-    languages: Mapped[list[LanguageRow]] = relationship(cascade="all, delete-orphan")
-    unavailable: Mapped[list[UnavailabilityRow]] = relationship(cascade="all, delete-orphan")
-    conflicts: Mapped[list[ConflictRow]] = relationship(cascade="all, delete-orphan")
-    assignments: Mapped[list[AssignmentRow]] = relationship(cascade="all, delete-orphan")
-
-
-class ExpertiseRow(Base):
-    __tablename__ = "expert_expertise"
-
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), primary_key=True)
-    area: Mapped[str] = mapped_column(String(120), primary_key=True)
-
-
-class LanguageRow(Base):
-    __tablename__ = "expert_languages"
-
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), primary_key=True)
-    language: Mapped[str] = mapped_column(String(60), primary_key=True)
-
-
-class UnavailabilityRow(Base):
-    __tablename__ = "unavailability"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), index=True)
-    start: Mapped[date] = mapped_column(Date)
-    end: Mapped[date] = mapped_column(Date)
-
-
-class ConflictRow(Base):
-    """A declared conflict of interest: with an Action (reference) or a country."""
-
-    __tablename__ = "declared_conflicts"
-
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), primary_key=True)
-    subject: Mapped[str] = mapped_column(String(120), primary_key=True)
-
-
-class AssignmentState:
-    RESERVED = "reserved"
-    DEPLOYED = "deployed"
-
-
-class AssignmentRow(Base):
-    """An expert held for (reference, activity): reserved, then deployed. Activity 0 marks a
-    past deployment imported without its activity number."""
-
-    __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("expert_id", "reference", "activity"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    expert_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), index=True)
-    reference: Mapped[str] = mapped_column(String(16))
-    activity: Mapped[int] = mapped_column(Integer)
-    start: Mapped[date] = mapped_column(Date)
-    end: Mapped[date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(16))
-    theme: Mapped[str] = mapped_column(String(120), default="")
+__all__ = [
+    "AssignmentRow",
+    "AssignmentState",
+    "Base",
+    "ConflictRow",
+    "ExpertRow",
+    "ExpertiseRow",
+    "FocalPointRow",
+    "LanguageRow",
+    "UnavailabilityRow",
+]

@@ -64,12 +64,49 @@ class SmtpSettings(BaseModel):
     timeout_seconds: float = Field(default=30.0, gt=0)
 
 
-class RosterSettings(BaseModel):
+class DatabaseSettings(BaseModel):
+    """The one database beside Temporal: roster, outbox of notices, documents."""
+
     model_config = ConfigDict(extra="forbid")
 
     url: str | None = Field(
-        default=None, description="SQLAlchemy URL; a SQLite file in the state folder when empty"
+        default=None,
+        description="SQLAlchemy URL (postgresql+psycopg://... for several hosts); a SQLite"
+        " file in the state folder when empty",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError(f"{value!r} is not a SQLAlchemy URL") from None
+        return value
+
+
+class RosterSettings(BaseModel):
+    """Release 0.1's `roster.url`, replaced by `database.url` (the roster, the outbox and
+    the documents share one database); kept only to say so."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _moved(cls, value: str | None) -> str | None:
+        if value:
+            raise ValueError(
+                "replaced by database.url (MIEUX_DATABASE__URL): the roster, the outbox and"
+                " the documents share one database"
+            )
+        return value
 
 
 class WebhookSettings(BaseModel):
@@ -212,6 +249,7 @@ class MieuxSettings(BaseSettings):
     policy: Policy = Policy()
     staff: StaffDirectory = _DEMO_STAFF_BASE
     smtp: SmtpSettings = SmtpSettings()
+    database: DatabaseSettings = DatabaseSettings()
     roster: RosterSettings = RosterSettings()
     webhook: WebhookSettings = WebhookSettings()
     temporal: TemporalSettings = TemporalSettings()
@@ -234,20 +272,12 @@ class MieuxSettings(BaseSettings):
         return value
 
     @property
-    def roster_url(self) -> str:
-        return self.roster.url or f"sqlite:///{(self.state_dir / 'roster.db').resolve()}"
-
-    @property
-    def documents_dir(self) -> Path:
-        return self.state_dir / "documents"
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{(self.state_dir / 'mieux.db').resolve()}"
 
     @property
     def maildir(self) -> Path:
         return self.state_dir / "maildir"
-
-    @property
-    def outbox_path(self) -> Path:
-        return self.state_dir / "outbox.db"
 
     @classmethod
     def settings_customise_sources(

@@ -15,7 +15,7 @@ def categories(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, 
     roster" rather than failing on figures that do not need it.
     """
     wanted = sorted(set(expert_ids))
-    url = settings.roster_url
+    url = settings.database_url
     if not wanted or _absent_sqlite_file(url):
         return {}
     try:

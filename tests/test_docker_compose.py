@@ -171,7 +171,7 @@ def test_the_worker_talks_to_the_stacks_services(services: dict[str, dict[str, A
     assert env["MIEUX_SMTP__PORT"] == "1025"  # mailpit's SMTP port inside the network
     assert env.get("MIEUX_TASK_QUEUE", "mieux") == "mieux"
 
-    roster = make_url(env["MIEUX_ROSTER__URL"])
+    roster = make_url(env["MIEUX_DATABASE__URL"])
     database = environment(services["postgresql"])
     assert roster.drivername == "postgresql+psycopg"
     assert roster.host == "postgresql"
@@ -196,7 +196,7 @@ def test_the_worker_environment_is_valid_settings(
     assert settings.smtp.host == MAIL_CATCHER
     assert settings.smtp.security in set(SmtpSecurity)
     assert settings.task_queue == "mieux"
-    assert settings.roster_url.startswith("postgresql+psycopg://")
+    assert settings.database_url.startswith("postgresql+psycopg://")
 
 
 def test_every_search_attribute_is_registered_with_its_type(

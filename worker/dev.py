@@ -138,7 +138,7 @@ def start_smtp(settings: MieuxSettings) -> Controller:
 
 
 def load_demo_roster(settings: MieuxSettings) -> str:
-    return f"roster: {load_roster(settings.roster_url)}"
+    return f"roster: {load_roster(settings.database_url)}"
 
 
 def _banner(settings: MieuxSettings, roster: str, web: bool) -> str:

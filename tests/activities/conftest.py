@@ -16,13 +16,15 @@ def smtp_settings(smtp_server: SmtpServer) -> SmtpSettings:
     return SmtpSettings(host=smtp_server.host, port=smtp_server.port, timeout_seconds=5)
 
 
-@pytest.fixture
-def outbox_path(tmp_path: Path) -> Path:
-    return tmp_path / "state" / "outbox.db"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The shared database, once on SQLite (a file) and once on a real PostgreSQL server:
+    every store test runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state' / 'mieux.db'}"
+    return request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture
-def email_activities(
-    smtp_settings: SmtpSettings, outbox_path: Path, tmp_path: Path
-) -> EmailActivities:
-    return EmailActivities(smtp_settings, outbox_path, documents_dir=tmp_path / "documents")
+def email_activities(smtp_settings: SmtpSettings, database_url: str) -> EmailActivities:
+    return EmailActivities(smtp_settings, database_url)

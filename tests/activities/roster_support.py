@@ -88,8 +88,8 @@ def roster_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'state' / 'roster.db'}"
 
 
-def small_roster(tmp_path: Path) -> str:
-    url = roster_url(tmp_path)
+def small_roster(tmp_path: Path, url: str | None = None) -> str:
+    url = url or roster_url(tmp_path)
     report = import_roster(url, roster_file(tmp_path))
     assert report.ok, report.summary()
     return url

@@ -177,16 +177,16 @@ def request_for(kind: DocumentKind, **changes: Any) -> DocumentRequest:
     return DocumentRequest.model_validate({**COMMON, **REQUESTS[kind], "kind": kind, **changes})
 
 
-def word_text(path: Path) -> str:
+def word_text(content: bytes) -> str:
     """Every paragraph and table cell of a .docx, as python-docx reads it."""
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(content))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 @pytest.fixture
-def documents(tmp_path: Path) -> DocumentActivities:
-    return DocumentActivities(tmp_path / "documents")
+def documents(database_url: str) -> DocumentActivities:
+    return DocumentActivities(database_url)
 
 
 @pytest.mark.parametrize("kind", list(DocumentKind))
@@ -195,13 +195,13 @@ async def test_every_document_opens_in_word_and_in_markdown_with_the_actions_dat
 ) -> None:
     ref = await ActivityEnvironment().run(documents.write_document, request_for(kind))
 
-    word = word_text(tmp_path / "documents" / ref.docx_path)
-    markdown = (tmp_path / "documents" / ref.markdown_path).read_text()
+    word = word_text(documents.store.read(ref.docx_path))
+    markdown = documents.store.read(ref.markdown_path).decode()
     for expected in EXPECTED[kind]:
         assert expected in word, f"{expected!r} missing from the Word {kind}"
         assert expected in markdown, f"{expected!r} missing from the Markdown {kind}"
     assert markdown.startswith("# ")
-    core = docx.Document(str(tmp_path / "documents" / ref.docx_path)).core_properties
+    core = docx.Document(io.BytesIO(documents.store.read(ref.docx_path))).core_properties
     assert core.keywords == "2026-07"
 
 
@@ -210,7 +210,7 @@ async def test_markdown_tables_stay_tables_when_cells_hold_a_pipe(
 ) -> None:
     ref = documents.write(request_for(DocumentKind.ACTION_FICHE))
 
-    markdown = (tmp_path / "documents" / ref.markdown_path).read_text().splitlines()
+    markdown = documents.store.read(ref.markdown_path).decode().splitlines()
     header = next(line for line in markdown if line.startswith("| No. |"))
     visit = next(line for line in markdown if "Study visit" in line)
     assert "Study visit \\| statistics office" in visit
@@ -221,17 +221,16 @@ async def test_the_same_content_is_the_same_version_and_nothing_is_rewritten(
     documents: DocumentActivities, tmp_path: Path
 ) -> None:
     first = documents.write(request_for(DocumentKind.ACTION_FICHE))
-    word = tmp_path / "documents" / first.docx_path
-    written = word.stat()
+    stored = documents.store.listing("2026-07")
 
     again = await ActivityEnvironment().run(
         documents.write_document, request_for(DocumentKind.ACTION_FICHE)
     )
 
     assert again == first
-    assert word.stat().st_mtime_ns == written.st_mtime_ns
-    assert word.stat().st_ino == written.st_ino
-    assert sorted(p.name for p in word.parent.iterdir()) == sorted(
+    # The same rows, written once: same paths, same creation times.
+    assert documents.store.listing("2026-07") == stored
+    assert sorted(d.name for d in stored) == sorted(
         [Path(first.docx_path).name, Path(first.markdown_path).name]
     )
 
@@ -246,9 +245,9 @@ async def test_a_changed_document_is_a_new_version_beside_the_old(
 
     assert second.sha256 != first.sha256
     for ref in (first, second):
-        assert (tmp_path / "documents" / ref.docx_path).is_file()
-        assert (tmp_path / "documents" / ref.markdown_path).is_file()
-    assert "A revised objective" in word_text(tmp_path / "documents" / second.docx_path)
+        assert documents.store.exists(ref.docx_path)
+        assert documents.store.exists(ref.markdown_path)
+    assert "A revised objective" in word_text(documents.store.read(second.docx_path))
 
 
 async def test_file_names_carry_the_sha256_of_the_markdown(
@@ -256,7 +255,7 @@ async def test_file_names_carry_the_sha256_of_the_markdown(
 ) -> None:
     ref = documents.write(request_for(DocumentKind.EXPERT_INVITATION))
 
-    markdown = (tmp_path / "documents" / ref.markdown_path).read_bytes()
+    markdown = documents.store.read(ref.markdown_path)
     assert ref.sha256 == hashlib.sha256(markdown).hexdigest()
     assert ref.docx_path == f"2026-07/expert-invitation-a1-EX-AT-01-{ref.sha256[:16]}.docx"
     assert ref.markdown_path == ref.docx_path.removesuffix(".docx") + ".md"
@@ -273,7 +272,7 @@ def test_an_invitation_for_an_activity_added_by_an_amended_plan_uses_it_as_given
         request_for(DocumentKind.EXPERT_INVITATION, activity_number=None, planned=added)
     )
 
-    word = word_text(tmp_path / "documents" / ref.docx_path)
+    word = word_text(documents.store.read(ref.docx_path))
     assert "5: Added follow-up session" in word and "Mombasa, Kenya" in word
     assert "expert-invitation-a5-EX-AT-01-" in ref.docx_path
 
@@ -311,7 +310,7 @@ async def test_a_notice_carries_its_documents_as_word_attachments(
     tmp_path: Path,
 ) -> None:
     ref = documents.write(request_for(DocumentKind.EXPERT_INVITATION))
-    email = EmailActivities(smtp_settings, tmp_path / "outbox.db", tmp_path / "documents")
+    email = EmailActivities(smtp_settings, documents.store.url)
     notice = make_notice(kind="invitation", documents=[ref.docx_path, "2026-07/missing.docx"])
 
     await ActivityEnvironment().run(email.send_notice, notice)

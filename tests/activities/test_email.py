@@ -115,16 +115,16 @@ class CrashAfterSending(EmailActivities):
 
 
 async def test_a_retry_after_a_crash_between_send_and_record_sends_nothing(
-    smtp_server: SmtpServer, email_activities: EmailActivities, smtp_settings, outbox_path
+    smtp_server: SmtpServer, email_activities: EmailActivities, smtp_settings, database_url
 ) -> None:
     notice = make_notice()
     env = ActivityEnvironment()
-    crashing = CrashAfterSending(smtp_settings, outbox_path)
+    crashing = CrashAfterSending(smtp_settings, database_url)
 
     with pytest.raises(RuntimeError):
         await env.run(crashing.send_notice, notice)
     assert len(smtp_server.inbox.messages) == 1
-    assert Outbox(outbox_path).state(notice.key) == OutboxState.SENDING
+    assert Outbox(database_url).state(notice.key) == OutboxState.SENDING
 
     retried = await env.run(email_activities.send_notice, notice)
 
@@ -133,13 +133,13 @@ async def test_a_retry_after_a_crash_between_send_and_record_sends_nothing(
 
 
 async def test_the_outbox_is_shared_by_activity_instances_of_every_worker(
-    smtp_server: SmtpServer, smtp_settings, outbox_path
+    smtp_server: SmtpServer, smtp_settings, database_url
 ) -> None:
     notice = make_notice()
     env = ActivityEnvironment()
 
     sent = [
-        (await env.run(EmailActivities(smtp_settings, outbox_path).send_notice, notice)).sent
+        (await env.run(EmailActivities(smtp_settings, database_url).send_notice, notice)).sent
         for _ in range(3)
     ]
 
@@ -148,7 +148,7 @@ async def test_the_outbox_is_shared_by_activity_instances_of_every_worker(
 
 
 async def test_a_notice_refused_by_the_server_for_now_is_not_recorded(
-    smtp_server: SmtpServer, email_activities: EmailActivities, outbox_path
+    smtp_server: SmtpServer, email_activities: EmailActivities, database_url
 ) -> None:
     notice = make_notice()
     smtp_server.stop()
@@ -157,7 +157,7 @@ async def test_a_notice_refused_by_the_server_for_now_is_not_recorded(
         await ActivityEnvironment().run(email_activities.send_notice, notice)
 
     assert refused.value.type == "SmtpUnavailable" and not refused.value.non_retryable
-    assert Outbox(outbox_path).state(notice.key) is None
+    assert Outbox(database_url).state(notice.key) is None
     smtp_server.start()
     receipt = await ActivityEnvironment().run(email_activities.send_notice, notice)
     assert receipt.sent and len(smtp_server.inbox.messages) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,14 +43,14 @@ async def refusal(activities: EmailActivities, **changes: Any) -> ApplicationErr
 
 @pytest.mark.parametrize("subject", INJECTED_SUBJECTS)
 async def test_a_subject_with_line_breaks_is_refused(
-    subject: str, email_activities: EmailActivities, smtp_server: SmtpServer, outbox_path: Path
+    subject: str, email_activities: EmailActivities, smtp_server: SmtpServer, database_url: str
 ) -> None:
     error = await refusal(email_activities, subject=subject)
 
     assert error.type == "InvalidNotice" and error.non_retryable
     assert "the subject contains line breaks or control characters" in error.message
     assert not smtp_server.inbox.envelopes
-    assert Outbox(outbox_path).state(make_notice().key) is None
+    assert Outbox(database_url).state(make_notice().key) is None
 
 
 @pytest.mark.parametrize("name", ["Amina\r\nBcc: victim@example.org", "Amina\nOfficer", "A\x1bB"])
@@ -137,27 +136,27 @@ def picky() -> Iterator[tuple[PickyInbox, SmtpSettings]]:
 
 
 async def test_an_address_the_server_refuses_for_good_is_not_retried(
-    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+    picky: tuple[PickyInbox, SmtpSettings], database_url: str
 ) -> None:
     inbox, settings = picky
     inbox.refuse.add(OFFICER.email)
 
-    error = await refusal(EmailActivities(settings, outbox_path))
+    error = await refusal(EmailActivities(settings, database_url))
 
     assert error.type == "InvalidAddress" and error.non_retryable
     assert "the server refused the address of project_officer po-amina (550)" in error.message
     assert not inbox.messages
-    assert Outbox(outbox_path).state(make_notice().key) is None
+    assert Outbox(database_url).state(make_notice().key) is None
 
 
 async def test_a_copy_the_server_refuses_does_not_stop_the_notice(
-    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+    picky: tuple[PickyInbox, SmtpSettings], database_url: str
 ) -> None:
     inbox, settings = picky
     inbox.refuse.add(MANAGER.email)
 
     receipt = await ActivityEnvironment().run(
-        EmailActivities(settings, outbox_path).send_notice, make_notice()
+        EmailActivities(settings, database_url).send_notice, make_notice()
     )
 
     assert receipt.sent
@@ -165,11 +164,11 @@ async def test_a_copy_the_server_refuses_does_not_stop_the_notice(
 
 
 async def test_a_deferred_message_is_retried_and_then_sent_once(
-    picky: tuple[PickyInbox, SmtpSettings], outbox_path: Path
+    picky: tuple[PickyInbox, SmtpSettings], database_url: str
 ) -> None:
     inbox, settings = picky
     inbox.defer_data = 1
-    activities = EmailActivities(settings, outbox_path)
+    activities = EmailActivities(settings, database_url)
 
     error = await refusal(activities)
     assert error.type == "SmtpUnavailable" and not error.non_retryable

@@ -115,7 +115,7 @@ def email_for(
         timeout_seconds=5,
     )
     trust = ssl.create_default_context(cafile=str(certificate[0]))
-    return EmailActivities(settings, tmp_path / "outbox.db", tls_context=trust)
+    return EmailActivities(settings, f"sqlite:///{tmp_path / 'mieux.db'}", tls_context=trust)
 
 
 async def test_a_notice_goes_through_a_starttls_relay_with_a_login(

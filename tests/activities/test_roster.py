@@ -50,8 +50,9 @@ def hold(
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return small_roster(tmp_path)
+def url(tmp_path: Path, database_url: str) -> str:
+    """The small roster, on SQLite and on PostgreSQL (tests/activities/conftest.py)."""
+    return small_roster(tmp_path, database_url)
 
 
 def test_candidates_are_ranked_by_expertise_language_and_experience(url: str) -> None:

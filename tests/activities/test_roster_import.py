@@ -10,7 +10,7 @@ import pytest
 from activities.roster import RosterStore, import_roster, load_demo_roster
 from glossary.request import Theme
 from glossary.roster import CandidateQuery, Reservation
-from tests.activities.roster_support import JUNE, roster_file, roster_url, small_roster
+from tests.activities.roster_support import JUNE, roster_file, small_roster
 
 CSV_FOCAL_POINTS = """id,name,email,member_state,timezone
 FP-FR,Amelie Girard,amelie.girard@focal.fr.example.eu,France,Europe/Paris
@@ -38,8 +38,10 @@ Europe/Paris,FP-FR,2026-07-31/2026-07-01,,
 """
 
 
-def test_a_csv_import_takes_the_valid_rows_and_reports_each_rejected_one(tmp_path: Path) -> None:
-    url = roster_url(tmp_path)
+def test_a_csv_import_takes_the_valid_rows_and_reports_each_rejected_one(
+    tmp_path: Path, database_url: str
+) -> None:
+    url = database_url
     (tmp_path / "focal_points.csv").write_text(CSV_FOCAL_POINTS)
     (tmp_path / "experts.csv").write_text(CSV_EXPERTS)
 
@@ -62,8 +64,10 @@ def test_a_csv_import_takes_the_valid_rows_and_reports_each_rejected_one(tmp_pat
     assert "row 4: expert EX-FR-03: focal point 'FP-ZZ'" in experts.summary()
 
 
-def test_imported_lists_periods_deployments_and_conflicts_are_used(tmp_path: Path) -> None:
-    url = roster_url(tmp_path)
+def test_imported_lists_periods_deployments_and_conflicts_are_used(
+    tmp_path: Path, database_url: str
+) -> None:
+    url = database_url
     (tmp_path / "focal_points.csv").write_text(CSV_FOCAL_POINTS)
     (tmp_path / "experts.csv").write_text(CSV_EXPERTS)
     import_roster(url, tmp_path / "focal_points.csv")
@@ -94,7 +98,9 @@ def test_imported_lists_periods_deployments_and_conflicts_are_used(tmp_path: Pat
     assert contact.focal_point is not None and contact.focal_point.id == "FP-FR"
 
 
-def test_a_json_expert_whose_focal_point_was_rejected_is_rejected_too(tmp_path: Path) -> None:
+def test_a_json_expert_whose_focal_point_was_rejected_is_rejected_too(
+    tmp_path: Path, database_url: str
+) -> None:
     path = tmp_path / "roster.json"
     path.write_text(
         json.dumps(
@@ -116,7 +122,7 @@ def test_a_json_expert_whose_focal_point_was_rejected_is_rejected_too(tmp_path: 
         )
     )
 
-    report = import_roster(roster_url(tmp_path), path)
+    report = import_roster(database_url, path)
 
     assert (report.experts, report.focal_points) == (0, 0)
     assert [(r.kind, r.row, r.reason) for r in report.rejected] == [
@@ -126,8 +132,10 @@ def test_a_json_expert_whose_focal_point_was_rejected_is_rejected_too(tmp_path: 
     ]
 
 
-def test_importing_again_updates_people_and_keeps_reservations(tmp_path: Path) -> None:
-    url = small_roster(tmp_path)
+def test_importing_again_updates_people_and_keeps_reservations(
+    tmp_path: Path, database_url: str
+) -> None:
+    url = small_roster(tmp_path, database_url)
     store = RosterStore(url)
     held = Reservation(
         expert_id="EX-C", reference="2026-07", activity=1, start=JUNE[0], end=JUNE[1]
@@ -152,16 +160,18 @@ def test_importing_again_updates_people_and_keeps_reservations(tmp_path: Path) -
     ],
 )
 def test_an_unusable_file_is_refused_as_a_whole(
-    tmp_path: Path, name: str, content: str, message: str
+    tmp_path: Path, database_url: str, name: str, content: str, message: str
 ) -> None:
     (tmp_path / name).write_text(content)
 
     with pytest.raises(ValueError, match=message):
-        import_roster(roster_url(tmp_path), tmp_path / name)
+        import_roster(database_url, tmp_path / name)
 
 
-def test_the_demo_roster_loads_fictitious_people_who_cover_every_theme(tmp_path: Path) -> None:
-    url = roster_url(tmp_path)
+def test_the_demo_roster_loads_fictitious_people_who_cover_every_theme(
+    tmp_path: Path, database_url: str
+) -> None:
+    url = database_url
 
     report = load_demo_roster(url)
 

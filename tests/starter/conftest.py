@@ -140,7 +140,7 @@ def outbox() -> Outbox:
 def roster_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The demo roster, shared by the worker's roster activities and the CLI's settings."""
     url = demo_roster_copy(tmp_path)
-    monkeypatch.setenv("MIEUX_ROSTER__URL", url)
+    monkeypatch.setenv("MIEUX_DATABASE__URL", url)
     return url
 
 

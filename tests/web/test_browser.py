@@ -120,13 +120,13 @@ async def test_an_expert_confirms_in_a_browser_from_the_invitation_email(
     env, outbox = time_skipping_env, Outbox()
     port = free_port()
     settings = web_settings(task_queue, port)
+    database = f"sqlite:///{tmp_path / 'mieux.db'}"
     email = EmailActivities(
         SmtpSettings(host=smtp_server.host, port=smtp_server.port),
-        tmp_path / "outbox.db",
-        tmp_path / "documents",
+        database,
         links=AnswerLinks(settings.web.base_url, SECRET),
     )
-    documents = DocumentActivities(tmp_path / "documents")
+    documents = DocumentActivities(database)
     async with (
         Worker(
             env.client,
