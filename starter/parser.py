@@ -433,7 +433,7 @@ def _tools(tree: _Tree) -> None:
     p.add_argument("--from", dest="start", type=_day, metavar="D", help="first day (2026-06-08)")
     p.add_argument("--to", dest="end", type=_day, metavar="D", help="last day")
 
-    mail = tree.group("mail", "Read the local inbox of `mieux dev`.", "mieux mail list")
+    mail = tree.group("mail", "The local inbox of `mieux dev`, and the outbox.", "mieux mail list")
     mail.leaf(
         "list",
         "List the messages of the local inbox, newest last.",
@@ -448,6 +448,57 @@ def _tools(tree: _Tree) -> None:
         "starter.mail:mail_show",
     )
     p.add_argument("id", metavar="ID", help="its number in `mieux mail list`, or its key")
+    p = mail.leaf(
+        "stuck",
+        "List notices claimed but never confirmed sent (outcome unknown).",
+        "mieux mail stuck",
+        "starter.outbox:stuck",
+        "read",
+    )
+    p.add_argument(
+        "--older-than",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="claimed longer ago than this (default 300)",
+    )
+    p = mail.leaf(
+        "resend",
+        "Send a stuck notice again, from the message kept in the outbox.",
+        "mieux mail resend 2026-03/fiche/reminder-1/po.martin --confirm",
+        "starter.outbox:resend",
+    )
+    p.add_argument("key", metavar="KEY", help="the notice key, from `mieux mail stuck`")
+    p.add_argument("--confirm", action="store_true", help="yes: it may have arrived already")
+
+    doc = tree.group(
+        "doc", "Read an Action's documents from the shared database.", "mieux doc list 2026-03"
+    )
+    p = doc.leaf(
+        "list",
+        "List an Action's documents (Fiche versions, invitations, reports).",
+        "mieux doc list 2026-03",
+        "starter.documents:doc_list",
+        "read",
+    )
+    _ref(p)
+    p = doc.leaf(
+        "get",
+        "Write one of an Action's documents to a file.",
+        "mieux doc get 2026-03 final-report-1a2b3c4d5e6f7a8b.docx --out report.docx",
+        "starter.documents:doc_get",
+    )
+    _ref(p)
+    p.add_argument("name", metavar="NAME", help="as `mieux doc list` shows it")
+    p.add_argument("--out", metavar="FILE", help="where to write it (default: NAME here)")
+
+    db = tree.group("db", "The shared database beside Temporal.", "mieux db upgrade")
+    db.leaf(
+        "upgrade",
+        "Bring the database to the latest schema migration.",
+        "mieux db upgrade",
+        "starter.database:upgrade",
+    )
 
     p = tree.leaf(
         "demo",

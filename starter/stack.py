@@ -10,8 +10,14 @@ from starter.session import Session
 
 
 async def worker(session: Session, args: Namespace) -> int:
+    from worker.database import DatabaseUnusable, ready
     from worker.main import run_worker, stop_on_signals
 
+    try:
+        # Before connecting anything: a wrong database.url stops the worker at once.
+        print(await asyncio.to_thread(ready, session.settings), flush=True)
+    except DatabaseUnusable as error:
+        raise BadInput(str(error)) from None
     stop = asyncio.Event()
     stop_on_signals(stop)
     client = await session.client()

@@ -31,7 +31,7 @@ def engine_for(url: str) -> Engine:
     with _LOCK:
         engine = _ENGINES.get(url)
         if engine is None:
-            engine = _create(url)
+            engine = new_engine(url)
             upgrade(engine)
             _ENGINES[url] = engine
         return engine
@@ -55,7 +55,8 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def _create(url: str) -> Engine:
+def new_engine(url: str) -> Engine:
+    """An engine of its own (`engine_for` keeps one per URL and process)."""
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)

@@ -32,6 +32,7 @@ from activities.roster import load_demo_roster as load_roster
 from config import MieuxSettings
 from worker.binaries import temporal_cli
 from worker.client import connect, dev_server_flags, register_search_attributes
+from worker.database import DatabaseUnusable
 from worker.main import run_worker, stop_on_signals
 
 log = logging.getLogger("mieux.dev")
@@ -138,7 +139,10 @@ def start_smtp(settings: MieuxSettings) -> Controller:
 
 
 def load_demo_roster(settings: MieuxSettings) -> str:
-    return f"roster: {load_roster(settings.database_url)}"
+    from worker.database import ready
+
+    schema = ready(settings)
+    return f"{schema}\n  roster: {load_roster(settings.database_url)}"
 
 
 def _banner(settings: MieuxSettings, roster: str, web: bool) -> str:
@@ -203,7 +207,7 @@ async def run_dev_stack(
         print(_banner(settings, roster, beside is not None), flush=True)
         await run_worker(client, settings, stop)
         return 0
-    except (RuntimeError, OSError) as error:
+    except (RuntimeError, OSError, DatabaseUnusable) as error:
         print(f"mieux dev: {error}", file=sys.stderr)
         return 1
     finally:
