@@ -15,10 +15,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-FIRST = "0001"  # the roster tables of release 0.1
 
 
 def config(engine: Engine) -> Config:
@@ -38,13 +37,18 @@ def current(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """(revision before, revision after); the same twice when nothing was to do."""
+    """(revision before, revision after); the same twice when nothing was to do. A database
+    of release 0.1 reads as before = "0001" (env.py stamps it, under the lock)."""
     before = current(engine)
     if before == head():
         return before, before
-    cfg = config(engine)
-    if before is None and "experts" in inspect(engine).get_table_names():
-        command.stamp(cfg, FIRST)  # made by release 0.1, before migrations
-        before = FIRST
-    command.upgrade(cfg, "head")
+    if before is None and _made_by_0_1(engine):
+        before = "0001"
+    command.upgrade(config(engine), "head")
     return before, head()
+
+
+def _made_by_0_1(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(engine).has_table("experts")

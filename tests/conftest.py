@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -133,3 +134,12 @@ def postgres_database(postgres_server: str) -> str:
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return postgres_server.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The shared database, once on SQLite (a file) and once on a real PostgreSQL server:
+    every store test runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state' / 'mieux.db'}"
+    return request.getfixturevalue("postgres_database")

@@ -4,10 +4,13 @@ that also serialises concurrent upgrades (see store/schema.py)."""
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from store.db import writing
 from store.tables import Base
+
+# Release 0.1 made the roster tables without Alembic: such a database is at migration 0001.
+FIRST = "0001"
 
 engine = context.config.attributes["engine"]
 with writing(engine).connect() as connection:
@@ -16,4 +19,8 @@ with writing(engine).connect() as connection:
         if connection.dialect.name == "postgresql":
             # One upgrader at a time, whichever host it runs on; released at commit.
             connection.execute(text("SELECT pg_advisory_xact_lock(4711)"))
+        # Decided under the lock: another process may have migrated it meanwhile.
+        migration = context.get_context()
+        if migration.get_current_revision() is None and inspect(connection).has_table("experts"):
+            migration.stamp(context.script, FIRST)
         context.run_migrations()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from activities.email import EmailActivities
@@ -14,15 +12,6 @@ from tests.conftest import SmtpServer
 @pytest.fixture
 def smtp_settings(smtp_server: SmtpServer) -> SmtpSettings:
     return SmtpSettings(host=smtp_server.host, port=smtp_server.port, timeout_seconds=5)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The shared database, once on SQLite (a file) and once on a real PostgreSQL server:
-    every store test runs on both."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'state' / 'mieux.db'}"
-    return request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture
