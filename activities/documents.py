@@ -18,6 +18,7 @@ from activities.document_content import content_of
 from activities.document_render import to_docx, to_markdown
 from activities.document_store import DocumentStore
 from activities.errors import refused, unavailable
+from activities.heartbeat import heartbeating
 from activities.options import DOCUMENT_STORE_UNAVAILABLE, INVALID_DOCUMENT
 from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
 
@@ -29,7 +30,8 @@ class DocumentActivities:
     @activity.defn(name="write_document")
     async def write_document(self, request: DocumentRequest) -> DocumentRef:
         try:
-            ref = await asyncio.to_thread(self.write, request)
+            async with heartbeating():
+                ref = await asyncio.to_thread(self.write, request)
         except ValueError as error:
             raise refused(
                 INVALID_DOCUMENT, f"{request.kind} for {request.reference}: {error}"

@@ -38,6 +38,7 @@ from activities.answer_links import AnswerLinks
 from activities.compose import Attachment, compose, message_id, sender_address
 from activities.document_store import DocumentStore, OutsideStore
 from activities.errors import refused, unavailable
+from activities.heartbeat import heartbeating
 from activities.options import (
     DATABASE_UNAVAILABLE,
     INVALID_ADDRESS,
@@ -70,7 +71,8 @@ class EmailActivities:
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
         try:
-            return await self._send(notice)
+            async with heartbeating():
+                return await self._send(notice)
         except SQLAlchemyError as error:
             raise unavailable(
                 DATABASE_UNAVAILABLE,

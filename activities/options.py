@@ -26,10 +26,15 @@ ROSTER_UNAVAILABLE = "RosterUnavailable"
 DOCUMENT_STORE_UNAVAILABLE = "DocumentStoreUnavailable"
 DATABASE_UNAVAILABLE = "DatabaseUnavailable"
 
+# The activities heartbeat every 2 s while they work (activities/heartbeat.py): a host that
+# dies mid-activity is noticed within this, and another host takes the activity over.
+HEARTBEAT = timedelta(seconds=8)
+
 # SMTP may be down for hours; the notice must still go out once it is back (DOMAIN.md §4),
 # so attempts are unlimited and the backoff is capped at ten minutes.
 SEND_NOTICE: dict[str, Any] = {
     "start_to_close_timeout": timedelta(seconds=60),
+    "heartbeat_timeout": HEARTBEAT,
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,
@@ -50,8 +55,11 @@ POST_ESCALATION: dict[str, Any] = {
     ),
 }
 
+# Rendering takes well under a second: a host that died while writing is noticed, and the
+# document written by another, within half a minute.
 WRITE_DOCUMENT: dict[str, Any] = {
-    "start_to_close_timeout": timedelta(minutes=2),
+    "start_to_close_timeout": timedelta(seconds=30),
+    "heartbeat_timeout": HEARTBEAT,
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=2),
         backoff_coefficient=2.0,
@@ -64,6 +72,7 @@ WRITE_DOCUMENT: dict[str, Any] = {
 # is retried, a bad query or an unknown expert is not.
 ROSTER: dict[str, Any] = {
     "start_to_close_timeout": timedelta(seconds=30),
+    "heartbeat_timeout": HEARTBEAT,
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,

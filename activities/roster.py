@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio import activity
 
 from activities.errors import refused, unavailable
+from activities.heartbeat import heartbeating
 from activities.options import INVALID_QUERY, ROSTER_UNAVAILABLE, UNKNOWN_EXPERT
 from activities.roster_db import engine_for
 from activities.roster_import import import_records, json_records, read_records
@@ -81,7 +82,8 @@ class RosterActivities:
 
     async def _run(self, operation: Callable[[A], R], argument: A, what: str) -> R:
         try:
-            return await asyncio.to_thread(operation, argument)
+            async with heartbeating():
+                return await asyncio.to_thread(operation, argument)
         except UnknownExpertError as error:
             raise refused(UNKNOWN_EXPERT, f"{what}: {error}") from None
         except ValueError as error:
