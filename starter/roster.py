@@ -1,5 +1,5 @@
 """`mieux roster import | search`: thin calls into activities/roster.py, which owns the
-roster database (`roster.url`, a SQLite file in the state folder by default)."""
+roster, in the shared database (`database.url`, a SQLite file in the state folder by default)."""
 
 from __future__ import annotations
 

@@ -85,6 +85,7 @@ async def test_mieux_worker_runs_the_actions_and_stops_cleanly_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
+    schema = (await process.stdout.readline()).decode()
     banner = (await process.stdout.readline()).decode()
     # The update waits for the worker to poll: no other synchronisation is needed.
     reference = await cli.submit()
@@ -92,6 +93,7 @@ async def test_mieux_worker_runs_the_actions_and_stops_cleanly_on_sigterm(
     process.send_signal(signal.SIGTERM)
     _, err = await process.communicate()
 
+    assert schema.startswith("database sqlite:///") and "schema upgraded from empty to" in schema
     assert banner.startswith(f"worker polling task queue {cli_env['MIEUX_TASK_QUEUE']!r}")
     assert accepted == f"{reference}: accepted; Action Fiche due in 21 days\n"
     assert process.returncode == 0, err.decode()
