@@ -79,6 +79,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(execute(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `mieux doc list REF | head -1`: the reader has what it wanted; say nothing more.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return DONE
 
 
 def main() -> None:
