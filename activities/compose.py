@@ -182,10 +182,10 @@ def _address(name: str, address: str, *, what: str) -> Address:
 def _check_header_text(value: str, what: str) -> None:
     try:
         check_display_name(value)
-    except ValueError:
-        raise refused(
-            INVALID_NOTICE, f"{what} contains line breaks or control characters"
-        ) from None
+    except ValueError as error:
+        # "names must not contain ..." -> "the subject contains ... it must not"
+        reason = str(error).removeprefix("names must not contain ")
+        raise refused(INVALID_NOTICE, f"{what} contains {reason}: refused") from None
 
 
 _KNOWN_TYPES = {

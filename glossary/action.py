@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from glossary.people import Contact
+from glossary.people import Contact, check_display_name
 
 
 class ActivityType(StrEnum):
@@ -33,6 +33,8 @@ class PlannedActivity(BaseModel):
     title: str = Field(min_length=2, max_length=200)
     country: str = ""
     city: str = Field(default="", description='empty or "remote" for remote support')
+    # They go into notice subjects, hence mail headers.
+    _header_text = field_validator("title", "country", "city")(check_display_name)
     start: date
     end: date
     experts_needed: int | None = Field(
@@ -75,6 +77,7 @@ class ActionFiche(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=2, max_length=200)
+    _title = field_validator("title")(check_display_name)
     objective: str = Field(min_length=2, max_length=5000)
     intervention_logic: str = Field(default="", max_length=20000)
     institutional_framework: str = Field(default="", max_length=20000)

@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 # not when a reminder is due weeks later. Deliberately strict: ASCII local part and domain.
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _NO_CONTROL = re.compile(r"^[^\x00-\x1f\x7f]*$")
+# RFC 2047 encoded words: the email package decodes one inside a display name and writes
+# what it decodes to, raw, into the header (a CR/LF there plants a header of one's choice).
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 
 def check_email(value: str) -> str:
@@ -21,8 +24,12 @@ def check_email(value: str) -> str:
 
 
 def check_display_name(value: str) -> str:
+    """Text that goes into a mail header (a name, a subject): no control character, and no
+    encoded word that could decode to one."""
     if not _NO_CONTROL.match(value):
         raise ValueError("names must not contain line breaks or control characters")
+    if _ENCODED_WORD.search(value):
+        raise ValueError("names must not contain MIME encoded words (=?charset?q?...?=)")
     return value
 
 

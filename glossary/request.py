@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from glossary.people import Contact
+from glossary.people import Contact, check_display_name
 
 
 class Region(StrEnum):
@@ -81,6 +81,7 @@ class Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=2, max_length=120, description='e.g. "Cabo Verde IV"')
+    _name = field_validator("name")(check_display_name)
     received_on: date
     channel: Channel = Channel.EMAIL
     received_via: ReceivedVia = ReceivedVia.MIEUX_TEAM

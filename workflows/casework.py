@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities import options as activity_options
@@ -318,13 +319,21 @@ class Casework:
             await asyncio.gather(*(self._send(n) for n in batch))
 
     async def _send(self, notice: Notice) -> None:
-        await workflow.execute_activity(
-            "send_notice",
-            notice,
-            result_type=NoticeReceipt,
-            summary=f"{notice.kind} to {notice.to.id}",
-            **activity_options.SEND_NOTICE,
-        )
+        try:
+            await workflow.execute_activity(
+                "send_notice",
+                notice,
+                result_type=NoticeReceipt,
+                summary=f"{notice.kind} to {notice.to.id}",
+                **activity_options.SEND_NOTICE,
+            )
+        except ActivityError as error:
+            # Refused for good (a bad address, a header that cannot be written): the Action
+            # goes on without that one message, and the audit trail says so.
+            cause = getattr(error.cause, "message", str(error.cause))
+            self._record("notice", "mail", False, f"{notice.key} not sent: {cause}")
+            self._revision += 1
+            return
         if notice.kind == NoticeKind.ESCALATION and self._webhook_enabled():
             await workflow.execute_activity(
                 "post_escalation",

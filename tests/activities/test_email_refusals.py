@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from pydantic import ValidationError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities.compose import compose
 from activities.email import EmailActivities
 from activities.outbox import Outbox
 from config.settings import SmtpSettings
+from glossary.people import Contact
 from tests.activities.support import MANAGER, OFFICER, make_notice
 from tests.conftest import Inbox, SmtpServer, free_port
 
@@ -177,3 +180,37 @@ async def test_a_deferred_message_is_retried_and_then_sent_once(
 
     assert receipt.sent and not again.sent
     assert len(inbox.messages) == 1
+
+
+async def test_an_encoded_word_in_a_name_cannot_plant_a_header(
+    email_activities: EmailActivities, smtp_server: SmtpServer
+) -> None:
+    """`=?utf-8?q?x=0D=0ABcc:_a@b.c?=` has no raw CR/LF, but the email package would decode
+    it inside the display name and write the CR/LF out: refused at input and at composing."""
+    planted = "=?utf-8?q?x=0D=0ABcc:_a@b.c?="
+    with pytest.raises(ValidationError, match="encoded words"):
+        Contact(name=planted, email="focal@immigration.example.ke")
+    sneaked = make_notice().to.model_copy(update={"name": planted})
+    error = await refusal(email_activities, to=sneaked)
+    assert error.type == "InvalidAddress" and error.non_retryable
+    assert smtp_server.inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "title", "subject"], ids=["request name", "fiche title", "subject"]
+)
+def test_header_text_built_from_input_refuses_encoded_words(field: str) -> None:
+    from glossary import Request
+    from glossary.action import ActionFiche
+    from tests.workflows.support import sample_fiche, sample_request
+
+    planted = "Kenya =?utf-8?b?DQpCY2M6IGFAYi5j?="
+    if field == "name":
+        with pytest.raises(ValidationError, match="encoded words"):
+            Request.model_validate({**sample_request().model_dump(), "name": planted})
+    elif field == "title":
+        with pytest.raises(ValidationError, match="encoded words"):
+            ActionFiche.model_validate(sample_fiche(title=planted))
+    else:
+        with pytest.raises(ApplicationError, match="the subject contains"):
+            compose(make_notice(subject=planted), "MIEUX <m@mieux.example.org>", [])

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from glossary import Policy, Stage
+from temporalio import activity as temporal_activity
+from temporalio.exceptions import ApplicationError
+
+from glossary import Notice, NoticeReceipt, Policy, Stage
 from glossary.people import Contact
 from tests.workflows.support import (
     Outbox,
@@ -340,3 +343,28 @@ async def test_the_partner_learns_that_the_request_is_accepted_and_the_fiche_due
     assert decision.notice.subject.endswith("accepted")
     due = fiche_started + days(21)
     assert decision.notice.details[1].endswith(f"by {due:%d %B %Y}.")
+
+
+class RefusingOutbox(Outbox):
+    """An SMTP relay that refuses the partner's address for good."""
+
+    @temporal_activity.defn(name="send_notice")
+    async def send_notice(self, notice: Notice) -> NoticeReceipt:
+        if notice.to.role == "partner_focal_point":
+            raise ApplicationError("recipient refused", type="InvalidAddress", non_retryable=True)
+        return await super().send_notice(notice)
+
+
+async def test_a_notice_refused_for_good_never_stops_the_action(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, RefusingOutbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await accept(handle)
+        status = await until(handle, lambda s: any(e.command == "notice" for e in s.audit))
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+        status = await status_of(handle)
+    assert status.stage == Stage.CONSULTATION
+    refused = [e for e in status.audit if e.command == "notice"]
+    assert refused and all(not e.accepted for e in refused)
+    assert "intake/acknowledgement/partner-2026-01 not sent: recipient refused" in refused[0].detail
+    assert outbox.matching("assignment")  # the others' notices went out
