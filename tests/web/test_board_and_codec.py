@@ -139,3 +139,25 @@ async def test_the_codec_endpoint_decodes_what_the_workers_encrypted(time_skippi
 
         junk = await web.post("/codec/decode", content="{not json", headers=headers)
         assert junk.status_code == 400
+
+
+async def test_mieux_links_prints_the_temporal_ui_views_management_uses(monkeypatch, capsys):
+    from urllib.parse import parse_qs, urlsplit
+
+    from starter.cli import run_async
+
+    monkeypatch.setenv("MIEUX_WEB__UI_URL", "http://ui.example:8080")
+    assert await run_async(["links"]) == 0
+    out = capsys.readouterr().out
+    urls = {line.split()[-1] for line in out.splitlines() if "http" in line}
+    queries = [parse_qs(urlsplit(u).query)["query"][0] for u in urls]
+    assert all(
+        u.startswith("http://ui.example:8080/namespaces/default/workflows?query=") for u in urls
+    )
+    assert any("MieuxStage = 'psg_review'" in q for q in queries)
+    assert any("MieuxOnHold = true" in q for q in queries)
+    assert any("MieuxNextDue < '" in q for q in queries)
+    assert any("MieuxRegion = 'Central Asia'" in q for q in queries)
+    assert any("MieuxProjectOfficer = 'po.martin'" in q for q in queries)
+    assert all("ExecutionStatus = 'Running'" in q for q in queries)
+    assert "Overdue" in out and "By officer" in out
