@@ -38,11 +38,33 @@ def read_json(source: str) -> Any:
     except UnicodeDecodeError:
         raise BadInput(f"{name} is not UTF-8 text") from None
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise BadInput(
             f"{name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except RecursionError:
+        raise BadInput(f"{name} is nested too deeply to be an input file") from None
+    if _depth(data) > MAX_DEPTH:
+        raise BadInput(f"{name} is nested more than {MAX_DEPTH} levels deep; no input file is")
+    return data
+
+
+# The deepest input file (a Fiche: activities, their lists) is five levels; a hundred is
+# generous, and keeps validation and every later step far from Python's recursion limit.
+MAX_DEPTH = 100
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def read_object(source: str, *, set_by_options: tuple[str, ...] = ()) -> dict[str, Any]:

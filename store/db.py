@@ -37,6 +37,14 @@ def engine_for(url: str) -> Engine:
         return engine
 
 
+def dispose_engine(url: str) -> None:
+    """Close this process's connections to a database (before removing a SQLite file)."""
+    with _LOCK:
+        engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
 def writing(engine: Engine) -> Engine:
     """The engine whose transactions take the write lock first (BEGIN IMMEDIATE on SQLite)."""
     return engine.execution_options(**{_WRITE: True})

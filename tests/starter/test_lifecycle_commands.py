@@ -303,3 +303,20 @@ def _example_request() -> dict[str, object]:
     import json
 
     return dict(json.loads((_example("request")).read_text()))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[" * 2000 + "]" * 2000, "is nested too deeply to be an input file"),
+        ('{"a":' * 150 + "1" + "}" * 150, "is nested more than 100 levels deep; no input file is"),
+    ],
+    ids=["beyond the parser", "beyond any input file"],
+)
+async def test_a_deeply_nested_file_exits_2_with_one_line(cli: Cli, text: str, says: str):
+    deep = cli.file("deep.json", text)
+
+    outcome = await cli("request", "submit", deep)
+
+    assert outcome.code == 2
+    assert outcome.err == f"mieux: {deep} {says}\n"

@@ -3,9 +3,11 @@ workflow asked for (registered under the production names, as samples-python doe
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import re
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -26,6 +28,7 @@ from config.staff import DEFAULT_STAFF
 from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request
 from glossary.documents import DocumentRef, DocumentRequest
 from glossary.people import Contact
+from store.db import dispose_engine
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
 
@@ -177,7 +180,9 @@ def demo_roster_copy(folder: Path) -> str:
     """A real SQLite roster with the demo experts, copied from one built per session."""
     global _DEMO_ROSTER
     if _DEMO_ROSTER is None:
-        template = Path(tempfile.mkdtemp(prefix="mieux-roster-")) / "roster.db"
+        folder = Path(tempfile.mkdtemp(prefix="mieux-roster-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "roster.db"
         load_demo_roster(f"sqlite:///{template}")
         _DEMO_ROSTER = template
     target = folder / f"roster-{uuid.uuid4().hex[:8]}.db"
@@ -206,14 +211,17 @@ async def running_worker(
     extra: list[Any] | None = None,
     roster_url: str | None = None,
 ) -> AsyncIterator[Worker]:
-    url = roster_url or demo_roster_copy(Path(tempfile.gettempdir()))
-    async with Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=WORKFLOWS,
-        activities=outbox.activities() + roster_activities(url) + (extra or []),
-    ) as worker:
-        yield worker
+    with tempfile.TemporaryDirectory(prefix="mieux-test-roster-") as scratch:
+        # The copy is removed with its folder: a test leaves nothing in the temporary folder.
+        url = roster_url or demo_roster_copy(Path(scratch))
+        async with Worker(
+            env.client,
+            task_queue=task_queue,
+            workflows=WORKFLOWS,
+            activities=outbox.activities() + roster_activities(url) + (extra or []),
+        ) as worker:
+            yield worker
+        dispose_engine(url)
     # Every workflow test also checks DOMAIN §4's "never a burst": no clock sends two of its
     # alarms at once, whatever the test drove.
     assert not bursts(outbox.sent), f"alarms of one clock sent together: {bursts(outbox.sent)}"
