@@ -58,6 +58,24 @@ class PlannedActivity(BaseModel):
         return ", ".join(p for p in (self.city, self.country) if p) or "remote"
 
 
+def _dependencies_come_first(activities: list[PlannedActivity]) -> None:
+    """An activity can only depend on one that starts before it: no cycle, no waiting for a
+    later activity, no unknown one."""
+    by_number = {a.number: a for a in activities}
+    for activity in activities:
+        for number in activity.depends_on:
+            before = by_number.get(number)
+            if before is None:
+                raise ValueError(
+                    f"activity {activity.number} depends on activity {number}, which is not planned"
+                )
+            if before.start >= activity.start:
+                raise ValueError(
+                    f"activity {activity.number} ({activity.start}) depends on activity"
+                    f" {number}, which does not start before it ({before.start})"
+                )
+
+
 class ActivityPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -91,6 +109,7 @@ class ActionFiche(BaseModel):
     @model_validator(mode="after")
     def _plan_is_consistent(self) -> ActionFiche:
         ActivityPlan(activities=self.activities)
+        _dependencies_come_first(self.activities)
         if self.two_step and self.activities[0].type != ActivityType.FACT_FINDING_MISSION:
             raise ValueError("a two-step Action starts with a fact-finding mission")
         return self

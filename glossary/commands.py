@@ -10,9 +10,29 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from glossary.action import ActionFiche, PlannedActivity
+
+
+def _said(value: str) -> str:
+    """A reason is words, not whitespace: kept as given, checked stripped."""
+    if len(value.strip()) < 2:
+        raise ValueError("must say something (at least 2 characters besides spaces)")
+    return value
+
+
+def _one_line(value: str | None) -> str | None:
+    if value is not None and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError("must be one line, without control characters")
+    return value
 
 
 class CommandRefused(ValueError):
@@ -53,6 +73,9 @@ class SubmitFiche(Command):
 class ConsultationFeedback(Command):
     organisation: str = Field(min_length=2, max_length=120, description='e.g. "EUDEL Kenya"')
     objection: str | None = Field(default=None, max_length=5000)
+
+    _organisation = field_validator("organisation")(_one_line)
+    _organisation_said = field_validator("organisation")(_said)
 
 
 class VoteDecision(StrEnum):
@@ -138,6 +161,8 @@ class Cancellation(BaseModel):
     number: int = Field(ge=1)
     reason: str = Field(min_length=2, max_length=2000)
 
+    _reason = field_validator("reason")(_said)
+
 
 class Rescheduling(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -174,6 +199,8 @@ class ExtendDeadline(Command):
         default=None, ge=1, description="the activity whose clock it is (expert, report, ...)"
     )
 
+    _reason = field_validator("reason")(_said)
+
     @model_validator(mode="after")
     def _positive(self) -> ExtendDeadline:
         if self.extend_by <= timedelta(0):
@@ -184,13 +211,19 @@ class ExtendDeadline(Command):
 class Hold(Command):
     reason: str = Field(min_length=2, max_length=2000)
 
+    _reason = field_validator("reason")(_said)
+
 
 class Resume(Command):
     comment: str = Field(default="", max_length=2000)
 
+    _comment = field_validator("comment")(_one_line)
+
 
 class Withdraw(Command):
     reason: str = Field(min_length=2, max_length=2000)
+
+    _reason = field_validator("reason")(_said)
 
 
 C = TypeVar("C", bound=Command)

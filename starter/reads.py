@@ -183,8 +183,16 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
     return [case for case in found if case is not None], sorted(unreadable)
 
 
+# MIEUX received its first requests in 2009.
+FIRST_YEAR = 2009
+
+
 async def report(session: Session, args: Namespace) -> int:
     from starter.experts import categories
+
+    # References carry four-digit years (DOMAIN §6); none is older than the programme.
+    if args.year is not None and not FIRST_YEAR <= args.year <= 9999:
+        raise BadInput(f"--year: {args.year} is not a year from {FIRST_YEAR} to 9999")
 
     cases, unreadable = await case_files(session, args.year)
     for problem in unreadable:
