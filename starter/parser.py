@@ -511,11 +511,17 @@ def _tools(tree: _Tree) -> None:
         "--year", type=int, default=2026, metavar="Y", help="the year they were received (2026)"
     )
 
-    tree.leaf(
+    p = tree.leaf(
         "worker",
         "Run a worker on the task queue until Ctrl-C.",
         "mieux worker",
         "starter.stack:worker",
+    )
+    p.add_argument(
+        "--wait-for-server",
+        type=float,
+        metavar="SECONDS",
+        help="give up (exit 3) when Temporal is not there within this; default: wait",
     )
     tree.leaf(
         "dev",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from argparse import Namespace
 
-from starter.errors import DONE, BadInput
+from temporalio.client import Client
+
+from starter.errors import DONE, BadInput, Unreachable
 from starter.session import Session
 
 
@@ -20,7 +23,7 @@ async def worker(session: Session, args: Namespace) -> int:
         raise BadInput(str(error)) from None
     stop = asyncio.Event()
     stop_on_signals(stop)
-    client = await session.client()
+    client = await until_connected(session, args.wait_for_server)
     print(
         f"worker polling task queue {session.settings.task_queue!r} at {session.address};"
         " Ctrl-C stops it",
@@ -28,6 +31,30 @@ async def worker(session: Session, args: Namespace) -> int:
     )
     await run_worker(client, session.settings, stop)
     return DONE
+
+
+async def until_connected(session: Session, wait: float | None) -> Client:
+    """A worker is a service: started before Temporal (a reboot, a restart of the cluster),
+    it waits for it, saying so every 10 s, instead of exiting. `--wait-for-server SECONDS`
+    bounds the wait for scripts."""
+    loop = asyncio.get_running_loop()
+    began, said, delay = loop.time(), -LOG_EVERY, 0.5
+    while True:
+        try:
+            return await session.client()
+        except Unreachable as error:
+            now = loop.time()
+            if wait is not None and now - began >= wait:
+                raise
+            if now - said >= LOG_EVERY:
+                print(f"mieux worker: waiting for Temporal: {error.message}", file=sys.stderr)
+                said = now
+            # Backing off: a retried connection, not a synchronisation.
+            await asyncio.sleep(delay if wait is None else min(delay, began + wait - now))
+            delay = min(delay * 2, 5.0)
+
+
+LOG_EVERY = 10.0
 
 
 async def dev(session: Session, args: Namespace) -> int:

@@ -97,3 +97,56 @@ async def test_mieux_worker_runs_the_actions_and_stops_cleanly_on_sigterm(
     assert banner.startswith(f"worker polling task queue {cli_env['MIEUX_TASK_QUEUE']!r}")
     assert accepted == f"{reference}: accepted; Action Fiche due in 21 days\n"
     assert process.returncode == 0, err.decode()
+
+
+async def test_a_worker_started_before_temporal_waits_for_it(tmp_path):
+    """A service starts in any order: the worker waits, says so, and polls once it is up."""
+    from temporalio.testing import WorkflowEnvironment
+
+    from tests.conftest import free_port
+    from worker.binaries import temporal_cli
+
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "TEMPORAL_"))},
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
+        "MIEUX_STATE_DIR": str(tmp_path / "state"),
+        "MIEUX_TASK_QUEUE": f"waits-{port}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(MIEUX), "worker", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None and process.stdout is not None
+    waiting = (await process.stderr.readline()).decode()
+    server = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_cli(), port=port, ui=False
+    )
+    try:
+        lines = [(await process.stdout.readline()).decode() for _ in range(2)]
+        process.send_signal(signal.SIGTERM)
+        await process.communicate()
+    finally:
+        await server.shutdown()
+    assert waiting.startswith(
+        f"mieux worker: waiting for Temporal: Temporal is unreachable at 127.0.0.1:{port}"
+    )
+    assert lines[1].startswith(f"worker polling task queue 'waits-{port}'")
+    assert process.returncode == 0
+
+
+async def test_a_bounded_wait_for_temporal_exits_3(tmp_path):
+    from tests.conftest import free_port
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "TEMPORAL_"))},
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
+        "MIEUX_STATE_DIR": str(tmp_path / "state"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        str(MIEUX), "worker", "--wait-for-server", "1", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await process.communicate()
+    assert process.returncode == 3
+    assert err.decode().splitlines()[-1].startswith("mieux: Temporal is unreachable at 127.0.0.1:")
