@@ -16,11 +16,11 @@ from temporalio import activity
 
 from activities.document_content import content_of
 from activities.document_render import to_docx, to_markdown
-from activities.document_store import DocumentStore
 from activities.errors import refused, unavailable
 from activities.heartbeat import heartbeating
 from activities.options import DOCUMENT_STORE_UNAVAILABLE, INVALID_DOCUMENT
 from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+from store.documents import DocumentStore
 
 
 class DocumentActivities:

@@ -36,7 +36,6 @@ from temporalio.exceptions import ApplicationError
 
 from activities.answer_links import AnswerLinks
 from activities.compose import Attachment, compose, message_id, sender_address
-from activities.document_store import DocumentStore, OutsideStore
 from activities.errors import refused, unavailable
 from activities.heartbeat import heartbeating
 from activities.options import (
@@ -45,9 +44,10 @@ from activities.options import (
     INVALID_NOTICE,
     SMTP_UNAVAILABLE,
 )
-from activities.outbox import Outbox, OutboxState
 from config.settings import SmtpSecurity, SmtpSettings
 from glossary.notices import Notice, NoticeReceipt
+from store.documents import DocumentStore, OutsideStore
+from store.outbox import Outbox, OutboxState
 
 __all__ = ["EmailActivities", "message_id"]
 

@@ -20,7 +20,6 @@ from temporalio import activity
 from activities.errors import refused, unavailable
 from activities.heartbeat import heartbeating
 from activities.options import INVALID_QUERY, ROSTER_UNAVAILABLE, UNKNOWN_EXPERT
-from activities.roster_db import engine_for
 from activities.roster_import import import_records, json_records, read_records
 from activities.roster_store import RosterStore, UnknownExpertError
 from glossary.roster import (
@@ -31,6 +30,7 @@ from glossary.roster import (
     Reservation,
     ReservationOutcome,
 )
+from store.db import engine_for
 
 __all__ = [
     "RosterActivities",

@@ -26,9 +26,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from activities.roster_db import write_session
 from activities.roster_rank import normalise
-from activities.roster_schema import (
+from glossary.commands import describe_validation_error
+from glossary.roster import ImportReport, RejectedRow, RosterExpert, RosterFocalPoint
+from store.db import write_session
+from store.tables import (
     AssignmentRow,
     AssignmentState,
     ConflictRow,
@@ -38,8 +40,6 @@ from activities.roster_schema import (
     LanguageRow,
     UnavailabilityRow,
 )
-from glossary.commands import describe_validation_error
-from glossary.roster import ImportReport, RejectedRow, RosterExpert, RosterFocalPoint
 
 EXPERT = "expert"
 FOCAL_POINT = "focal_point"

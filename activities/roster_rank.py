@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from activities.roster_schema import AssignmentRow, AssignmentState, ExpertRow
 from glossary.roster import Candidate, CandidateQuery
+from store.tables import AssignmentRow, AssignmentState, ExpertRow
 
 
 def normalise(text: str) -> str:

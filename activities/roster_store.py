@@ -8,9 +8,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Engine, and_, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from activities.roster_db import engine_for, read_session, write_session
 from activities.roster_rank import rank, why_busy
-from activities.roster_schema import AssignmentRow, AssignmentState, ExpertRow, FocalPointRow
 from glossary.people import Recipient
 from glossary.roster import (
     Candidate,
@@ -19,6 +17,8 @@ from glossary.roster import (
     Reservation,
     ReservationOutcome,
 )
+from store.db import engine_for, read_session, write_session
+from store.tables import AssignmentRow, AssignmentState, ExpertRow, FocalPointRow
 
 
 class UnknownExpertError(LookupError):

@@ -22,8 +22,8 @@ def categories(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, 
         from sqlalchemy import select
         from sqlalchemy.exc import SQLAlchemyError
 
-        from activities.roster_db import engine_for, read_session
-        from activities.roster_schema import ExpertRow
+        from store.db import engine_for, read_session
+        from store.tables import ExpertRow
     except ImportError:
         return {}
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 _WRITE = "mieux_write_transaction"
 _ENGINES: dict[str, Engine] = {}
+_UPGRADED: dict[str, tuple[str | None, str]] = {}
 _LOCK = threading.Lock()  # guards the cache of engines only, never a reservation
 
 
@@ -32,9 +33,15 @@ def engine_for(url: str) -> Engine:
         engine = _ENGINES.get(url)
         if engine is None:
             engine = new_engine(url)
-            upgrade(engine)
+            _UPGRADED[url] = upgrade(engine)
             _ENGINES[url] = engine
         return engine
+
+
+def schema_change(url: str) -> tuple[str | None, str]:
+    """(migration before, after) of this process's first use of the database."""
+    engine_for(url)
+    return _UPGRADED[url]
 
 
 def dispose_engine(url: str) -> None:

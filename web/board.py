@@ -72,7 +72,7 @@ class Board:
             return self.pages.refused(request, f"{stage!r} is not a stage.", 400)
         if region and region not in Region._value2member_map_:
             return self.pages.refused(request, f"{region!r} is not a region.", 400)
-        if any("'" in v for v in (officer,)):
+        if "'" in officer:
             return self.pages.refused(request, "An officer id has no quotes.", 400)
         settings = self.session.settings
         query = visibility(

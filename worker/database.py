@@ -19,17 +19,11 @@ def where(url: str) -> str:
 
 
 def ready(settings: MieuxSettings) -> str:
-    from store.db import engine_for, new_engine
-    from store.schema import upgrade
+    from store.db import schema_change
 
     url = settings.database_url
     try:
-        engine = new_engine(url)
-        try:
-            before, after = upgrade(engine)
-        finally:
-            engine.dispose()
-        engine_for(url)  # this process's engine, on the upgraded schema
+        before, after = schema_change(url)
     except (SQLAlchemyError, OSError, ImportError) as error:
         reason = str(error).splitlines()[0][:200]
         raise DatabaseUnusable(

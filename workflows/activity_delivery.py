@@ -399,13 +399,7 @@ class ActivityDelivery(Casework):
     def _start_report_clock(self) -> None:
         ended = start_of(self.activity.end) + timedelta(days=1)
         self._set_stage("reporting")
-        open_clock = self.clocks.start
-        if self.v2 and self.on_hold:
-            # The activity ended during a hold: its report keeps its whole time for after.
-            def open_clock(clock: Clock) -> Clock:
-                return self.clocks.start_paused(clock, self.now())
-
-        open_clock(
+        clock = self.clocks.start(
             Clock(
                 name=f"report-{self.activity.number}",
                 kind="completion_report",
@@ -418,6 +412,9 @@ class ActivityDelivery(Casework):
                 escalate_to="programme manager",
             )
         )
+        if self.v2 and self.on_hold:
+            # The activity ended during a hold: its report keeps its whole time for after.
+            clock.paused_at = self.now()
 
     def _start_evaluation_clock(self) -> None:
         now = self.now()

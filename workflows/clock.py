@@ -171,11 +171,6 @@ class Clocks:
             for other in clock.pending(hours, before_due=self.strict)
         )
 
-    def start_paused(self, clock: Clock, now: datetime) -> Clock:
-        """A work clock opened while the Action is on hold keeps its whole time for later."""
-        clock.paused_at = now
-        return self.start(clock)
-
     def next_due(self) -> datetime | None:
         dues = [c.due_at for c in self.open.values() if c.is_deadline and c.paused_at is None]
         return min(dues, default=None)

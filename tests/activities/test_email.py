@@ -11,8 +11,8 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.compose import compose, message_id
 from activities.email import EmailActivities
-from activities.outbox import Outbox, OutboxState
 from glossary.notices import NoticeKind
+from store.outbox import Outbox, OutboxState
 from tests.activities.support import MANAGER, OFFICER, bodies, make_notice
 from tests.conftest import SmtpServer
 

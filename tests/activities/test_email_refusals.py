@@ -15,9 +15,9 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.compose import compose
 from activities.email import EmailActivities
-from activities.outbox import Outbox
 from config.settings import SmtpSettings
 from glossary.people import Contact
+from store.outbox import Outbox
 from tests.activities.support import MANAGER, OFFICER, make_notice
 from tests.conftest import Inbox, SmtpServer, free_port
 

@@ -14,11 +14,11 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.roster import RosterActivities, RosterStore, search
-from activities.roster_db import engine_for, read_session
-from activities.roster_schema import AssignmentRow
 from activities.roster_store import UnknownExpertError
 from glossary.action import PlannedActivity
 from glossary.roster import CandidateQuery, Reservation, ReservationOutcome
+from store.db import engine_for, read_session
+from store.tables import AssignmentRow
 from tests.activities.roster_support import JUNE, small_roster
 
 
