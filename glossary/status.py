@@ -111,6 +111,9 @@ class ActivityView(BaseModel):
     evaluation: dict[str, int] = {}
     evaluation_summary: str = ""
     clocks: list[ClockView] = []
+    # The activity's own count of its reports: the Action keeps the latest, whatever order
+    # the signals are handled in.
+    report: int = 0
 
 
 class ActionStatus(BaseModel):

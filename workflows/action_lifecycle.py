@@ -1091,7 +1091,7 @@ class ActionLifecycle(Implementation):
             self._revision += 1
             return
         current = self.views.get(view.number)
-        if current is None or current.stage not in FINISHED:
+        if current is None or (current.stage not in FINISHED and view.report >= current.report):
             self.views[view.number] = view
             self._revision += 1
 

@@ -104,6 +104,7 @@ class ActivityDelivery(Casework):
         self._exhaustions = 0
         self.needs_new_dates = False
         self._redates = 0
+        self._reports = 0
 
     # -- the story ----------------------------------------------------------------------
 
@@ -815,6 +816,7 @@ class ActivityDelivery(Casework):
             evaluation=dict(self.evaluation.scores) if self.evaluation else {},
             evaluation_summary=self.evaluation.summary if self.evaluation else "",
             clocks=self.clocks.views() if self.v2 else [],
+            report=self._reports,
         )
 
     def _waiting(self) -> str:
@@ -837,6 +839,7 @@ class ActivityDelivery(Casework):
         workflow.set_current_details(self._waiting())
 
     async def _tell_parent(self) -> None:
+        self._reports += 1
         await workflow.get_external_workflow_handle(self.input.parent_id).signal(
             "activity_progress", self.view()
         )

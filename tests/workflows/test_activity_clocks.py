@@ -269,9 +269,7 @@ async def test_deadline_extend_reaches_an_activitys_report_clock(time_skipping_e
             handle, lambda s: activity(s, 1).clocks[0].due_at == midnight(start) + days(17)
         )
         await env.sleep(days(14))
-    assert "no open clock 'evaluation' on activity 1 (open: report-1)" in str(
-        refused.value.cause
-    )
+    assert "no open clock 'evaluation' on activity 1 (open: report-1)" in str(refused.value.cause)
     assert moved.audit[-1].detail.startswith("activity 1: report extended by 7 days")
     [due] = [at for s, _, at in steps(outbox, "report-1") if s == "due"]
     assert due == midnight(start) + days(3 + 7 + 7)
