@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint histories bench clean
+.PHONY: install run test test-no-cache lint histories bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ lint: $(STAMP)
 # pytest exits 5 when it collects no test; make treats that as a failure, as it should.
 test: lint
 	$(BIN)/pytest
+	$(MAKE) test-no-cache
+
+# The same workflow tests on a worker that keeps no workflow cache: every activation is a
+# replay of the history so far, which finds non-determinism and spinning waits that a cached
+# worker hides. The files that wait out long clocks stay out: on the time-skipping server a
+# task the uncached worker drops stalls the clock until pytest's timeout (README, Tests).
+NO_CACHE_TESTS := $(addprefix tests/workflows/,test_commands_at_close.py \
+	test_hold_and_withdraw.py test_intake.py test_early_commands.py test_refusals.py \
+	test_references.py test_consultation_and_psg.py test_fiche_clock.py test_visibility.py)
+test-no-cache: $(STAMP)
+	MIEUX_WORKER__MAX_CACHED_WORKFLOWS=0 $(BIN)/pytest -q $(NO_CACHE_TESTS)
 
 histories: $(STAMP)
 	$(BIN)/python -m tests.record_histories

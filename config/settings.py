@@ -160,6 +160,16 @@ class DevSettings(BaseModel):
     smtp_port: int = Field(default=8025, ge=1, le=65535)
 
 
+class WorkerSettings(BaseModel):
+    """`mieux worker`: how much of Temporal's work one process keeps in memory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Each cached Action costs memory; an evicted one is replayed from its history on its
+    # next task, which is correct, only slower (docs/deployment.md has the measured figures).
+    max_cached_workflows: int = Field(default=1000, ge=0, le=1_000_000)
+
+
 class TemporalSettings(BaseModel):
     """A Temporal cluster or Temporal Cloud; named like the Temporal CLI's variables."""
 
@@ -254,6 +264,7 @@ class MieuxSettings(BaseSettings):
     webhook: WebhookSettings = WebhookSettings()
     temporal: TemporalSettings = TemporalSettings()
     dev: DevSettings = DevSettings()
+    worker: WorkerSettings = WorkerSettings()
     web: WebSettings = WebSettings()
 
     @model_validator(mode="after")

@@ -29,18 +29,27 @@ def production_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
 
 
 def build_worker(
-    client: Client, task_queue: str, activities: Sequence[Callable[..., Any]]
+    client: Client,
+    task_queue: str,
+    activities: Sequence[Callable[..., Any]],
+    max_cached_workflows: int = 1000,
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=list(activities),
+        max_cached_workflows=max_cached_workflows,
     )
 
 
 async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Event) -> None:
-    worker = build_worker(client, settings.task_queue, production_activities(settings))
+    worker = build_worker(
+        client,
+        settings.task_queue,
+        production_activities(settings),
+        settings.worker.max_cached_workflows,
+    )
     async with worker:
         log.info("worker polling task queue %r on %s", settings.task_queue, client.namespace)
         await stop.wait()

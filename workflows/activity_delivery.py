@@ -134,7 +134,9 @@ class ActivityDelivery(Casework):
                 lambda: (
                     all(s.filled for s in self.slots)
                     or any(s.state == "open" for s in self.slots)
-                    or bool(self.nominations)
+                    # A nomination with no free place waits: checking it again at once
+                    # would spin the workflow task (the SDK's deadlock detector caught it).
+                    or (bool(self.nominations) and self._free_slot() is not None)
                 )
             )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import logging
+import os
 import re
 import shutil
 import sqlite3
@@ -203,6 +205,21 @@ def roster_activities(url: str) -> list[Any]:
     ]
 
 
+class _TaskFailures(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.messages.append(f"{record.getMessage()}: {error!r}")
+
+
+# `make test` runs the workflow tests a second time with no cache: every activation is then
+# a replay of the history so far, which finds non-determinism a cached worker hides.
+MAX_CACHED_WORKFLOWS = int(os.environ.get("MIEUX_WORKER__MAX_CACHED_WORKFLOWS", "1000"))
+
+
 @contextlib.asynccontextmanager
 async def running_worker(
     env: WorkflowEnvironment,
@@ -211,6 +228,9 @@ async def running_worker(
     extra: list[Any] | None = None,
     roster_url: str | None = None,
 ) -> AsyncIterator[Worker]:
+    failures = _TaskFailures()
+    sdk_log = logging.getLogger("temporalio.worker._workflow")
+    sdk_log.addHandler(failures)
     with tempfile.TemporaryDirectory(prefix="mieux-test-roster-") as scratch:
         # The copy is removed with its folder: a test leaves nothing in the temporary folder.
         url = roster_url or demo_roster_copy(Path(scratch))
@@ -219,9 +239,14 @@ async def running_worker(
             task_queue=task_queue,
             workflows=WORKFLOWS,
             activities=outbox.activities() + roster_activities(url) + (extra or []),
+            max_cached_workflows=MAX_CACHED_WORKFLOWS,
         ) as worker:
             yield worker
         dispose_engine(url)
+    sdk_log.removeHandler(failures)
+    # A failed workflow task is retried and the test may still pass: fail it here instead
+    # (a spinning wait condition hid behind such a retry).
+    assert not failures.messages, f"workflow task failures: {failures.messages}"
     # Every workflow test also checks DOMAIN §4's "never a burst": no clock sends two of its
     # alarms at once, whatever the test drove.
     assert not bursts(outbox.sent), f"alarms of one clock sent together: {bursts(outbox.sent)}"
@@ -311,18 +336,20 @@ async def until(handle: WorkflowHandle[Any, Any], condition: Any, *, seconds: fl
     """The Action's status once `condition(status)` holds.
 
     Activities report to the Action by signal, a moment after the command that moved them;
-    this polls the query for that moment (real time, not workflow time).
+    this polls the query for that moment (real time, not workflow time). Without a cache
+    every query replays the whole history, so it polls less often and waits longer.
     """
     import asyncio
 
-    deadline = asyncio.get_running_loop().time() + seconds
+    pause, patience = (0.01, 1) if MAX_CACHED_WORKFLOWS else (0.2, 6)
+    deadline = asyncio.get_running_loop().time() + seconds * patience
     while True:
         status = await status_of(handle)
         if condition(status):
             return status
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met; last status: {status.activities}")
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(pause)
 
 
 def invited(status: Any, number: int) -> list[str]:
