@@ -57,10 +57,15 @@ class Record:
 def read_records(path: Path) -> list[Record]:
     """The records of a roster file; ValueError when the file itself is unusable."""
     if path.suffix.lower() == ".json":
-        return json_records(json.loads(path.read_text(encoding="utf-8")))
-    if path.suffix.lower() == ".csv":
-        return csv_records(path.read_text(encoding="utf-8-sig"))
-    raise ValueError(f"{path.name}: a roster file is .csv or .json")
+        records = json_records(json.loads(path.read_text(encoding="utf-8")))
+    elif path.suffix.lower() == ".csv":
+        records = csv_records(path.read_text(encoding="utf-8-sig"))
+    else:
+        raise ValueError(f"{path.name}: a roster file is .csv or .json")
+    if not records:
+        # "0 imported, 0 rejected" would read as success for a file that held nothing.
+        raise ValueError(f"{path.name} holds no roster records (no focal points, no experts)")
+    return records
 
 
 def json_records(data: Any) -> list[Record]:
@@ -68,6 +73,14 @@ def json_records(data: Any) -> list[Record]:
         data = {"experts": data}
     if not isinstance(data, dict):
         raise ValueError("a JSON roster is an object with focal_points and experts, or a list")
+    if not {"focal_points", "experts"} & data.keys():
+        found = ", ".join(sorted(map(str, data))) or "nothing"
+        raise ValueError(
+            f"not a roster: a JSON roster has focal_points and/or experts (this has {found})"
+        )
+    for key in ("focal_points", "experts"):
+        if not isinstance(data.get(key, []), list):
+            raise ValueError(f"not a roster: {key} must be a list")
     records = []
     for kind, key in ((FOCAL_POINT, "focal_points"), (EXPERT, "experts")):
         for index, item in enumerate(data.get(key, []), start=1):
@@ -83,6 +96,11 @@ def csv_records(text: str) -> list[Record]:
     columns = set(reader.fieldnames or [])
     if "id" not in columns:
         raise ValueError("a CSV roster needs a header line with at least an id column")
+    if not {"nationality", "member_state", "record"} & columns:
+        raise ValueError(
+            "not a roster: the CSV header has no nationality (experts), member_state "
+            "(focal points) or record column"
+        )
     default = FOCAL_POINT if "member_state" in columns and "nationality" not in columns else EXPERT
     records = []
     first_line = reader.line_num + 1

@@ -157,6 +157,12 @@ def test_importing_again_updates_people_and_keeps_reservations(
         ("roster.json", "{not json", "not valid JSON"),
         ("roster.json", '"a string"', "a JSON roster is an object"),
         ("roster.csv", "name,email\nA,a@example.org\n", "needs a header line with at least an id"),
+        ("request.json", '{"title": "x", "country": "Kenya"}', r"not a roster: .*\(this has"),
+        ("roster.json", '{"experts": {"id": "EX-1"}}', "experts must be a list"),
+        ("roster.json", "[]", "holds no roster records"),
+        ("roster.json", '{"experts": [], "focal_points": []}', "holds no roster records"),
+        ("roster.csv", "id,nationality\n", "holds no roster records"),
+        ("requests.csv", "id,title,country\n1,x,Kenya\n", "not a roster: the CSV header"),
     ],
 )
 def test_an_unusable_file_is_refused_as_a_whole(

@@ -30,6 +30,19 @@ async def test_rejected_rows_are_listed_and_exit_2(cli: Cli):
     assert outcome.err == f"mieux: 1 rows of {roster} were rejected (listed above)\n"
 
 
+async def test_a_file_that_is_not_a_roster_is_refused_and_exit_2(cli: Cli):
+    request = cli.file("request.json", {"title": "Labour migration", "country": "Kenya"})
+
+    outcome = await cli("roster", "import", request)
+
+    assert outcome.code == 2
+    assert outcome.out == ""
+    assert outcome.err == (
+        "mieux: not a roster: a JSON roster has focal_points and/or experts "
+        "(this has country, title)\n"
+    )
+
+
 async def test_roster_search_ranks_free_experts_for_a_theme_and_language(cli: Cli):
     await cli.ok("roster", "import", str(EXAMPLES / "roster.json"))
 
