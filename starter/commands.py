@@ -47,11 +47,11 @@ class Outgoing:
     command: Command
 
 
-async def send(session: Session, outgoing: Outgoing, *, wait: bool) -> int:
+async def send(session: Session, outgoing: Outgoing, *, wait: bool, key: str | None = None) -> int:
     payload = outgoing.command.model_dump(mode="json")
     ref = outgoing.target.reference
     if wait:
-        detail = await session.update(outgoing.target, outgoing.name, payload)
+        detail = await session.update(outgoing.target, outgoing.name, payload, key=key)
         print(f"{ref}: {detail}")
     else:
         await session.signal(outgoing.target, outgoing.name, payload)
@@ -68,7 +68,7 @@ Builder = Callable[[Namespace, str], Outgoing]
 def _handler(build: Builder) -> Callable[[Session, Namespace], Awaitable[int]]:
     async def handle(session: Session, args: Namespace) -> int:
         outgoing = build(args, session.identity)
-        return await send(session, outgoing, wait=not args.no_wait)
+        return await send(session, outgoing, wait=not args.no_wait, key=args.key)
 
     handle.__name__ = build.__name__
     handle.__doc__ = build.__doc__

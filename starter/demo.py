@@ -40,6 +40,9 @@ async def demo(session: Session, args: Namespace) -> int:
         raise BadInput(f"--count: between 1 and {len(requests)} (the requests of 2016)")
     # One after the other, so references follow the order of receipt as in 2016.
     for request in requests[: args.count]:
-        reference = await submit_request(session, request)
-        print(f"{reference}  {request.name} ({request.country}, {request.topic})")
+        registration = await submit_request(session, request)
+        again = "  (already submitted)" if registration.already else ""
+        print(
+            f"{registration.reference}  {request.name} ({request.country}, {request.topic}){again}"
+        )
     return DONE

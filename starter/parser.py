@@ -41,6 +41,13 @@ def _common(kind: str) -> argparse.ArgumentParser:
             action="store_true",
             help="send it as a signal the server keeps, without waiting for a worker",
         )
+        parent.add_argument(
+            "--key",
+            type=_key,
+            default=None,
+            help="send it under this key: the same key again is answered with the first"
+            " outcome, never applied twice (a timed-out command prints its key)",
+        )
     if kind == "read":
         parent.add_argument("--json", action="store_true", help="print JSON instead of tables")
     return parent
@@ -74,6 +81,16 @@ class _Tree:
         )
         sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
         return _Tree(sub)
+
+
+def _key(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9._:-]{1,80}", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a key: 1-80 letters, digits, '.', '_', ':' or '-'"
+        )
+    return text
 
 
 def _ref(parser: argparse.ArgumentParser) -> None:
@@ -124,6 +141,12 @@ def _lifecycle(tree: _Tree) -> None:
         "starter.submit:request_submit",
     )
     _file(p, "the request")
+    p.add_argument(
+        "--key",
+        type=_key,
+        help="idempotency key (default: from the file's content); the same key answers with"
+        " the first reference instead of starting a second Action",
+    )
 
     p = tree.leaf(
         "intake",

@@ -7,6 +7,7 @@ server or no worker answering (exit 3).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -87,12 +88,23 @@ class Session:
 
     # -- commands -------------------------------------------------------------------------
 
-    async def update(self, target: Target, name: str, payload: dict[str, Any]) -> str:
-        """Send the command as an update and wait until the workflow accepts or refuses it."""
+    async def update(
+        self, target: Target, name: str, payload: dict[str, Any], *, key: str | None = None
+    ) -> str:
+        """Send the command as an update and wait until the workflow accepts or refuses it.
+
+        The update id is `cli-NAME-KEY`; Temporal answers a repeated id with the first
+        update's outcome, so a command re-sent under its key is never applied twice."""
         handle = await self.handle(target)
+        used = key or uuid.uuid4().hex[:16]
+        update_id = f"cli-{name}-{used}"
         try:
+            if key is not None:
+                earlier = await self._earlier_outcome(handle, update_id)
+                if earlier is not None:
+                    return f"already applied under key {key}: {earlier}"
             result = await handle.execute_update(
-                name, payload, result_type=str, rpc_timeout=self.timeout
+                name, payload, id=update_id, result_type=str, rpc_timeout=self.timeout
             )
         except WorkflowUpdateFailedError as error:
             raise Refused(refusal_reason(error.cause)) from None
@@ -100,11 +112,23 @@ class Session:
             raise await self.stuck(
                 target,
                 "it may still be applied when a worker takes it; check with"
-                f" `mieux status {target.reference}`",
+                f" `mieux status {target.reference}`, or send it again with `--key {used}`:"
+                " it is then applied once",
             ) from None
         except RPCError as error:
             raise await self.explain(error, target) from None
         return str(result)
+
+    async def _earlier_outcome(self, handle: WorkflowHandle[Any, Any], update_id: str) -> Any:
+        """The outcome of an update already sent under this id, or None if there is none."""
+        try:
+            return await handle.get_update_handle(update_id, result_type=str).result(
+                rpc_timeout=self.timeout
+            )
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
 
     async def signal(self, target: Target, name: str, payload: dict[str, Any]) -> None:
         """Leave the command with the server: it is delivered when a worker runs again."""

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import random
+import sys
 import uuid
 from argparse import Namespace
 
@@ -24,10 +27,14 @@ from workflows.reference_register import (
     ReferenceRegister,
     RegisterRequest,
     RegisterState,
+    Registration,
     register_id,
 )
 
-_MAYBE_REGISTERED = "it may still be registered when a worker takes it; see `mieux list`"
+_MAYBE_REGISTERED = (
+    "it may still be registered when a worker takes it; see `mieux list`. Submitting the"
+    " same file again is safe: it answers with the first reference"
+)
 
 
 # All submissions of a year go to one register workflow, and a Temporal server holds at
@@ -44,8 +51,14 @@ def _worth_retrying(error: RPCError) -> bool:
     return error.status == RPCStatusCode.UNAVAILABLE and "aborted" in error.message
 
 
-async def submit_request(session: Session, request: Request) -> str:
-    """The new Action's reference."""
+def submission_key(request: Request) -> str:
+    """The same request file gives the same key: its content, canonical, hashed."""
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "content-" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+async def submit_request(session: Session, request: Request, key: str = "") -> Registration:
+    """The Action's reference, and whether this key was submitted before."""
     settings = session.settings
     year = request.received_on.year
     client = await session.client()
@@ -55,6 +68,7 @@ async def submit_request(session: Session, request: Request) -> str:
         staff=settings.staff,
         submitted_by=session.identity,
         escalation_webhook=settings.webhook.url is not None,
+        key=key or submission_key(request),
     )
     update_id = f"submit-{uuid.uuid4()}"
     for attempt in range(1, ATTEMPTS + 1):
@@ -67,7 +81,7 @@ async def submit_request(session: Session, request: Request) -> str:
         )
         try:
             return await client.execute_update_with_start_workflow(
-                ReferenceRegister.register_request,
+                ReferenceRegister.register_request_once,
                 command,
                 start_workflow_operation=start,
                 id=update_id,
@@ -94,5 +108,12 @@ async def submit_request(session: Session, request: Request) -> str:
 
 async def request_submit(session: Session, args: Namespace) -> int:
     request = validated(Request, read_json(args.file), args.file)
-    print(await submit_request(session, request))
+    registration = await submit_request(session, request, args.key or "")
+    print(registration.reference)
+    if registration.already:
+        print(
+            f"mieux: already submitted as {registration.reference}; no second Action was"
+            " started (to register it again as a new request, give another --key)",
+            file=sys.stderr,
+        )
     return DONE

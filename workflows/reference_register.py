@@ -12,7 +12,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel, ConfigDict
+    from pydantic import BaseModel, ConfigDict, Field
 
     from glossary import ActionInput, Policy, Request, StaffDirectory
     from workflows import search_attributes as sa
@@ -30,12 +30,21 @@ class RegisterRequest(BaseModel):
     staff: StaffDirectory
     submitted_by: str
     escalation_webhook: bool = False
+    # Derived from the request's content by the CLI (or given with --key): the same request
+    # sent again, after a timeout say, gets its first reference instead of a second Action.
+    key: str = Field(default="", max_length=80, pattern=r"^[A-Za-z0-9._:-]*$")
+
+
+class Registration(BaseModel):
+    reference: str
+    already: bool = False
 
 
 class RegisterState(BaseModel):
     year: int
     last_number: int = 0
     allocated_this_run: int = 0
+    keys: dict[str, str] = {}
 
 
 def register_id(year: int) -> str:
@@ -61,9 +70,27 @@ class ReferenceRegister:
 
     @workflow.update(name="register_request")
     async def register_request(self, command: RegisterRequest) -> str:
+        return (await self._register(command)).reference
+
+    @workflow.update(name="register_request_once")
+    async def register_request_once(self, command: RegisterRequest) -> Registration:
+        """As `register_request`, answering a repeated key with the first reference."""
+        first = self.state.keys.get(command.key) if command.key else None
+        if first is not None:
+            return Registration(reference=first, already=True)
+        return await self._register(command)
+
+    @register_request_once.validator
+    def _register_request_once_valid(self, command: RegisterRequest) -> None:
+        self._register_request_valid(command)
+
+    async def _register(self, command: RegisterRequest) -> Registration:
         self.state.last_number += 1
         self.state.allocated_this_run += 1
         reference = f"{self.state.year}-{self.state.last_number:02d}"
+        if command.key:
+            # Before the await: a duplicate sent in the same moment must find it.
+            self.state.keys[command.key] = reference
         request = command.request
         await workflow.start_child_workflow(
             ActionLifecycle.run,
@@ -87,7 +114,7 @@ class ReferenceRegister:
             ),
             search_attributes=_initial_attributes(reference, request),
         )
-        return reference
+        return Registration(reference=reference)
 
     @register_request.validator
     def _register_request_valid(self, command: RegisterRequest) -> None:

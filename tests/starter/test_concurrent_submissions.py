@@ -19,7 +19,8 @@ async def test_twenty_requests_submitted_at_once_get_twenty_consecutive_referenc
     requests: list[Request] = [
         sample_request(name=f"Request {n}", received_on=f"{year}-03-02") for n in range(COUNT)
     ]
-    references = await asyncio.gather(*(submit_request(session, r) for r in requests))
+    registrations = await asyncio.gather(*(submit_request(session, r) for r in requests))
+    references = [r.reference for r in registrations]
     client = await session.client()
     types = {
         (await client.get_workflow_handle(f"action-{ref}").describe()).workflow_type
@@ -27,3 +28,11 @@ async def test_twenty_requests_submitted_at_once_get_twenty_consecutive_referenc
     }
     assert sorted(references) == [f"{year}-{n:02d}" for n in range(1, COUNT + 1)]
     assert types == {"ActionLifecycle"}
+
+
+async def test_the_same_request_sent_five_times_at_once_makes_one_action(cli_env, worker, year):
+    session = Session(settings=load_settings(), identity="test")
+    request = sample_request(name="Sent again and again", received_on=f"{year}-05-04")
+    registrations = await asyncio.gather(*(submit_request(session, request) for _ in range(5)))
+    assert len({r.reference for r in registrations}) == 1
+    assert sorted(r.already for r in registrations) == [False, True, True, True, True]

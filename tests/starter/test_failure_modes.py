@@ -141,3 +141,64 @@ async def worker_less(cli: Cli, local_env: WorkflowEnvironment, task_queue: str)
     """An Action whose worker has stopped."""
     async with running_worker(local_env, task_queue, Outbox()):
         return await cli.submit()
+
+
+async def test_a_submission_sent_again_after_a_timeout_makes_no_second_action(
+    cli: Cli, local_env: WorkflowEnvironment, task_queue: str
+):
+    request = cli.request_file(name="Sent while the worker was down")
+    first = await cli("request", "submit", request, "--timeout", "0.5")
+    assert first.code == 3
+    assert "Submitting the same file again is safe" in first.err
+
+    async with running_worker(local_env, task_queue, Outbox()):
+        again = await cli("request", "submit", request)
+        other = await cli("request", "submit", request, "--key", "second-request")
+
+    assert again.code == 0
+    reference = again.out.strip()
+    assert again.err == (
+        f"mieux: already submitted as {reference}; no second Action was started"
+        " (to register it again as a new request, give another --key)\n"
+    )
+    assert reference == f"{cli.year}-01"
+    assert (other.code, other.out.strip(), other.err) == (0, f"{cli.year}-02", "")
+
+
+async def test_a_key_that_is_not_one_exits_2(cli: Cli):
+    outcome = await cli("request", "submit", cli.request_file(), "--key", "a key\nBcc: x")
+    assert outcome.code == 2
+    assert outcome.err.endswith(
+        "argument --key: 'a key\\nBcc: x' is not a key: 1-80 letters, digits, '.', '_', ':' or"
+        " '-'\n"
+    )
+
+
+async def test_a_command_resent_under_its_key_after_a_timeout_is_applied_once(
+    cli: Cli, worker_less: str, local_env: WorkflowEnvironment, task_queue: str
+):
+    first = await cli("hold", worker_less, "--reason", "elections", "--timeout", "0.5")
+    assert first.code == 3
+    assert f"check with `mieux status {worker_less}`" in first.err
+    key = first.err.split("send it again with `--key ")[1].split("`")[0]
+
+    async with running_worker(local_env, task_queue, Outbox()):
+        again = await cli("hold", worker_less, "--reason", "elections", "--key", key)
+        status = await cli.status(worker_less)
+
+    assert again.code == 0, again.err
+    assert again.out.startswith(f"{worker_less}: already applied under key {key}: ")
+    assert status.on_hold
+    assert [e.command for e in status.audit].count("hold") == 1
+
+
+async def test_a_command_sent_twice_under_one_key_is_applied_once(cli: Cli, worker: object):
+    reference = await cli.submit()
+    await cli.ok("hold", reference, "--reason", "elections", "--key", "hold-1")
+    await cli.ok("resume", reference, "--key", "resume-1")
+    again = await cli.ok("hold", reference, "--reason", "elections", "--key", "hold-1")
+    status = await cli.status(reference)
+
+    assert again.startswith(f"{reference}: already applied under key hold-1: ")
+    assert not status.on_hold
+    assert [e.command for e in status.audit if e.accepted] == ["hold", "resume"]
