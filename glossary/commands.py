@@ -29,10 +29,39 @@ def _said(value: str) -> str:
     return value
 
 
+def has_control(text: str) -> bool:
+    """Control characters (C0, DEL, C1 such as NEL) and Unicode line or paragraph breaks."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in text)
+
+
 def _one_line(value: str | None) -> str | None:
-    if value is not None and any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if value is not None and has_control(value):
         raise ValueError("must be one line, without control characters")
     return value
+
+
+def _garbled(value: Any, path: str) -> str | None:
+    """The first text field holding a control character other than a line break or a tab:
+    such text would reach terminals, documents and mail as it is."""
+    if isinstance(value, str):
+        if any((ord(c) < 32 and c not in "\n\r\t") or 127 <= ord(c) < 160 for c in value):
+            return path
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found = _garbled(getattr(value, name), f"{path}.{name}" if path else name)
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _garbled(item, f"{path}[{index}]")
+            if found:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _garbled(key, path) or _garbled(item, f"{path}.{key}")
+            if found:
+                return found
+    return None
 
 
 class CommandRefused(ValueError):
@@ -43,6 +72,16 @@ class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     by: str = Field(default="staff", min_length=1, max_length=80, description="who sends it")
+
+    # The audit trail shows it on one line, and notices may quote it.
+    _by = field_validator("by")(_one_line)
+
+    @model_validator(mode="after")
+    def _no_control_characters(self) -> Command:
+        field = _garbled(self, "")
+        if field:
+            raise ValueError(f"{field}: control characters are not allowed (line breaks are)")
+        return self
 
 
 class IntakeOutcome(StrEnum):
@@ -191,6 +230,9 @@ class AmendPlan(Command):
         return self
 
 
+MAX_EXTENSION = timedelta(days=366)
+
+
 class ExtendDeadline(Command):
     clock: str = Field(min_length=1)
     extend_by: timedelta
@@ -205,6 +247,12 @@ class ExtendDeadline(Command):
     def _positive(self) -> ExtendDeadline:
         if self.extend_by <= timedelta(0):
             raise ValueError("the extension must be a positive duration such as P7D")
+        if self.extend_by > MAX_EXTENSION:
+            # A typo (P700D for P7D) would silence a clock for years; a real hold is `hold`.
+            raise ValueError(
+                f"an extension of at most {MAX_EXTENSION.days} days (P{MAX_EXTENSION.days}D);"
+                " to stop the clocks for longer, put the Action on hold"
+            )
         return self
 
 

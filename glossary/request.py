@@ -82,7 +82,9 @@ class Request(BaseModel):
 
     name: str = Field(min_length=2, max_length=120, description='e.g. "Cabo Verde IV"')
     _name = field_validator("name")(check_display_name)
-    received_on: date
+    received_on: date = Field(
+        ge=date(2009, 1, 1), description="MIEUX took its first request in 2009"
+    )
     channel: Channel = Channel.EMAIL
     received_via: ReceivedVia = ReceivedVia.MIEUX_TEAM
     requesting_authorities: list[RequestingAuthority] = Field(min_length=1)

@@ -45,8 +45,10 @@ async def execute(args: Namespace) -> int:
     except SettingsError as error:
         return _fail(BAD_USAGE, str(error))
     identity = getattr(args, "identity", None) or settings.identity
-    if not identity.strip() or len(identity) > 80:
-        return _fail(BAD_USAGE, "--as: a name of 1 to 80 characters")
+    from glossary.commands import has_control
+
+    if not identity.strip() or len(identity) > 80 or has_control(identity):
+        return _fail(BAD_USAGE, "--as: a name of 1 to 80 characters, on one line")
     seconds = getattr(args, "timeout", 15.0)
     if seconds <= 0:
         return _fail(BAD_USAGE, "--timeout: a positive number of seconds")

@@ -30,7 +30,7 @@ def _common(kind: str) -> argparse.ArgumentParser:
     )
     parent.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         default=argparse.SUPPRESS,
         help="how long to wait for Temporal and a worker (default 15)",
@@ -81,6 +81,18 @@ class _Tree:
         )
         sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
         return _Tree(sub)
+
+
+def _seconds(text: str) -> float:
+    import math
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or not 0 < seconds <= 86_400:
+        raise argparse.ArgumentTypeError(f"{text!r}: a number of seconds from 0 to 86400")
+    return seconds
 
 
 def _key(text: str) -> str:

@@ -48,7 +48,10 @@ async def test_an_invalid_setting_exits_2_naming_the_setting(
 
 async def test_an_identity_longer_than_the_audit_trail_takes_exits_2(cli: Cli):
     outcome = await cli("status", f"{cli.year}-01", "--as", "x" * 81)
-    assert (outcome.code, outcome.err) == (2, "mieux: --as: a name of 1 to 80 characters\n")
+    assert (outcome.code, outcome.err) == (
+        2,
+        "mieux: --as: a name of 1 to 80 characters, on one line\n",
+    )
 
 
 async def test_a_missing_file_exits_2(cli: Cli):

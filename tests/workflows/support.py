@@ -27,7 +27,7 @@ from temporalio.worker import Worker
 
 from activities.roster import RosterActivities, load_demo_roster
 from config.staff import DEFAULT_STAFF
-from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request
+from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request, Stage
 from glossary.documents import DocumentRef, DocumentRequest
 from glossary.people import Contact
 from store.db import dispose_engine
@@ -383,3 +383,38 @@ async def confirm_all(
         for expert in invited(status, n):
             await respond(handle, n, expert, True)
     await until(handle, lambda s: all(activity(s, n).stage == then for n in numbers))
+
+
+async def full_action(env: WorkflowEnvironment, task_queue: str) -> Any:
+    """The whole lifecycle the way staff drive it: the 21-day Fiche, consultation, the PSG,
+    7 workshops x 2 experts confirmed, delivered, reported and evaluated, completion and the
+    follow-up; returns the closed Action's result. Shared by test_full_action.py and
+    benchmarks/full_action.py."""
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=40), 7)
+    handle = await start_action(env.client, task_queue, action_input())
+    await to_implementation(handle, plan)
+    status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in range(1, 8)))
+    for n in range(1, 8):
+        for expert in invited(status, n):
+            await respond(handle, n, expert, True)
+    await until(handle, lambda s: all(a.stage == "scheduled" for a in s.activities))
+    await env.sleep(days(40 + 7 * 6 + 4))
+    await until(handle, lambda s: all(a.stage == "reporting" for a in s.activities))
+    for n in range(1, 8):
+        await handle.execute_update(
+            "activity_completed",
+            {"activity": n, "participants": 30, "women": 14, "men": 16, "outputs": ["notes"]},
+        )
+    await until(handle, lambda s: all(a.stage == "evaluation" for a in s.activities))
+    for n in range(1, 8):
+        await handle.execute_update("evaluation_done", {"activity": n, "scores": {"relevance": 5}})
+    await until(handle, lambda s: s.stage == Stage.COMPLETION)
+    await handle.execute_update("deliverables_validated", {"by": "partner"})
+    await handle.execute_update("feedback_received", {"overall_rating": 5})
+    await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
+    await env.sleep(days(200))
+    await handle.execute_update(
+        "follow_up_received", {"adopted": True, "adoption": "approved by Supreme Decree"}
+    )
+    return await handle.result()

@@ -1,0 +1,122 @@
+"""Staff commands, process start to exit, against a bare `import temporalio.client`.
+
+Runs its own dev server and an in-process worker, puts one Action at the PSG, then runs, round
+by round and side by side so that load on the machine hits both alike:
+
+    python -c "import temporalio.client"          (the floor: the SDK itself)
+    mieux status REF --json
+    mieux hold REF --reason ...  /  mieux resume REF   (alternating: an applied command)
+
+and prints the medians and the median of the per-round ratios.
+
+    .venv/bin/python -m benchmarks.cli_startup --rounds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from tests.workflows.support import (
+    Outbox,
+    accept,
+    action_input,
+    demo_roster_copy,
+    roster_activities,
+    sample_fiche,
+)
+from worker.binaries import temporal_cli
+from worker.main import WORKFLOWS
+from workflows import search_attributes
+from workflows.action_lifecycle import ActionLifecycle
+
+TASK_QUEUE = "mieux-bench-cli"
+MIEUX = str(Path(sys.executable).with_name("mieux"))
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
+    return elapsed
+
+
+async def run(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"bare import": [], "status": [], "hold/resume": []}
+    with tempfile.TemporaryDirectory(prefix="mieux-bench-cli-") as folder:
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=temporal_cli(),
+            search_attributes=search_attributes.ALL,
+            data_converter=pydantic_data_converter,
+            ui=False,
+            dev_server_extra_args=["--log-level", "error"],
+        )
+        try:
+            async with Worker(
+                env.client,
+                task_queue=TASK_QUEUE,
+                workflows=WORKFLOWS,
+                activities=Outbox().activities()
+                + roster_activities(demo_roster_copy(Path(folder))),
+            ):
+                reference = "2026-01"
+                handle = await env.client.start_workflow(
+                    ActionLifecycle.run,
+                    action_input(reference),
+                    id=f"action-{reference}",
+                    task_queue=TASK_QUEUE,
+                )
+                await accept(handle)
+                await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+                shell = os.environ | {
+                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                    "MIEUX_TASK_QUEUE": TASK_QUEUE,
+                    "MIEUX_STATE_DIR": folder,
+                }
+                bare = [sys.executable, "-c", "import temporalio.client"]
+                status = [MIEUX, "status", reference, "--json"]
+                for n in range(rounds):
+                    command = (
+                        [MIEUX, "hold", reference, "--reason", f"round {n}"]
+                        if n % 2 == 0
+                        else [MIEUX, "resume", reference]
+                    )
+                    times["bare import"].append(await asyncio.to_thread(_timed, bare, shell))
+                    times["status"].append(await asyncio.to_thread(_timed, status, shell))
+                    times["hold/resume"].append(await asyncio.to_thread(_timed, command, shell))
+        finally:
+            await env.shutdown()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="rounds of the three (default 20)")
+    args = parser.parse_args(argv)
+    if args.rounds < 2:
+        parser.error("--rounds: at least 2")
+    times = asyncio.run(run(args.rounds))
+    bare = times["bare import"]
+    print(f"{args.rounds} rounds, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+    print(f"{'':14} {'median':>8} {'min':>8} {'ratio to bare (median of rounds)':>34}")
+    for name, xs in times.items():
+        ratio = statistics.median(x / b for x, b in zip(xs, bare, strict=True))
+        print(f"{name:14} {statistics.median(xs):7.3f}s {min(xs):7.3f}s {ratio:33.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
