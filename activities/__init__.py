@@ -1,6 +1,7 @@
 """The systems an Action touches, one module each: email (`send_notice`), documents
 (`write_document`), the roster (`find_candidates`, `reserve_expert`, `release_expert`,
-`record_deployment`, `expert_contact`) and the escalation webhook (`post_escalation`).
+`record_deployment`, `expert_contact`), the escalation webhook (`post_escalation`) and the
+register of Actions (`register_action`).
 
 Timeouts and retry policies for each are in `activities.options`, for workflows to import.
 """
@@ -19,6 +20,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
     from activities.answer_links import AnswerLinks
     from activities.documents import DocumentActivities
     from activities.email import EmailActivities
+    from activities.register import RegisterActivities
     from activities.roster import RosterActivities
     from activities.webhook import WebhookActivities
 
@@ -28,6 +30,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
     documents = DocumentActivities(settings.database_url)
     roster = RosterActivities(settings.database_url)
     webhook = WebhookActivities(settings.webhook)
+    register = RegisterActivities(settings.database_url)
     return [
         email.send_notice,
         documents.write_document,
@@ -37,6 +40,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
         roster.record_deployment,
         roster.expert_contact,
         webhook.post_escalation,
+        register.register_action,
     ]
 
 

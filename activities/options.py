@@ -87,6 +87,18 @@ RELEASE_EXPERT = ROSTER
 RECORD_DEPLOYMENT = ROSTER
 EXPERT_CONTACT = ROSTER
 
+# The register must be written, but never holds up the Action's end: the closure notices are
+# out before it runs, and it is retried for as long as the database is away.
+REGISTER_ACTION: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "heartbeat_timeout": HEARTBEAT,
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+    ),
+}
+
 BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "send_notice": SEND_NOTICE,
     "post_escalation": POST_ESCALATION,
@@ -96,4 +108,5 @@ BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "release_expert": RELEASE_EXPERT,
     "record_deployment": RECORD_DEPLOYMENT,
     "expert_contact": EXPERT_CONTACT,
+    "register_action": REGISTER_ACTION,
 }

@@ -24,6 +24,7 @@ class Shape:
     upserts: int = 0
     signals_out: int = 0  # signals this workflow sends (to its parent, or to its children)
     updates: int = 0  # updates the driver sends it
+    signals_in: int = 0  # relayed to a child by its parent
     children: list[Shape] = field(default_factory=list)
 
 
@@ -57,6 +58,7 @@ class BareChild:
         parent = workflow.get_external_workflow_handle(parent_id)
         for n in range(shape.signals_out):
             await parent.signal("progress", n)
+        await workflow.wait_condition(lambda: self.relayed >= shape.signals_in)
         return self.relayed
 
     @workflow.signal(name="relay")
@@ -73,6 +75,9 @@ class BareParent:
     @workflow.run
     async def run(self, shape: Shape) -> int:
         me = workflow.info().workflow_id
+        count = len(shape.children)
+        for n, child in enumerate(shape.children):
+            child.signals_in = len(range(n, shape.signals_out, count))
         handles = [
             await workflow.start_child_workflow(
                 BareChild.run, args=[child, me], id=f"{me}-child-{n}"

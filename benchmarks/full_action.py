@@ -58,6 +58,9 @@ async def _shape(client: Client, workflow_id: str) -> tuple[Shape, Counter[str]]
     )
 
 
+TASKS = "EVENT_TYPE_WORKFLOW_TASK_COMPLETED"
+
+
 async def real_round(env: WorkflowEnvironment, queries: Counter[str]) -> tuple[float, Shape]:
     queue = f"bench-real-{uuid.uuid4().hex[:8]}"
     counted = support.status_of
@@ -83,11 +86,14 @@ async def real_round(env: WorkflowEnvironment, queries: Counter[str]) -> tuple[f
     finally:
         support.status_of = counted
     parent_id = f"action-{support.action_input().reference}-{queue}"
-    parent, _ = await _shape(env.client, parent_id)
+    parent, counts = await _shape(env.client, parent_id)
     reference = support.action_input().reference
-    parent.children = [
-        (await _shape(env.client, f"action-{reference}-activity-{n}"))[0] for n in range(1, 8)
-    ]
+    parent.children = []
+    for n in range(1, 8):
+        child, child_counts = await _shape(env.client, f"action-{reference}-activity-{n}")
+        parent.children.append(child)
+        counts[TASKS] += child_counts[TASKS]
+    queries["real tasks"] = counts[TASKS]
     # Children of every round share ids; the next real round reuses them once these closed.
     return wall, parent
 
@@ -106,7 +112,15 @@ async def bare_round(env: WorkflowEnvironment, shape: Shape, queries: int) -> fl
             for _ in range(queries // max(shape.updates, 1)):
                 await handle.query(BareParent.seen)
         await handle.result()
-        return time.perf_counter() - began
+        wall = time.perf_counter() - began
+    tasks = (await _shape(env.client, handle.id))[1][TASKS]
+    for n in range(len(shape.children)):
+        tasks += (await _shape(env.client, f"{handle.id}-child-{n}"))[1][TASKS]
+    _TASK_COUNTS["bare"] = tasks
+    return wall
+
+
+_TASK_COUNTS: Counter[str] = Counter()
 
 
 async def run(rounds: int) -> None:
@@ -134,6 +148,10 @@ async def run(rounds: int) -> None:
         f" {len(children)} children with {sum(c.timers for c in children)} timers,"
         f" {sum(c.activities for c in children)} activities,"
         f" {sum(c.signals_out for c in children)} signals out; {queries['real']} queries"
+    )
+    print(
+        f"workflow tasks: real tree {queries['real tasks']}, bare tree {_TASK_COUNTS['bare']}"
+        " (time-skipped wall time follows the number of tasks more than what they do)"
     )
     ratio = statistics.median(r / b for r, b in zip(real, bare, strict=True))
     print(f"real full Action  median {statistics.median(real):6.2f} s  min {min(real):6.2f} s")

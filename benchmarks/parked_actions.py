@@ -69,6 +69,13 @@ async def _worker(address: str, cache: int) -> None:
     print(f"task failures {len(failures)}", flush=True)
 
 
+async def _protocol_lines(stream: asyncio.StreamReader, lines: asyncio.Queue[str]) -> None:
+    while raw := await stream.readline():
+        text = raw.decode(errors="replace").strip()
+        if text == "ready" or text.startswith("task failures "):
+            await lines.put(text)
+
+
 async def _first_task_done(client: Client, workflow_id: str) -> bool:
     async for event in client.get_workflow_handle(workflow_id).fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_TIMER_STARTED:
@@ -84,7 +91,7 @@ async def _park(client: Client, prefix: str, count: int, concurrency: int = 50) 
         for n in numbers:
             await client.start_workflow(
                 ActionLifecycle.run,
-                action_input(f"2026-{n:02d}"),
+                action_input(f"{2100 + n // 1000}-{n % 1000:03d}"),
                 id=f"{prefix}-{n}",
                 task_queue=TASK_QUEUE,
             )
@@ -127,7 +134,12 @@ async def run(actions: int, caches: list[int], samples: int) -> None:
                 stdout=asyncio.subprocess.PIPE,
             )
             assert worker.stdout and worker.stdin
-            await worker.stdout.readline()
+            # The SDK's core logs to stdout too: read it all the time, or the pipe fills
+            # and the worker blocks writing a log line.
+            lines: asyncio.Queue[str] = asyncio.Queue()
+            reader = asyncio.create_task(_protocol_lines(worker.stdout, lines))
+            while await lines.get() != "ready":
+                pass
             idle = _rss_mib(worker.pid)
             prefix = f"parked-{cache}"
             parked_in = await _park(env.client, prefix, actions)
@@ -140,9 +152,11 @@ async def run(actions: int, caches: list[int], samples: int) -> None:
             after = _rss_mib(worker.pid)
             worker.stdin.write(b"\n")
             await worker.stdin.drain()
-            line = (await worker.stdout.readline()).decode()
-            failures = line.strip().removeprefix("task failures ")
+            while not (line := await lines.get()).startswith("task failures "):
+                pass
+            failures = line.removeprefix("task failures ")
             await asyncio.wait_for(worker.wait(), 60)
+            reader.cancel()
             print(
                 f"{cache:>7} {parked_in:8.1f} {idle:8.0f}M {parked:10.0f}M {after:13.0f}M"
                 f" {queried_in:8.1f} {failures:>14}"

@@ -34,7 +34,7 @@ from pydantic_settings import (
 
 from config.staff import DEFAULT_STAFF
 from glossary import Policy, StaffDirectory
-from glossary.commands import describe_validation_error
+from glossary.names import describe_validation_error
 from glossary.people import check_email
 
 # The demo directory without its PSG: settings deep-merge into the default, which for the

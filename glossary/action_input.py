@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.names import reference_of as reference_of
+from glossary.names import workflow_id_of as workflow_id_of
 from glossary.people import Recipient, StaffDirectory
 from glossary.policy import Policy
 from glossary.request import Request
-
-_REFERENCE = re.compile(r"^(?:action-)?(\d{4}-\d{2,3})$")
-
-
-def reference_of(text: str) -> str:
-    """`2026-03` from `2026-03` or `action-2026-03`; ValueError otherwise."""
-    m = _REFERENCE.match(text.strip())
-    if not m:
-        raise ValueError(f"{text!r} is not an Action reference like 2026-03 or action-2026-03")
-    return m[1]
-
-
-def workflow_id_of(reference: str) -> str:
-    return f"action-{reference_of(reference)}"
 
 
 class ActionInput(BaseModel):

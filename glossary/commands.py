@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.names import describe_validation_error, has_control
 
 
 def _said(value: str) -> str:
@@ -27,11 +28,6 @@ def _said(value: str) -> str:
     if len(value.strip()) < 2:
         raise ValueError("must say something (at least 2 characters besides spaces)")
     return value
-
-
-def has_control(text: str) -> bool:
-    """Control characters (C0, DEL, C1 such as NEL) and Unicode line or paragraph breaks."""
-    return any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in text)
 
 
 def _one_line(value: str | None) -> str | None:
@@ -275,14 +271,6 @@ class Withdraw(Command):
 
 
 C = TypeVar("C", bound=Command)
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
-    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    return f"{where}: {message}{more}" if where else f"{message}{more}"
 
 
 def parse_command(model: type[C], raw: Any) -> C:

@@ -7,34 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from glossary.names import Region, Theme
 from glossary.people import Contact, check_display_name
-
-
-class Region(StrEnum):
-    SUB_SAHARAN_AFRICA = "Sub-Saharan Africa"
-    ASIA = "Asia"
-    EU_NEIGHBOURHOOD_EAST = "EU Neighbourhood East"
-    EU_NEIGHBOURHOOD_SOUTH = "EU Neighbourhood South"
-    LATIN_AMERICA_CARIBBEAN = "Latin America and the Caribbean"
-    CENTRAL_ASIA = "Central Asia"
-    MIDDLE_EAST = "Middle East"
-
-
-class Theme(StrEnum):
-    LEGAL_MIGRATION = "legal migration & mobility"
-    IRREGULAR_MIGRATION_THB = "irregular migration & THB"
-    PROTECTION_ASYLUM = "international protection & asylum"
-    MIGRATION_DEVELOPMENT = "migration & development"
-    BORDER_MANAGEMENT = "border management"
-    SOM = "smuggling of migrants"
-    LABOUR_MIGRATION = "labour migration"
-    DIASPORA = "diaspora"
-    MIGRATION_DATA = "migration data"
-    INTEGRATION = "integration"
-    RETURN_READMISSION = "return & readmission"
-    CLIMATE_MIGRATION = "climate & migration"
-    MIGRATION_POLICY = "migration policy"
-    MIGRATION_LEGISLATION = "migration legislation"
 
 
 class Channel(StrEnum):

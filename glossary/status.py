@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-
-class Stage(StrEnum):
-    INTAKE = "intake"
-    FICHE_DRAFTING = "fiche_drafting"
-    CONSULTATION = "consultation"
-    PSG_REVIEW = "psg_review"
-    IMPLEMENTATION = "implementation"
-    COMPLETION = "completion"
-    FOLLOW_UP = "follow_up"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    FORWARDED = "forwarded"
-    WITHDRAWN = "withdrawn"
-
+from glossary.names import PsgMember as PsgMember
+from glossary.names import Stage as Stage
 
 TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED, Stage.FORWARDED, Stage.WITHDRAWN})
 
@@ -43,12 +30,6 @@ STAGE_WORDS = {
 
 def stage_words(stage: str) -> str:
     return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage
-
-
-class PsgMember(StrEnum):
-    DG_INTPA = "DG_INTPA"
-    DG_HOME = "DG_HOME"
-    EEAS = "EEAS"
 
 
 class ClockView(BaseModel):
@@ -116,6 +97,19 @@ class ActivityView(BaseModel):
     report: int = 0
 
 
+class StageSpan(BaseModel):
+    """When the Action entered a stage and left it (None while it is there)."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    stage: Stage
+    entered: datetime
+    left: datetime | None = None
+
+    def days(self, now: datetime) -> float:
+        return ((self.left or now) - self.entered).total_seconds() / 86400
+
+
 class ActionStatus(BaseModel):
     model_config = ConfigDict(use_enum_values=True)
 
@@ -140,3 +134,4 @@ class ActionStatus(BaseModel):
     outcome: str = ""
     documents: list[DocumentView] = []
     audit: list[AuditEntry] = []
+    stages: list[StageSpan] = []

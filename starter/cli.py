@@ -45,7 +45,7 @@ async def execute(args: Namespace) -> int:
     except SettingsError as error:
         return _fail(BAD_USAGE, str(error))
     identity = getattr(args, "identity", None) or settings.identity
-    from glossary.commands import has_control
+    from glossary.names import has_control
 
     if not identity.strip() or len(identity) > 80 or has_control(identity):
         return _fail(BAD_USAGE, "--as: a name of 1 to 80 characters, on one line")

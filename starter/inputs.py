@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from glossary.action_input import reference_of
-from glossary.commands import describe_validation_error
+from glossary.names import describe_validation_error, reference_of
 from starter.errors import BadInput
 
 M = TypeVar("M", bound=BaseModel)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from glossary import PsgMember, Region, Stage
+from glossary.names import PsgMember, Region, Stage
 
 PROG = "mieux"
 
@@ -467,6 +467,35 @@ def _tools(tree: _Tree) -> None:
     p.add_argument("--language", metavar="L", help="working language")
     p.add_argument("--from", dest="start", type=_day, metavar="D", help="first day (2026-06-08)")
     p.add_argument("--to", dest="end", type=_day, metavar="D", help="last day")
+
+    register = tree.group(
+        "register",
+        "The register of ended Actions: lessons learned, and a programme's past.",
+        "mieux register import examples/register-2009-2015.json",
+    )
+    p = register.leaf(
+        "import",
+        "Load historic Actions (JSON list) into the register; no workflow, no mail.",
+        "mieux register import examples/register-2009-2015.json",
+        "starter.register:register_import",
+    )
+    _file(p, "the Actions")
+    p = register.leaf(
+        "lessons",
+        "Record the lessons learned of an ended Action (a text file).",
+        "mieux register lessons 2026-03 lessons.txt",
+        "starter.register:register_lessons",
+    )
+    _ref(p)
+    p.add_argument("file", metavar="FILE", help="the lessons, as text (- reads stdin)")
+    p = register.leaf(
+        "show",
+        "Show what the register keeps of an ended Action.",
+        "mieux register show 2026-03",
+        "starter.register:register_show",
+        "read",
+    )
+    _ref(p)
 
     mail = tree.group("mail", "The local inbox of `mieux dev`, and the outbox.", "mieux mail list")
     mail.leaf(

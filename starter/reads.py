@@ -9,20 +9,24 @@ import sys
 from argparse import Namespace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from glossary import ActionInput, Region
-from starter import render
-from starter.errors import DONE, BadInput, Refused
+from glossary.names import Region
+from starter.errors import DONE, BadInput, Refused, Unreachable
 from starter.inputs import reference
-from starter.report import CaseFile, Figures, compute
 from starter.session import Session, Target
 from workflows import search_attributes as sa
+
+if TYPE_CHECKING:
+    from starter.report import CaseFile
+
+# rich (render), the report and the Action's input models load only in the commands that
+# use them: `mieux status --json` pays for none of them.
 
 # How many Actions `report` reads at once: enough to be quick, few enough for a dev server.
 CONCURRENT_READS = 16
@@ -37,6 +41,8 @@ async def status(session: Session, args: Namespace) -> int:
     if args.json:
         print(action.model_dump_json(indent=2))
     else:
+        from starter import render
+
         render.status(action, _now())
     return DONE
 
@@ -123,6 +129,8 @@ async def list_actions(session: Session, args: Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
+        from starter import render
+
         render.action_list(rows, now)
     return DONE
 
@@ -133,6 +141,8 @@ async def list_actions(session: Session, args: Namespace) -> int:
 async def _case_file(session: Session, ref: str) -> CaseFile:
     status = await session.status(ref)
     request = await _request_of(session, ref)
+    from starter.report import CaseFile
+
     return CaseFile(
         status=status,
         requester_types=tuple(str(a.type) for a in request.requesting_authorities),
@@ -155,6 +165,8 @@ async def _request_of(session: Session, ref: str) -> Any:
     except RPCError as error:
         raise await session.explain(error, Target(ref)) from None
     started = history.history.events[0].workflow_execution_started_event_attributes
+    from glossary import ActionInput
+
     [action_input] = await client.data_converter.decode(started.input.payloads, [ActionInput])
     return action_input.request
 
@@ -179,8 +191,36 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
                 unreadable.append(f"{ref}: {refusal.message}")
                 return None
 
-    found = await asyncio.gather(*(read(ref) for ref in references))
-    return [case for case in found if case is not None], sorted(unreadable)
+    found = [c for c in await asyncio.gather(*(read(ref) for ref in references)) if c]
+    # Ended Actions Temporal no longer holds (its retention removed them) come from the
+    # register; an Action in both is counted once, from Temporal.
+    live = {case.status.reference for case in found}
+    for record in await asyncio.to_thread(_registered, session, year):
+        if record.reference not in live:
+            from starter.report import CaseFile
+
+            found.append(
+                CaseFile(
+                    status=record.status,
+                    requester_types=tuple(record.requester_types),
+                    countries=tuple(record.countries),
+                )
+            )
+    return found, sorted(unreadable)
+
+
+def _registered(session: Session, year: int | None) -> list[Any]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from store.register import Register
+
+    try:
+        return Register(session.settings.database_url).records(year)
+    except SQLAlchemyError as error:
+        raise Unreachable(
+            f"the register of Actions is unreachable ({type(error).__name__}); the report"
+            " would miss the Actions Temporal no longer holds"
+        ) from None
 
 
 # MIEUX received its first requests in 2009.
@@ -204,7 +244,14 @@ async def report(session: Session, args: Namespace) -> int:
         for slot in activity.experts
     ]
     known = await asyncio.to_thread(categories, session.settings, deployed)
-    figures: Figures = compute(cases, year=args.year, category_of=known.get)
+    from starter.report import compute, stage_targets
+
+    figures = compute(
+        cases,
+        year=args.year,
+        category_of=known.get,
+        targets=stage_targets(session.settings.policy),
+    )
     written: Path | None = None
     if args.docx or args.out:
         from starter.report_docx import write_docx
@@ -218,6 +265,8 @@ async def report(session: Session, args: Namespace) -> int:
     if args.json:
         print(figures.model_dump_json(indent=2))
     else:
+        from starter import render
+
         render.figures(figures)
         if written:
             print(f"\nwritten to {written}")

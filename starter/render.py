@@ -199,6 +199,29 @@ def figures(report: Figures) -> None:
             _section(out, _counts(title, counts))
         else:
             out.print(Text(f"\n{title}: none"))
+    if report.time_in_stage:
+        table = _table(
+            "Time in stage (stays that ended)",
+            "Stage",
+            "Stays",
+            "Median",
+            "90th pct",
+            "Target",
+            "Within target",
+        )
+        for row in report.time_in_stage:
+            target = f"{row.target_days:g} d" if row.target_days is not None else ""
+            share = f"{row.within_target:.0%}" if row.within_target is not None else ""
+            _row(
+                table,
+                stage_words(row.stage),
+                row.stays,
+                f"{row.median_days:.1f} d",
+                f"{row.p90_days:.1f} d",
+                target,
+                share,
+            )
+        _section(out, table)
 
 
 def report_lines(report: Figures) -> list[str]:

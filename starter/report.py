@@ -7,9 +7,12 @@ this counts. "Completed" follows DOMAIN.md §3: an Action's delivery is closed a
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -63,6 +66,17 @@ class CaseFile:
         )
 
 
+class StageTime(BaseModel):
+    """How long Actions spent in one stage (stays that have ended), against its target."""
+
+    stage: str
+    stays: int
+    median_days: float
+    p90_days: float
+    target_days: float | None
+    within_target: float | None  # share of stays at most the target long, 0..1
+
+
 class Figures(BaseModel):
     scope: str
     requests: int
@@ -82,6 +96,43 @@ class Figures(BaseModel):
     women: int
     men: int
     gender_not_reported: int
+    time_in_stage: list[StageTime] = []
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with `share` of the values at or below."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def time_in_stage(cases: Iterable[CaseFile], targets: Mapping[str, float]) -> list[StageTime]:
+    """Per stage, the stays that ended (an Action still in a stage is not counted there)."""
+    stays: dict[str, list[float]] = {}
+    for case in cases:
+        for span in case.status.stages:
+            if span.left is not None:
+                stays.setdefault(str(span.stage), []).append(span.days(span.left))
+    order = [str(s) for s in Stage]
+    rows = []
+    for stage in sorted(stays, key=order.index):
+        days = stays[stage]
+        target = targets.get(stage)
+        rows.append(
+            StageTime(
+                stage=stage,
+                stays=len(days),
+                median_days=round(statistics.median(days), 2),
+                p90_days=round(_percentile(days, 0.9), 2),
+                target_days=target,
+                within_target=(
+                    round(sum(1 for d in days if d <= target) / len(days), 3)
+                    if target is not None
+                    else None
+                ),
+            )
+        )
+    return rows
 
 
 def _ranked(counter: Counter[str]) -> dict[str, int]:
@@ -93,6 +144,7 @@ def compute(
     *,
     year: int | None = None,
     category_of: Callable[[str], str | None] = lambda _expert_id: None,
+    targets: Mapping[str, float] | None = None,
 ) -> Figures:
     """The figures for the requests received in `year`, or all time when None."""
     chosen = [c for c in cases if year is None or c.status.received_on.year == year]
@@ -146,4 +198,17 @@ def compute(
         women=women,
         men=men,
         gender_not_reported=participants - women - men,
+        time_in_stage=time_in_stage(chosen, targets or {}),
     )
+
+
+def stage_targets(policy: Any) -> dict[str, float]:
+    """The policy's clock for each stage, in days: what the stage is meant to take at most
+    (request to Action Fiche 21 d, consultation 5 d, the PSG its vote period)."""
+    day = 86400
+    return {
+        Stage.INTAKE: policy.intake_deadline.total_seconds() / day,
+        Stage.FICHE_DRAFTING: policy.fiche_deadline.total_seconds() / day,
+        Stage.CONSULTATION: policy.consultation_window.total_seconds() / day,
+        Stage.PSG_REVIEW: policy.psg_deadline.total_seconds() / day,
+    }

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -132,3 +141,21 @@ class DocumentRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[float] = mapped_column(Float)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RegisterRow(Base):
+    """One ended Action (or one loaded from a programme's past): its record as JSON, beside
+    the columns reports filter on. `lessons` belongs to staff: a record written again by a
+    retried activity leaves it as it is."""
+
+    __tablename__ = "register"
+
+    reference: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    stage: Mapped[str] = mapped_column(String(32))
+    region: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str] = mapped_column(String(16))
+    written_at: Mapped[float] = mapped_column(Float)
+    record: Mapped[str] = mapped_column(Text)
+    lessons: Mapped[str] = mapped_column(Text, default="")

@@ -14,7 +14,6 @@ import dataclasses
 import os
 from collections.abc import Sequence
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, PayloadCodec
@@ -30,6 +29,9 @@ def new_key() -> str:
 
 class EncryptionCodec(PayloadCodec):
     def __init__(self, keys: dict[str, bytes], current: str) -> None:
+        # Loaded here: a deployment without a payload key never imports cryptography.
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
         self._current = current
 

@@ -41,10 +41,11 @@ with workflow.unsafe.imports_passed_through():
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
-    from glossary.status import DocumentView
+    from glossary.register import RegisterRecord, without_personal_data
+    from glossary.status import DocumentView, StageSpan
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
-    from workflows.casework import ActionWithdrawn
+    from workflows.casework import REGISTER_ENDED_ACTIONS, ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
 
@@ -107,8 +108,44 @@ class ActionLifecycle(Implementation):
             await self._flush()
             await self._wait_for_children()
         self._publish()
+        if workflow.patched(REGISTER_ENDED_ACTIONS):
+            await self._flush()  # the closure notices first: the register never delays them
+            await self._register()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _register(self) -> None:
+        record = RegisterRecord(
+            reference=self.reference,
+            ended_at=self.now(),
+            requester_types=[str(a.type) for a in self.request.requesting_authorities],
+            countries=list(self.request.countries),
+            status=without_personal_data(self.status()),
+        )
+        await workflow.execute_activity(
+            "register_action",
+            record,
+            result_type=bool,
+            summary="the register of Actions",
+            **options.REGISTER_ACTION,
+        )
+
+    # -- the stage, and when each began and ended ----------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        return self._stage
+
+    @stage.setter
+    def stage(self, value: Stage) -> None:
+        # State only, no command: recorded histories replay unchanged.
+        spans: list[StageSpan] = self.__dict__.setdefault("stage_spans", [])
+        if not spans or spans[-1].stage != value:
+            now = self.now()
+            if spans:
+                spans[-1] = spans[-1].model_copy(update={"left": now})
+            spans.append(StageSpan(stage=value, entered=now))
+        self._stage = value
 
     # -- intake -------------------------------------------------------------------------
 
@@ -812,6 +849,7 @@ class ActionLifecycle(Implementation):
                 for d in [*self.documents, *self._final_report_listed()]
             ],
             audit=list(self.audit),
+            stages=list(self.__dict__.get("stage_spans", [])),
         )
 
     def _webhook_enabled(self) -> bool:

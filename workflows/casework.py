@@ -40,6 +40,9 @@ C = TypeVar("C", bound=Command)
 # everyone concerned, clocks anchored to calendar dates unmoved by a hold, no burst of past
 # alarms. One marker per workflow, read once at start; older Actions replay as they ran.
 NOTICES_AND_DATED_CLOCKS = "0.2-notices-and-dated-clocks"
+# 0.3: an ended Action writes its record to the register of Actions (glossary/register.py).
+# Checked where the Action ends, so Actions started on 0.2 register too when they end.
+REGISTER_ENDED_ACTIONS = "0.3-register-ended-actions"
 
 
 class ActionWithdrawn(Exception):

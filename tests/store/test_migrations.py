@@ -40,7 +40,7 @@ def test_an_empty_database_is_upgraded_to_the_latest_migration(database_url: str
     engine = new_engine(database_url)
     assert current(engine) is None
     assert upgrade(engine) == (None, head())
-    assert head() == "0002"
+    assert head() == "0003"
     tables = set(inspect(engine).get_table_names())
     assert {"experts", "assignments", "outbox", "documents", "alembic_version"} <= tables
     assert upgrade(engine) == (head(), head())  # nothing more to do
@@ -85,7 +85,7 @@ def test_a_database_made_by_release_0_1_is_stamped_and_upgraded_with_its_data(
         )
     assert "alembic_version" not in inspect(engine).get_table_names()
 
-    assert upgrade(engine) == ("0001", "0002")
+    assert upgrade(engine) == ("0001", "0003")
 
     assert {"outbox", "documents"} <= set(inspect(engine).get_table_names())
     with engine.connect() as connection:

@@ -195,6 +195,9 @@ def demo_roster_copy(folder: Path) -> str:
 
 
 def roster_activities(url: str) -> list[Any]:
+    """The real activities on the database at `url`: the roster's, and the register's."""
+    from activities.register import RegisterActivities
+
     roster = RosterActivities(url)
     return [
         roster.find_candidates,
@@ -202,6 +205,7 @@ def roster_activities(url: str) -> list[Any]:
         roster.release_expert,
         roster.record_deployment,
         roster.expert_contact,
+        RegisterActivities(url).register_action,
     ]
 
 

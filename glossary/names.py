@@ -1,0 +1,89 @@
+"""The glossary's names that need no pydantic: enums, references, error wording.
+
+Kept apart so the CLI can parse its arguments and name a reference without building a model
+(`mieux status` starts faster; benchmarks/cli_startup.py).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+
+class Region(StrEnum):
+    SUB_SAHARAN_AFRICA = "Sub-Saharan Africa"
+    ASIA = "Asia"
+    EU_NEIGHBOURHOOD_EAST = "EU Neighbourhood East"
+    EU_NEIGHBOURHOOD_SOUTH = "EU Neighbourhood South"
+    LATIN_AMERICA_CARIBBEAN = "Latin America and the Caribbean"
+    CENTRAL_ASIA = "Central Asia"
+    MIDDLE_EAST = "Middle East"
+
+
+class Theme(StrEnum):
+    LEGAL_MIGRATION = "legal migration & mobility"
+    IRREGULAR_MIGRATION_THB = "irregular migration & THB"
+    PROTECTION_ASYLUM = "international protection & asylum"
+    MIGRATION_DEVELOPMENT = "migration & development"
+    BORDER_MANAGEMENT = "border management"
+    SOM = "smuggling of migrants"
+    LABOUR_MIGRATION = "labour migration"
+    DIASPORA = "diaspora"
+    MIGRATION_DATA = "migration data"
+    INTEGRATION = "integration"
+    RETURN_READMISSION = "return & readmission"
+    CLIMATE_MIGRATION = "climate & migration"
+    MIGRATION_POLICY = "migration policy"
+    MIGRATION_LEGISLATION = "migration legislation"
+
+
+class Stage(StrEnum):
+    INTAKE = "intake"
+    FICHE_DRAFTING = "fiche_drafting"
+    CONSULTATION = "consultation"
+    PSG_REVIEW = "psg_review"
+    IMPLEMENTATION = "implementation"
+    COMPLETION = "completion"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    FORWARDED = "forwarded"
+    WITHDRAWN = "withdrawn"
+
+
+class PsgMember(StrEnum):
+    DG_INTPA = "DG_INTPA"
+    DG_HOME = "DG_HOME"
+    EEAS = "EEAS"
+
+
+_REFERENCE = re.compile(r"^(?:action-)?(\d{4}-\d{2,3})$")
+
+
+def reference_of(text: str) -> str:
+    """`2026-03` from `2026-03` or `action-2026-03`; ValueError otherwise."""
+    m = _REFERENCE.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not an Action reference like 2026-03 or action-2026-03")
+    return m[1]
+
+
+def workflow_id_of(reference: str) -> str:
+    return f"action-{reference_of(reference)}"
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
+
+
+def has_control(text: str) -> bool:
+    """Control characters (C0, DEL, C1 such as NEL) and Unicode line or paragraph breaks."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in text)
