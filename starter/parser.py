@@ -416,7 +416,7 @@ def _reads(tree: _Tree) -> None:
 
     p = tree.leaf(
         "report",
-        "Compute the annual-report figures from live Actions.",
+        "Annual-report figures: running and registered Actions.",
         "mieux report --year 2026 --docx",
         "starter.reads:report",
         "read",
@@ -468,9 +468,20 @@ def _tools(tree: _Tree) -> None:
     p.add_argument("--from", dest="start", type=_day, metavar="D", help="first day (2026-06-08)")
     p.add_argument("--to", dest="end", type=_day, metavar="D", help="last day")
 
+    policy = tree.group(
+        "policy", "The policy in force: every clock and where it came from.", "mieux policy show"
+    )
+    policy.leaf(
+        "show",
+        "Print the effective policy: value and source (default, TOML, environment).",
+        "mieux policy show",
+        "starter.policy:policy_show",
+        "read",
+    )
+
     register = tree.group(
         "register",
-        "The register of ended Actions: lessons learned, and a programme's past.",
+        "Ended Actions: lessons learned, and a programme's past.",
         "mieux register import examples/register-2009-2015.json",
     )
     p = register.leaf(

@@ -32,9 +32,7 @@ async def _drive(env, task_queue, reference: str, drafting: float) -> CaseFile:
     return CaseFile(status=status, requester_types=(), countries=("Kenya",))
 
 
-async def test_stage_times_are_measured_and_set_against_the_targets(
-    time_skipping_env, task_queue
-):
+async def test_stage_times_are_measured_and_set_against_the_targets(time_skipping_env, task_queue):
     env, outbox = time_skipping_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         on_time = await _drive(env, task_queue, "2026-01", drafting=10)
