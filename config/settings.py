@@ -167,7 +167,7 @@ class WorkerSettings(BaseModel):
 
     # Each cached Action costs memory; an evicted one is replayed from its history on its
     # next task, which is correct, only slower (docs/deployment.md has the measured figures).
-    max_cached_workflows: int = Field(default=1000, ge=0, le=1_000_000)
+    max_cached_workflows: int = Field(default=500, ge=0, le=1_000_000)
 
 
 class TemporalSettings(BaseModel):

@@ -29,7 +29,7 @@ from tests.record_histories import CONVERTER, demo_request, load_history, record
 from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
-from workflows.casework import NOTICES_AND_DATED_CLOCKS
+from workflows.casework import NOTICES_AND_DATED_CLOCKS, REGISTER_ENDED_ACTIONS
 
 PATCH = "extra-timer-before-fiche"
 
@@ -144,7 +144,7 @@ async def _record_under(variant: type, env, task_queue: str) -> WorkflowHistory:
         env.client,
         task_queue=task_queue,
         workflows=[variant, *(w for w in WORKFLOWS if w is not ActionLifecycle)],
-        activities=Outbox().activities(),
+        activities=Outbox().activities_without_a_database(),
     ):
         handle = await env.client.start_workflow(
             "ActionLifecycle",
@@ -181,8 +181,9 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_patched = await _record_under(Patched, env, f"{task_queue}-patched")
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
-    # The project's own release marker (workflows.casework), then the example's.
-    expected = [NOTICES_AND_DATED_CLOCKS, PATCH]
+    # The project's own release markers (workflows.casework) around the example's: 0.2 at
+    # the start, the example's before the Fiche, 0.3 where the Action ends.
+    expected = [NOTICES_AND_DATED_CLOCKS, PATCH, REGISTER_ENDED_ACTIONS]
     assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == expected
 
     assert await _replays(Patched, under_patched) is None

@@ -32,7 +32,7 @@ def build_worker(
     client: Client,
     task_queue: str,
     activities: Sequence[Callable[..., Any]],
-    max_cached_workflows: int = 1000,
+    max_cached_workflows: int = 500,
 ) -> Worker:
     return Worker(
         client,

@@ -229,7 +229,7 @@ async def test_the_temporal_ui_shows_an_encrypted_action_decoded_by_our_codec_en
             env.client,
             task_queue=task_queue,
             workflows=WORKFLOWS,
-            activities=outbox.activities(),
+            activities=outbox.activities_without_a_database(),
         ),
         web_service(settings, env.client),
     ):
@@ -259,7 +259,10 @@ async def test_the_board_in_a_browser_lists_open_actions_and_links_their_case_pa
     year = 3000 + uuid.uuid4().int % 5000
     async with (
         Worker(
-            env.client, task_queue=task_queue, workflows=WORKFLOWS, activities=outbox.activities()
+            env.client,
+            task_queue=task_queue,
+            workflows=WORKFLOWS,
+            activities=outbox.activities_without_a_database(),
         ),
         web_service(settings, env.client),
     ):

@@ -30,6 +30,7 @@ from config.staff import DEFAULT_STAFF
 from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request, Stage
 from glossary.documents import DocumentRef, DocumentRequest
 from glossary.people import Contact
+from glossary.register import RegisterRecord
 from store.db import dispose_engine
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
@@ -123,6 +124,16 @@ class Outbox:
     sent: list[Sent] = field(default_factory=list)
     webhooks: list[Notice] = field(default_factory=list)
     documents: list[DocumentRequest] = field(default_factory=list)
+    registered: list[Any] = field(default_factory=list)
+
+    @activity.defn(name="register_action")
+    async def register_action(self, record: RegisterRecord) -> bool:
+        self.registered.append(record)
+        return True
+
+    def activities_without_a_database(self) -> list[Any]:
+        """For a worker with no database: the register is recorded here too."""
+        return [*self.activities(), self.register_action]
 
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
