@@ -409,6 +409,7 @@ def _reads(tree: _Tree) -> None:
     )
     p.add_argument("--stage", choices=[s.value for s in Stage], metavar="S", help="a stage")
     p.add_argument("--region", metavar="R", help=f"one of: {'; '.join(r.value for r in Region)}")
+    p.add_argument("--theme", metavar="T", help="a thematic area, e.g. 'labour migration'")
     p.add_argument("--country", metavar="C", help="the first country covered")
     p.add_argument("--officer", metavar="O", help="project officer's staff id")
     p.add_argument("--overdue", action="store_true", help="only Actions past a deadline")

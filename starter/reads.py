@@ -16,7 +16,7 @@ from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryRequest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from glossary.names import Region
+from glossary.names import Region, Theme
 from starter.errors import DONE, BadInput, Refused, Unreachable
 from starter.inputs import reference
 from starter.session import Session, Target
@@ -67,6 +67,13 @@ def region_named(text: str) -> str:
     )
 
 
+def theme_named(text: str) -> str:
+    for theme in Theme:
+        if theme.value.lower() == text.strip().lower():
+            return theme.value
+    raise BadInput(f"--theme: {text!r} is not a theme; one of: {'; '.join(t.value for t in Theme)}")
+
+
 def actions_of(session: Session) -> str:
     """Every Action of this deployment: another task queue is another deployment's."""
     return (
@@ -80,6 +87,9 @@ def visibility_query(session: Session, args: Namespace, now: datetime) -> str:
         clauses.append(f"{sa.STAGE.name} = {_literal(args.stage)}")
     if args.region:
         clauses.append(f"{sa.REGION.name} = {_literal(region_named(args.region))}")
+    if getattr(args, "theme", None):
+        # A keyword list matches when one of its values is the one asked for.
+        clauses.append(f"{sa.THEMES.name} = {_literal(theme_named(args.theme))}")
     if args.country:
         clauses.append(f"{sa.COUNTRY.name} = {_literal(args.country)}")
     if args.officer:

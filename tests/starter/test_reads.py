@@ -52,7 +52,11 @@ async def test_list_filters_on_the_search_attributes(cli: Cli):
     kenya = await cli.submit(countries=[country])
     held = await cli.submit(countries=[country], name="Kenya IV")
     asia = await cli.submit(
-        countries=[country], name="Lao PDR II", region="Asia", project_officer="po.silva"
+        countries=[country],
+        name="Lao PDR II",
+        region="Asia",
+        project_officer="po.silva",
+        themes=["labour migration", "diaspora"],
     )
     await cli.ok("intake", kenya, "accept")
     await cli.ok("hold", held, "--reason", "elections")
@@ -73,6 +77,8 @@ async def test_list_filters_on_the_search_attributes(cli: Cli):
     assert await refs("--on-hold") == [held]
     assert await refs("--region", "asia") == [asia]
     assert await refs("--officer", "po.silva") == [asia]
+    assert await refs("--theme", "Diaspora") == [asia]
+    assert await refs("--theme", "migration data") == [kenya, held]
     assert await refs("--stage", "intake", "--region", "Sub-Saharan Africa") == [held]
 
 
@@ -93,6 +99,13 @@ async def test_list_overdue_shows_actions_past_a_deadline(
     text = await cli.ok("list", "--country", country)
     assert "overdue by" in next(line for line in text.splitlines() if late in line)
     assert on_time in text
+
+
+async def test_list_refuses_an_unknown_theme_naming_the_themes(cli: Cli):
+    outcome = await cli("list", "--theme", "football")
+    assert outcome.code == 2
+    assert outcome.err.startswith("mieux: --theme: 'football' is not a theme; one of: ")
+    assert "labour migration" in outcome.err and len(outcome.err.splitlines()) == 1
 
 
 async def test_list_refuses_an_unknown_region_naming_the_regions(cli: Cli):
