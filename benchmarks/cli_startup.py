@@ -24,10 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from benchmarks.servers import dev_server
 from tests.workflows.support import (
     Outbox,
     accept,
@@ -36,9 +35,7 @@ from tests.workflows.support import (
     roster_activities,
     sample_fiche,
 )
-from worker.binaries import temporal_cli
 from worker.main import WORKFLOWS
-from workflows import search_attributes
 from workflows.action_lifecycle import ActionLifecycle
 
 TASK_QUEUE = "mieux-bench-cli"
@@ -57,13 +54,7 @@ def _timed(argv: list[str], env: dict[str, str]) -> float:
 async def run(rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {"bare import": [], "status": [], "hold/resume": []}
     with tempfile.TemporaryDirectory(prefix="mieux-bench-cli-") as folder:
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=temporal_cli(),
-            search_attributes=search_attributes.ALL,
-            data_converter=pydantic_data_converter,
-            ui=False,
-            dev_server_extra_args=["--log-level", "error"],
-        )
+        env = await dev_server()
         try:
             async with Worker(
                 env.client,

@@ -39,9 +39,7 @@ from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import (
     ActivityInboundInterceptor,
     ExecuteActivityInput,
@@ -49,6 +47,7 @@ from temporalio.worker import (
     Worker,
 )
 
+from benchmarks.servers import dev_server
 from config.staff import DEFAULT_STAFF
 from glossary import Policy, Stage
 from tests.workflows.support import (
@@ -58,9 +57,7 @@ from tests.workflows.support import (
     sample_fiche,
     sample_request,
 )
-from worker.binaries import temporal_cli
 from worker.main import WORKFLOWS
-from workflows import search_attributes
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.reference_register import (
     ReferenceRegister,
@@ -423,13 +420,7 @@ async def run(settings: Settings) -> Report:
     children_cpu = _cpu(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="mieux-bench-") as folder:
         roster = demo_roster_copy(Path(folder))
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=temporal_cli(),
-            search_attributes=search_attributes.ALL,
-            data_converter=pydantic_data_converter,
-            ui=False,
-            dev_server_extra_args=["--log-level", "error"],
-        )
+        env = await dev_server()
         try:
             async with Worker(
                 env.client,

@@ -22,11 +22,9 @@ from pathlib import Path
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
+from benchmarks.servers import dev_server
 from tests.workflows.support import action_input
-from worker.binaries import temporal_cli
-from workflows import search_attributes
 from workflows.action_lifecycle import ActionLifecycle
 
 TASK_QUEUE = "mieux-bench-parked"
@@ -107,13 +105,7 @@ async def _park(client: Client, prefix: str, count: int, concurrency: int = 50) 
 
 
 async def run(actions: int, caches: list[int], samples: int) -> None:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=temporal_cli(),
-        search_attributes=search_attributes.ALL,
-        data_converter=pydantic_data_converter,
-        ui=False,
-        dev_server_extra_args=["--log-level", "error"],
-    )
+    env = await dev_server()
     address = env.client.service_client.config.target_host
     print(f"{actions} Actions per run, {os.cpu_count()} cores")
     print(
