@@ -200,6 +200,10 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
             except Refused as refusal:
                 unreadable.append(f"{ref}: {refusal.message}")
                 return None
+            except BadInput:
+                # Listed, then removed by retention before it was read: the register,
+                # below, has it if it ended.
+                return None
 
     found = [c for c in await asyncio.gather(*(read(ref) for ref in references)) if c]
     # Ended Actions Temporal no longer holds (its retention removed them) come from the

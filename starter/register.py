@@ -195,17 +195,14 @@ async def register_show(session: Session, args: Namespace) -> int:
     from store.register import NotInRegister
 
     ref = reference(args.reference)
-    register = _register(session)
     try:
-        found = [r for r in await asyncio.to_thread(register.records, int(ref[:4]))]
-        record = next((r for r in found if r.reference == ref), None)
-        lessons = await asyncio.to_thread(register.lessons, ref) if record else ""
+        record, lessons = await asyncio.to_thread(_register(session).entry, ref)
     except NotInRegister:
-        record = None
+        raise BadInput(
+            f"{ref} is not in the register: an Action is written there when it ends"
+        ) from None
     except SQLAlchemyError as error:
         raise _unreachable(error) from None
-    if record is None:
-        raise BadInput(f"{ref} is not in the register: an Action is written there when it ends")
     shown = record.model_dump(mode="json") | {"lessons": lessons}
     if args.json:
         print(json.dumps(shown, indent=2, ensure_ascii=False))

@@ -61,14 +61,20 @@ class Register:
             rows = session.scalars(query).all()
         return [RegisterRecord.model_validate_json(row) for row in rows]
 
-    def lessons(self, reference: str) -> str:
+    def entry(self, reference: str) -> tuple[RegisterRecord, str]:
+        """One Action's record and its lessons; NotInRegister when it is not there."""
         with read_session(engine_for(self.url)) as session:
-            found = session.scalar(
-                select(RegisterRow.lessons).where(RegisterRow.reference == reference)
-            )
-        if found is None:
+            row = session.execute(
+                select(RegisterRow.record, RegisterRow.lessons).where(
+                    RegisterRow.reference == reference
+                )
+            ).first()
+        if row is None:
             raise NotInRegister(reference)
-        return found
+        return RegisterRecord.model_validate_json(row.record), row.lessons
+
+    def lessons(self, reference: str) -> str:
+        return self.entry(reference)[1]
 
     def set_lessons(self, reference: str, text: str) -> None:
         with write_session(engine_for(self.url)) as session:
