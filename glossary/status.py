@@ -91,6 +91,7 @@ class ActivityView(BaseModel):
     next_due: datetime | None = None
     evaluation: dict[str, int] = {}
     evaluation_summary: str = ""
+    outputs: list[str] = []  # what the activity produced, from its completion report
     clocks: list[ClockView] = []
     # The activity's own count of its reports: the Action keeps the latest, whatever order
     # the signals are handled in.
@@ -132,6 +133,10 @@ class ActionStatus(BaseModel):
     fiche_version: int = 0
     activities: list[ActivityView] = []
     outcome: str = ""
+    # M&E of the Action (DOMAIN §3 completion and follow-up): None until answered.
+    feedback_rating: int | None = None
+    adopted: bool | None = None
+    adoption: str = ""
     documents: list[DocumentView] = []
     audit: list[AuditEntry] = []
     stages: list[StageSpan] = []

@@ -1,4 +1,5 @@
-"""Who an expert is, for the report's EU MS / non-EU split: the roster knows their category."""
+"""Who an expert is, for the report's EU MS / non-EU split and its experts by country: the
+roster knows their category and nationality."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from config import MieuxSettings
 
 
 def categories(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, str]:
-    """expert id -> roster category ("EU MS official", ...); experts not found are left out.
+    """expert id -> roster category ("EU MS official", ...); experts not found are left out."""
+    return {e: category for e, (category, _) in facts(settings, expert_ids).items()}
+
+
+def facts(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """expert id -> (roster category, nationality); experts not found are left out.
 
     A roster that cannot be read leaves every expert out: the report then says "not in the
     roster" rather than failing on figures that do not need it.
@@ -29,9 +35,11 @@ def categories(settings: MieuxSettings, expert_ids: Iterable[str]) -> dict[str, 
     try:
         with read_session(engine_for(url)) as session:
             rows = session.execute(
-                select(ExpertRow.id, ExpertRow.category).where(ExpertRow.id.in_(wanted))
+                select(ExpertRow.id, ExpertRow.category, ExpertRow.nationality).where(
+                    ExpertRow.id.in_(wanted)
+                )
             )
-            return {expert_id: category for expert_id, category in rows}
+            return {expert_id: (category, country) for expert_id, category, country in rows}
     except SQLAlchemyError:
         return {}
 

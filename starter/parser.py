@@ -429,6 +429,10 @@ def _reads(tree: _Tree) -> None:
         help="also write the report as a Word document, in the state folder's reports/",
     )
     p.add_argument("--out", metavar="FILE", help="with --docx: write it here instead")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained page with charts")
+    p.add_argument(
+        "--csv", metavar="DIR", help="also write one CSV file per table into DIR, for spreadsheets"
+    )
 
     history = tree.group(
         "history", "Export workflow histories.", "mieux history export 2026-03 -o 2026-03.json"

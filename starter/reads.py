@@ -242,7 +242,7 @@ FIRST_YEAR = 2009
 
 
 async def report(session: Session, args: Namespace) -> int:
-    from starter.experts import categories
+    from starter.experts import facts
 
     # References carry four-digit years (DOMAIN §6); none is older than the programme.
     if args.year is not None and not FIRST_YEAR <= args.year <= 9999:
@@ -257,13 +257,14 @@ async def report(session: Session, args: Namespace) -> int:
         for activity in case.status.activities
         for slot in activity.experts
     ]
-    known = await asyncio.to_thread(categories, session.settings, deployed)
+    known = await asyncio.to_thread(facts, session.settings, deployed)
     from starter.report import compute, stage_targets
 
     figures = compute(
         cases,
         year=args.year,
-        category_of=known.get,
+        category_of=lambda expert: known.get(expert, (None, None))[0],
+        nationality_of=lambda expert: known.get(expert, (None, None))[1],
         targets=stage_targets(session.settings.policy),
     )
     written: Path | None = None
@@ -276,15 +277,36 @@ async def report(session: Session, args: Namespace) -> int:
             await asyncio.to_thread(write_docx, figures, written)
         except OSError as error:
             raise BadInput(f"cannot write {written}: {error.strerror or error}") from None
+    also = [written] if written else []
+    if args.html:
+        from starter.report_html import write_html
+
+        also.append(await _written(Path(args.html), write_html, figures))
+    if args.csv:
+        from starter.report_csv import write_csv
+
+        folder = Path(args.csv)
+        await _written(folder, write_csv, figures)
+        also.append(folder)
     if args.json:
         print(figures.model_dump_json(indent=2))
     else:
         from starter import render
 
         render.figures(figures)
-        if written:
-            print(f"\nwritten to {written}")
+        for path in also:
+            print(f"\nwritten to {path}")
     return DONE
+
+
+async def _written(path: Path, write: Any, figures: Any) -> Path:
+    try:
+        if path.suffix:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(write, figures, path)
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}") from None
+    return path
 
 
 def report_path(session: Session, scope: str) -> Path:

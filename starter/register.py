@@ -37,6 +37,16 @@ class HistoricActivity(BaseModel):
     participants: int | None = Field(default=None, ge=0)
     women: int | None = Field(default=None, ge=0)
     men: int | None = Field(default=None, ge=0)
+    outputs: list[str] = Field(default=[], max_length=50)
+    scores: dict[str, int] = Field(default={}, description="evaluation criterion -> 1..5")
+
+    @field_validator("scores")
+    @classmethod
+    def _scores_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = [k for k, v in value.items() if not 1 <= v <= 5]
+        if bad:
+            raise ValueError(f"scores must be 1 to 5: {', '.join(bad)}")
+        return value
 
 
 class HistoricAction(BaseModel):
@@ -55,6 +65,8 @@ class HistoricAction(BaseModel):
     countries: list[str] = []
     activities: list[HistoricActivity] = []
     adoption: str = Field(default="", max_length=500)
+    adopted: bool | None = None  # None: true when an adoption is given, else not known
+    feedback_rating: int | None = Field(default=None, ge=1, le=5)
     lessons: str = Field(default="", max_length=LESSONS_LIMIT)
 
     @field_validator("outcome")
@@ -81,6 +93,8 @@ class HistoricAction(BaseModel):
                 participants=a.participants,
                 women=a.women,
                 men=a.men,
+                outputs=a.outputs,
+                evaluation=a.scores,
             )
             for a in self.activities
         ]
@@ -96,6 +110,9 @@ class HistoricAction(BaseModel):
             received_on=self.received_on,
             activities=activities,
             outcome=f"{self.outcome}; adopted: {self.adoption}" if self.adoption else self.outcome,
+            feedback_rating=self.feedback_rating,
+            adopted=self.adopted if self.adopted is not None else (bool(self.adoption) or None),
+            adoption=self.adoption,
         )
         return RegisterRecord(
             reference=self.reference,

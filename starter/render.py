@@ -199,28 +199,14 @@ def figures(report: Figures) -> None:
             _section(out, _counts(title, counts))
         else:
             out.print(Text(f"\n{title}: none"))
-    if report.time_in_stage:
-        table = _table(
-            "Time in stage (stays that ended)",
-            "Stage",
-            "Stays",
-            "Median",
-            "90th pct",
-            "Target",
-            "Within target",
-        )
-        for row in report.time_in_stage:
-            target = f"{row.target_days:g} d" if row.target_days is not None else ""
-            share = f"{row.within_target:.0%}" if row.within_target is not None else ""
-            _row(
-                table,
-                stage_words(row.stage),
-                row.stays,
-                f"{row.median_days:.1f} d",
-                f"{row.p90_days:.1f} d",
-                target,
-                share,
-            )
+    from starter.report_tables import breakdown_tables
+
+    for listed in breakdown_tables(report):
+        if not listed.rows:
+            continue
+        table = _table(listed.title, *listed.headers)
+        for cells in listed.rows:
+            _row(table, *cells)
         _section(out, table)
 
 
@@ -243,6 +229,8 @@ def report_tables(report: Figures) -> Iterable[tuple[str, Mapping[str, int]]]:
     yield "Outcomes", report.outcomes
     yield "Activities by type", report.activities_by_type
     yield "Experts deployed by origin", report.experts_by_origin
+    yield "Activities by country", report.activities_by_country
+    yield "Experts deployed by nationality", report.experts_by_nationality
 
 
 def mail_list(rows: Sequence[tuple[int, datetime, str, str]]) -> None:

@@ -17,6 +17,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from glossary import ActionStatus, Stage
+from starter.report_breakdowns import (
+    ActionFigures,
+    GroupFigures,
+    action_figures,
+    group_figures,
+    scores_by_criterion,
+)
 
 OUTCOME_OF_STAGE: Mapping[str, str] = {
     Stage.INTAKE: "in preparation",
@@ -97,6 +104,14 @@ class Figures(BaseModel):
     men: int
     gender_not_reported: int
     time_in_stage: list[StageTime] = []
+    activities_by_country: dict[str, int] = {}
+    experts_by_nationality: dict[str, int] = {}
+    scores_by_criterion: dict[str, float] = {}  # the activity level of M&E
+    actions: list[ActionFigures] = []  # the Action level
+    groups: list[GroupFigures] = []  # the programme level: by year, region, theme, requester
+
+    def by(self, dimension: str) -> list[GroupFigures]:
+        return [g for g in self.groups if g.dimension == dimension]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -144,6 +159,7 @@ def compute(
     *,
     year: int | None = None,
     category_of: Callable[[str], str | None] = lambda _expert_id: None,
+    nationality_of: Callable[[str], str | None] = lambda _expert_id: None,
     targets: Mapping[str, float] | None = None,
 ) -> Figures:
     """The figures for the requests received in `year`, or all time when None."""
@@ -152,7 +168,9 @@ def compute(
     requesters: Counter[str] = Counter()
     outcomes: Counter[str] = Counter({outcome: 0 for outcome in OUTCOMES})
     activity_types: Counter[str] = Counter()
+    activity_countries: Counter[str] = Counter()
     deployed: dict[str, str] = {}
+    nationalities: dict[str, str] = {}
     deployments = participants = women = men = planned = cancelled = 0
     for case in chosen:
         status = case.status
@@ -169,6 +187,7 @@ def compute(
                 planned += 1
                 continue
             activity_types[activity.type] += 1
+            activity_countries[status.country] += 1
             for slot in activity.experts:
                 if slot.state in DEPLOYED:
                     deployments += 1
@@ -176,9 +195,14 @@ def compute(
                     deployed[slot.expert_id] = ORIGIN_OF_CATEGORY.get(
                         category or "", UNKNOWN_ORIGIN
                     )
+                    nationalities[slot.expert_id] = nationality_of(slot.expert_id) or UNKNOWN_ORIGIN
             participants += activity.participants or 0
             women += activity.women or 0
             men += activity.men or 0
+    each = [
+        action_figures(case, OUTCOME_OF_STAGE[case.status.stage], HELD, targets or {})
+        for case in chosen
+    ]
     return Figures(
         scope=str(year) if year is not None else "all time",
         requests=len(chosen),
@@ -199,6 +223,11 @@ def compute(
         men=men,
         gender_not_reported=participants - women - men,
         time_in_stage=time_in_stage(chosen, targets or {}),
+        activities_by_country=_ranked(activity_countries),
+        experts_by_nationality=_ranked(Counter(nationalities.values())),
+        scores_by_criterion=scores_by_criterion(chosen, HELD),
+        actions=each,
+        groups=group_figures(chosen, each, OUTCOMES),
     )
 
 

@@ -31,6 +31,19 @@ def write_docx(figures: Figures, path: Path) -> None:
             cells[0].text = name
             cells[1].text = str(count)
             cells[2].text = f"{100 * count / whole:.0f}%" if whole else "-"
+    from starter.report_tables import breakdown_tables
+
+    for listed in breakdown_tables(figures):
+        if not listed.rows:
+            continue
+        document.add_heading(listed.title, level=2)
+        table = document.add_table(rows=1, cols=len(listed.headers))
+        table.style = "Light List Accent 1"
+        for cell, text in zip(table.rows[0].cells, listed.headers, strict=True):
+            cell.text = text
+        for cells in listed.rows:
+            for cell, text in zip(table.add_row().cells, cells, strict=True):
+                cell.text = text
     try:
         document.save(str(path))
     except OSError as error:

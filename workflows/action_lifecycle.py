@@ -839,6 +839,9 @@ class ActionLifecycle(Implementation):
             fiche_version=self.fiche_version,
             activities=[self.views[n] for n in sorted(self.views)],
             outcome=self.outcome,
+            feedback_rating=self.feedback.overall_rating if self.feedback else None,
+            adopted=self.follow_up.adopted if self.follow_up else None,
+            adoption=self.follow_up.adoption if self.follow_up else "",
             documents=[
                 DocumentView(
                     label=d.label or d.kind,

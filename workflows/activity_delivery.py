@@ -817,6 +817,7 @@ class ActivityDelivery(Casework):
             next_due=self.clocks.next_due(),
             evaluation=dict(self.evaluation.scores) if self.evaluation else {},
             evaluation_summary=self.evaluation.summary if self.evaluation else "",
+            outputs=list(self.completion.outputs) if self.completion else [],
             clocks=self.clocks.views() if self.v2 else [],
             report=self._reports,
         )

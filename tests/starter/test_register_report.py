@@ -124,3 +124,20 @@ async def test_lessons_for_an_action_that_has_not_ended_exit_2(cli: Cli):
         2,
         f"mieux: {reference} is not in the register: an Action is written there when it ends\n",
     )
+
+
+async def test_the_report_writes_its_page_and_spreadsheets_from_the_register(cli: Cli):
+    from tests.starter.conftest import EXAMPLES
+
+    await cli.ok("register", "import", str(EXAMPLES / "register-2009-2015.json"))
+    page = cli.tmp_path / "figures.html"
+    folder = cli.tmp_path / "figures"
+    shown = await cli.ok("report", "--html", str(page), "--csv", str(folder))
+
+    assert f"written to {page}" in shown and f"written to {folder}" in shown
+    assert "Outcomes by theme" in shown
+    html = page.read_text(encoding="utf-8")
+    assert html.count('aria-label="Outcomes by') == 3  # year, region, theme
+    assert "irregular migration &amp; THB" in html
+    groups = (folder / "groups.csv").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("theme,irregular migration & THB,2,") for line in groups)
