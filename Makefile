@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-no-cache lint histories bench clean
+.PHONY: install run test test-no-cache lint histories process-doc bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-no-cache: $(STAMP)
 
 histories: $(STAMP)
 	$(BIN)/python -m tests.record_histories
+
+# docs/process.md is `mieux process` with the default policy; a test fails when it is stale.
+process-doc: $(STAMP)
+	$(BIN)/python -m starter.process > docs/process.md
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.lifecycle_throughput

@@ -484,6 +484,15 @@ def _tools(tree: _Tree) -> None:
         "read",
     )
 
+    p = tree.leaf(
+        "process",
+        "Print the process (SOP): stages, actors, clocks, moves.",
+        "mieux process > process.md",
+        "starter.process:process_show",
+        "read",
+    )
+    p.add_argument("--mermaid", action="store_true", help="only the Mermaid state diagram")
+
     register = tree.group(
         "register",
         "Ended Actions: lessons learned, and a programme's past.",

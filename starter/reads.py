@@ -50,7 +50,7 @@ async def status(session: Session, args: Namespace) -> int:
 # -- list -------------------------------------------------------------------------------
 
 
-def _literal(value: str) -> str:
+def literal(value: str) -> str:
     if '"' not in value:
         return f'"{value}"'
     if "'" not in value:
@@ -77,25 +77,25 @@ def theme_named(text: str) -> str:
 def actions_of(session: Session) -> str:
     """Every Action of this deployment: another task queue is another deployment's."""
     return (
-        f"WorkflowType = 'ActionLifecycle' AND TaskQueue = {_literal(session.settings.task_queue)}"
+        f"WorkflowType = 'ActionLifecycle' AND TaskQueue = {literal(session.settings.task_queue)}"
     )
 
 
 def visibility_query(session: Session, args: Namespace, now: datetime) -> str:
     clauses = [actions_of(session)]
     if args.stage:
-        clauses.append(f"{sa.STAGE.name} = {_literal(args.stage)}")
+        clauses.append(f"{sa.STAGE.name} = {literal(args.stage)}")
     if args.region:
-        clauses.append(f"{sa.REGION.name} = {_literal(region_named(args.region))}")
+        clauses.append(f"{sa.REGION.name} = {literal(region_named(args.region))}")
     if getattr(args, "theme", None):
         # A keyword list matches when one of its values is the one asked for.
-        clauses.append(f"{sa.THEMES.name} = {_literal(theme_named(args.theme))}")
+        clauses.append(f"{sa.THEMES.name} = {literal(theme_named(args.theme))}")
     if args.country:
-        clauses.append(f"{sa.COUNTRY.name} = {_literal(args.country)}")
+        clauses.append(f"{sa.COUNTRY.name} = {literal(args.country)}")
     if args.officer:
-        clauses.append(f"{sa.PROJECT_OFFICER.name} = {_literal(args.officer)}")
+        clauses.append(f"{sa.PROJECT_OFFICER.name} = {literal(args.officer)}")
     if args.overdue:
-        clauses.append(f"{sa.NEXT_DUE.name} < {_literal(now.isoformat())}")
+        clauses.append(f"{sa.NEXT_DUE.name} < {literal(now.isoformat())}")
     if args.on_hold:
         clauses.append(f"{sa.ON_HOLD.name} = true")
     return " AND ".join(clauses)
@@ -150,7 +150,7 @@ async def list_actions(session: Session, args: Namespace) -> int:
 
 async def _case_file(session: Session, ref: str) -> CaseFile:
     status = await session.status(ref)
-    request = await _request_of(session, ref)
+    request = await request_of(session, ref)
     from starter.report import CaseFile
 
     return CaseFile(
@@ -160,7 +160,7 @@ async def _case_file(session: Session, ref: str) -> CaseFile:
     )
 
 
-async def _request_of(session: Session, ref: str) -> Any:
+async def request_of(session: Session, ref: str) -> Any:
     """The request as the Action received it: the input of its first history event."""
     client = await session.client()
     try:

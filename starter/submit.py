@@ -116,4 +116,10 @@ async def request_submit(session: Session, args: Namespace) -> int:
             " started (to register it again as a new request, give another --key)",
             file=sys.stderr,
         )
+        return DONE
+    from starter.duplicates import warn_of_duplicates
+
+    warning = await warn_of_duplicates(session, request, registration.reference)
+    if warning:
+        print(warning, file=sys.stderr)
     return DONE

@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.casework import REGISTER_ENDED_ACTIONS, ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
+    from workflows.process import STAGE_OF_COMMAND
 
 
 def consulted_body(to: Recipient) -> str:
@@ -229,7 +230,7 @@ class ActionLifecycle(Implementation):
 
     def _check_intake_decision(self, raw: Any) -> IntakeDecision:
         command = self._parse(IntakeDecision, raw)
-        self._expect_stage("intake_decision", Stage.INTAKE)
+        self._expect_stage("intake_decision")
         if command.project_officer and command.project_officer not in {
             o.id for o in self.staff.project_officers
         }:
@@ -299,7 +300,7 @@ class ActionLifecycle(Implementation):
 
     def _check_submit_fiche(self, raw: Any) -> SubmitFiche:
         command = self._parse(SubmitFiche, raw)
-        self._expect_stage("submit_fiche", Stage.FICHE_DRAFTING)
+        self._expect_stage("submit_fiche")
         return command
 
     def _apply_submit_fiche(self, raw: Any) -> str:
@@ -405,7 +406,7 @@ class ActionLifecycle(Implementation):
 
     def _check_consultation_feedback(self, raw: Any) -> ConsultationFeedback:
         command = self._parse(ConsultationFeedback, raw)
-        self._expect_stage("consultation_feedback", Stage.CONSULTATION)
+        self._expect_stage("consultation_feedback")
         return command
 
     def _apply_consultation_feedback(self, raw: Any) -> str:
@@ -478,7 +479,7 @@ class ActionLifecycle(Implementation):
 
     def _check_psg_vote(self, raw: Any) -> PsgVote:
         command = self._parse(PsgVote, raw)
-        self._expect_stage("psg_vote", Stage.PSG_REVIEW)
+        self._expect_stage("psg_vote")
         if command.member not in self.staff.psg:
             raise CommandRefused(
                 f"{command.member!r} is not a PSG member (members: {', '.join(self.staff.psg)})"
@@ -734,7 +735,9 @@ class ActionLifecycle(Implementation):
     def _stage_name(self) -> str:
         return str(self.stage) if self.stage in TERMINAL_STAGES else "withdrawn"
 
-    def _expect_stage(self, command: str, stage: Stage) -> None:
+    def _expect_stage(self, command: str, stage: Stage | None = None) -> None:
+        # The process table says where each command belongs; `mieux process` prints it.
+        stage = stage or STAGE_OF_COMMAND[command]
         if self.stage != stage:
             raise CommandRefused(
                 f"{command} is for the {stage} stage; Action {self.reference} is in {self.stage}"

@@ -221,7 +221,7 @@ class Implementation(Casework):
 
     def _check_amend_plan(self, raw: Any) -> AmendPlan:
         command = self._parse(AmendPlan, raw)
-        self._expect_stage("amend_plan", Stage.IMPLEMENTATION)
+        self._expect_stage("amend_plan")
         for new in command.add:
             if new.number in self.views:
                 raise CommandRefused(f"activity {new.number} already exists; number it anew")
@@ -338,7 +338,7 @@ class Implementation(Casework):
 
     def _check_validated(self, raw: Any) -> DeliverablesValidated:
         command = self._parse(DeliverablesValidated, raw)
-        self._expect_stage("deliverables_validated", Stage.COMPLETION)
+        self._expect_stage("deliverables_validated")
         if self.validated is not None:
             raise CommandRefused("the deliverables are already validated")
         return command
@@ -349,7 +349,7 @@ class Implementation(Casework):
 
     def _check_feedback(self, raw: Any) -> FeedbackReceived:
         command = self._parse(FeedbackReceived, raw)
-        self._expect_stage("feedback_received", Stage.COMPLETION)
+        self._expect_stage("feedback_received")
         if self.feedback is not None:
             raise CommandRefused("the partner's feedback is already recorded")
         return command
@@ -429,7 +429,7 @@ class Implementation(Casework):
 
     def _check_follow_up(self, raw: Any) -> FollowUpReceived:
         command = self._parse(FollowUpReceived, raw)
-        self._expect_stage("follow_up_received", Stage.FOLLOW_UP)
+        self._expect_stage("follow_up_received")
         return command
 
     def _apply_follow_up(self, raw: Any) -> str:
@@ -438,7 +438,7 @@ class Implementation(Casework):
 
     # -- provided by ActionLifecycle ------------------------------------------------------
 
-    def _expect_stage(self, command: str, stage: Stage) -> None:
+    def _expect_stage(self, command: str, stage: Stage | None = None) -> None:
         raise NotImplementedError
 
     def _partner(self) -> Recipient:

@@ -71,6 +71,13 @@ class Cli:
 
     def request_file(self, **changes: Any) -> str:
         changes.setdefault("received_on", f"{self.year}-03-02")
+        # One partner per request unless a test says otherwise: two open Actions of one
+        # partner on one topic draw the duplicate warning (tested on its own).
+        name = changes.get("name", "Kenya III")
+        changes.setdefault(
+            "requesting_authorities",
+            [{"institution": f"Immigration ({name}, {self.tmp_path.name})", "country": "Kenya"}],
+        )
         request = sample_request(**changes).model_dump(mode="json")
         return self.file(f"request-{request['name']}.json", request)
 

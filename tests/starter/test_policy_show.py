@@ -32,3 +32,16 @@ async def test_each_clock_names_its_source(cli: Cli, monkeypatch: pytest.MonkeyP
         "source": "default",
     }
     assert "policy.fiche_deadline" in text and "P28D  [environment" in text
+
+
+async def test_mieux_process_prints_the_clocks_of_the_policy_in_force(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("MIEUX_POLICY__FICHE_DEADLINE", "P28D")
+    shown = await cli.ok("process")
+    diagram = await cli.ok("process", "--mermaid")
+
+    assert "fiche: 28 d (`fiche_deadline`)" in shown
+    assert "| PSG review (`psg_review`) |" in shown
+    assert diagram.startswith("stateDiagram-v2\n    [*] --> intake\n")
+    assert "psg_review --> fiche_drafting: revision asked" in diagram
