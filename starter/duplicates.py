@@ -69,5 +69,5 @@ async def warn_of_duplicates(session: Session, request: Request, reference: str)
     return (
         f"mieux: warning: {reference} has the partner and topic of open Action"
         f"{'s' if len(found) > 1 else ''} {'; '.join(found)}. If it is the same need,"
-        f" withdraw one: mieux withdraw {reference} --reason \"duplicate of ...\""
+        f' withdraw one: mieux withdraw {reference} --reason "duplicate of ..."'
     )
