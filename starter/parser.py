@@ -126,6 +126,17 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-06-30") from None
 
 
+def _count(text: str) -> int:
+    """A count from 1 to 10,000 (a limit, a number of requests)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{value} is not from 1 to 10000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -492,6 +503,26 @@ def _tools(tree: _Tree) -> None:
         "read",
     )
     p.add_argument("--mermaid", action="store_true", help="only the Mermaid state diagram")
+
+    knowledge = tree.group(
+        "knowledge",
+        "Search ended Actions: what they produced, lessons learned.",
+        'mieux knowledge search "asylum law" --region "Sub-Saharan Africa"',
+    )
+    p = knowledge.leaf(
+        "search",
+        "Ended Actions matching every word of TEXT, best first.",
+        'mieux knowledge search "labour migration strategy" --theme "labour migration"',
+        "starter.knowledge:knowledge_search",
+        "read",
+    )
+    p.add_argument("text", metavar="TEXT", help="words to find, all of them (stemmed)")
+    p.add_argument("--theme", metavar="T", help="only Actions with this theme")
+    p.add_argument("--country", metavar="C", help="only Actions in this country")
+    p.add_argument("--region", metavar="R", help="only Actions in this region")
+    p.add_argument(
+        "--limit", type=_count, default=20, metavar="N", help="at most N Actions (default 20)"
+    )
 
     register = tree.group(
         "register",

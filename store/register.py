@@ -4,6 +4,7 @@ no longer holds."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from glossary.register import RegisterRecord
 from store.db import engine_for, read_session, write_session
+from store.knowledge import write_entry
 from store.tables import RegisterRow
 
 
@@ -51,6 +53,10 @@ class Register:
                     index_elements=["reference"], set_=values | {"written_at": time.time()}
                 )
             )
+            lessons = session.scalar(
+                select(RegisterRow.lessons).where(RegisterRow.reference == record.reference)
+            )
+            write_entry(session, record.model_dump(mode="json"), lessons or "")
         return True
 
     def records(self, year: int | None = None) -> list[RegisterRecord]:
@@ -82,3 +88,4 @@ class Register:
             if row is None:
                 raise NotInRegister(reference)
             row.lessons = text
+            write_entry(session, json.loads(row.record), text)

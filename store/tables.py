@@ -159,3 +159,19 @@ class RegisterRow(Base):
     written_at: Mapped[float] = mapped_column(Float)
     record: Mapped[str] = mapped_column(Text)
     lessons: Mapped[str] = mapped_column(Text, default="")
+
+
+class KnowledgeRow(Base):
+    """What one ended Action produced and the lessons drawn from it, for full-text search.
+    Its search index is the dialect's own, made by migration 0004 and outside this model:
+    the FTS5 table `knowledge_fts` (SQLite) or the generated `document` column (PostgreSQL)."""
+
+    __tablename__ = "knowledge"
+
+    reference: Mapped[str] = mapped_column(String(16), primary_key=True)
+    region: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(80))
+    themes: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    produced: Mapped[str] = mapped_column(Text)
+    lessons: Mapped[str] = mapped_column(Text)

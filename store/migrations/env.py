@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import inspect, text
 
 from store.db import writing
+from store.knowledge import outside_the_model
 from store.tables import Base
 
 # Release 0.1 made the roster tables without Alembic: such a database is at migration 0001.
@@ -14,7 +15,11 @@ FIRST = "0001"
 
 engine = context.config.attributes["engine"]
 with writing(engine).connect() as connection:
-    context.configure(connection=connection, target_metadata=Base.metadata)
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        include_object=outside_the_model,
+    )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
             # One upgrader at a time, whichever host it runs on; released at commit.

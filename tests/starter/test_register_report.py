@@ -141,3 +141,31 @@ async def test_the_report_writes_its_page_and_spreadsheets_from_the_register(cli
     assert "irregular migration &amp; THB" in html
     groups = (folder / "groups.csv").read_text(encoding="utf-8").splitlines()
     assert any(line.startswith("theme,irregular migration & THB,2,") for line in groups)
+
+
+async def test_knowledge_search_finds_ended_actions_by_outputs_and_lessons(cli: Cli):
+    from tests.starter.conftest import EXAMPLES
+
+    await cli.ok("register", "import", str(EXAMPLES / "register-2009-2015.json"))
+    rejected = await cli.submit()
+    await cli.ok("intake", rejected, "reject", "--reason", "not eligible")
+    register = Register(os.environ["MIEUX_DATABASE__URL"])
+    await eventually(
+        lambda: _async([r for r in register.records(cli.year) if r.reference == rejected])
+    )
+    lesson = cli.file("lesson.txt", "Check DCI eligibility before the first call.\n")
+    await cli.ok("register", "lessons", rejected, lesson)
+
+    by_output = json.loads(await cli.ok("knowledge", "search", "asylum law", "--json"))
+    by_lesson = await cli.ok("knowledge", "search", "eligibility", "--region", "sub-saharan africa")
+    none_there = await cli.ok("knowledge", "search", "asylum", "--theme", "labour migration")
+    bad_country = await cli("knowledge", "search", "asylum", "--country", "Atlantis")
+
+    assert [f["reference"] for f in by_output] == ["2009-01"]
+    assert "suggestions on the draft asylum law" in " ".join(by_output[0]["produced"])
+    assert by_lesson.startswith(f"{rejected}  ")
+    assert "lesson: Check DCI eligibility before the first call." in by_lesson
+    assert none_there == "No ended Action matches 'asylum'.\n"
+    assert bad_country.code == 2
+    assert bad_country.err.startswith("mieux: --country: no ended Action is in 'Atlantis';")
+    assert "Angola; Ethiopia; Kenya; Syria" in bad_country.err
