@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from activities.document_render import Block, Bullets, Content, Facts, Heading, Paragraph, Table
+from activities.public_summary import public_summary
 from glossary.action import PlannedActivity
 from glossary.documents import DocumentKind, DocumentRequest
 from glossary.status import ActivityView
@@ -248,12 +249,18 @@ def _kpi_report(request: DocumentRequest) -> Content:
     return Content(f"KPI report: MIEUX {request.reference}", request.reference, blocks)
 
 
+def _public_summary(request: DocumentRequest) -> Content:
+    assert request.status is not None
+    return public_summary(request.status, request.institutions)
+
+
 _BUILDERS: dict[DocumentKind, Callable[[DocumentRequest], Content]] = {
     DocumentKind.ACTION_FICHE: _action_fiche,
     DocumentKind.EXPERT_INVITATION: _expert_invitation,
     DocumentKind.ACTIVITY_REPORT: _activity_report,
     DocumentKind.FINAL_REPORT: _final_report,
     DocumentKind.KPI_REPORT: _kpi_report,
+    DocumentKind.PUBLIC_SUMMARY: _public_summary,
 }
 
 

@@ -146,3 +146,52 @@ def _paragraphs(text: str) -> list[str]:
 
 def _row(cells: tuple[str, ...]) -> str:
     return "| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
+def to_html(content: Content, *, home: str = "") -> str:
+    """A web page of its own (no script, no external file); `home` links back to an index."""
+    from html import escape
+
+    parts = [
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(content.title)}</title><style>{PAGE_STYLE}</style></head><body>",
+    ]
+    if home:
+        parts.append(f'<p><a href="{escape(home)}">All MIEUX Actions</a></p>')
+    parts.append(f"<h1>{escape(_inline(content.title))}</h1>")
+    for block in content.blocks:
+        parts.append(_html_block(block))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
+    "color:#222}table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.3rem .6rem;"
+    "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}"
+)
+
+
+def _html_block(block: Block) -> str:
+    from html import escape
+
+    def cell(text: str, tag: str = "td") -> str:
+        return f"<{tag}>{escape(_inline(text))}</{tag}>"
+
+    match block:
+        case Heading(text, level):
+            n = max(2, min(level, 6))
+            return f"<h{n}>{escape(_inline(text))}</h{n}>"
+        case Paragraph(text):
+            return "".join(f"<p>{escape(p)}</p>" for p in _paragraphs(text))
+        case Bullets(items):
+            return "<ul>" + "".join(cell(i, "li") for i in items or ("(none)",)) + "</ul>"
+        case Facts(pairs):
+            return "<dl>" + "".join(cell(k, "dt") + cell(v, "dd") for k, v in pairs) + "</dl>"
+        case Table(header, rows):
+            head = "<tr>" + "".join(cell(h, "th") for h in header) + "</tr>"
+            body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+            return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+    raise TypeError(f"unknown block {block!r}")

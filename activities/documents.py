@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio import activity
 
 from activities.document_content import content_of
-from activities.document_render import to_docx, to_markdown
+from activities.document_render import to_docx, to_html, to_markdown
 from activities.errors import refused, unavailable
 from activities.heartbeat import heartbeating
 from activities.options import DOCUMENT_STORE_UNAVAILABLE, INVALID_DOCUMENT
@@ -51,16 +51,20 @@ class DocumentActivities:
         markdown = to_markdown(content)
         sha256 = hashlib.sha256(markdown.encode()).hexdigest()
         stem = f"{request.reference}/{_name(request)}-{sha256[:16]}"
+        public = request.kind == DocumentKind.PUBLIC_SUMMARY
         ref = DocumentRef(
             kind=request.kind,
             reference=request.reference,
             sha256=sha256,
             docx_path=f"{stem}.docx",
             markdown_path=f"{stem}.md",
+            html_path=f"{stem}.html" if public else "",
         )
-        # Word first: a Markdown twin present means its Word document is stored too.
+        # Word (and the web page) first: a Markdown twin present means they are stored too.
         if not self.store.exists(ref.docx_path):
             self.store.put(ref.docx_path, to_docx(content), sha256)
+        if public and not self.store.exists(ref.html_path):
+            self.store.put(ref.html_path, to_html(content).encode(), sha256)
         self.store.put(ref.markdown_path, markdown.encode(), sha256)
         return ref
 

@@ -19,6 +19,7 @@ class DocumentKind(StrEnum):
     ACTIVITY_REPORT = "activity_report"
     FINAL_REPORT = "final_report"
     KPI_REPORT = "kpi_report"
+    PUBLIC_SUMMARY = "public_summary"  # for the programme's website: no people, no votes
 
 
 KpiValue = int | float | str
@@ -54,6 +55,7 @@ class DocumentRequest(BaseModel):
     status: ActionStatus | None = Field(default=None, description="final report")
     kpi: dict[str, KpiValue] = Field(default={}, description="KPI report: indicator -> value")
     period: str = Field(default="", max_length=80, description="KPI report: e.g. 2026-Q2")
+    institutions: list[str] = Field(default=[], description="public summary: the requesters")
 
     @model_validator(mode="after")
     def _has_what_its_kind_needs(self) -> DocumentRequest:
@@ -65,6 +67,7 @@ class DocumentRequest(BaseModel):
             DocumentKind.ACTIVITY_REPORT: self.activity is None,
             DocumentKind.FINAL_REPORT: self.status is None,
             DocumentKind.KPI_REPORT: not self.kpi,
+            DocumentKind.PUBLIC_SUMMARY: self.status is None,
         }[self.kind]
         if missing:
             raise ValueError(f"{self.kind} needs {_NEEDS[self.kind]}")
@@ -89,6 +92,7 @@ _NEEDS = {
     DocumentKind.ACTIVITY_REPORT: "activity",
     DocumentKind.FINAL_REPORT: "status",
     DocumentKind.KPI_REPORT: "a non-empty kpi",
+    DocumentKind.PUBLIC_SUMMARY: "status",
 }
 
 
@@ -104,6 +108,7 @@ class DocumentRef(BaseModel):
     docx_path: str
     markdown_path: str
     label: str = Field(default="", description='for people, e.g. "Action Fiche v2"')
+    html_path: str = Field(default="", description="public summary: the web page")
 
     @property
     def version(self) -> str:

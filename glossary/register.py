@@ -21,6 +21,7 @@ class RegisterRecord(BaseModel):
     source: str = Field(default="workflow", pattern=r"^(workflow|import)$")
     ended_at: datetime | None = None
     requester_types: list[str] = []
+    institutions: list[str] = []  # the requesting authorities: public, named on the website
     countries: list[str] = []
     status: ActionStatus
 

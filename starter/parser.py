@@ -504,9 +504,18 @@ def _tools(tree: _Tree) -> None:
     )
     p.add_argument("--mermaid", action="store_true", help="only the Mermaid state diagram")
 
+    p = tree.leaf(
+        "publish",
+        "Write approved Actions' public pages as a static site.",
+        "mieux publish --out site/",
+        "starter.publish:publish",
+        "read",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="the site's folder")
+
     knowledge = tree.group(
         "knowledge",
-        "Search ended Actions: what they produced, lessons learned.",
+        "Search ended Actions: outputs, lessons learned.",
         'mieux knowledge search "asylum law" --region "Sub-Saharan Africa"',
     )
     p = knowledge.leaf(

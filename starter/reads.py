@@ -101,7 +101,7 @@ def visibility_query(session: Session, args: Namespace, now: datetime) -> str:
     return " AND ".join(clauses)
 
 
-def _sort_key(reference: str) -> tuple[int, int, str]:
+def sort_key(reference: str) -> tuple[int, int, str]:
     year, _, number = reference.partition("-")
     if year.isdigit() and number.isdigit():
         return int(year), int(number), reference
@@ -130,7 +130,7 @@ async def listed(session: Session, query: str) -> list[dict[str, Any]]:
             )
     except RPCError as error:
         raise session.failure(error, f"the list query {query!r}") from None
-    return sorted(rows, key=lambda row: _sort_key(str(row["reference"])))
+    return sorted(rows, key=lambda row: sort_key(str(row["reference"])))
 
 
 async def list_actions(session: Session, args: Namespace) -> int:
@@ -209,7 +209,7 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
     # Ended Actions Temporal no longer holds (its retention removed them) come from the
     # register; an Action in both is counted once, from Temporal.
     live = {case.status.reference for case in found}
-    for record in await asyncio.to_thread(_registered, session, year):
+    for record in await asyncio.to_thread(registered, session, year):
         if record.reference not in live:
             from starter.report import CaseFile
 
@@ -223,7 +223,7 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
     return found, sorted(unreadable)
 
 
-def _registered(session: Session, year: int | None) -> list[Any]:
+def registered(session: Session, year: int | None) -> list[Any]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from store.register import Register

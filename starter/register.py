@@ -62,6 +62,7 @@ class HistoricAction(BaseModel):
     received_on: date = Field(ge=date(2009, 1, 1))
     outcome: str
     requester_types: list[str] = []
+    institutions: list[str] = Field(default=[], max_length=10)
     countries: list[str] = []
     activities: list[HistoricActivity] = []
     adoption: str = Field(default="", max_length=500)
@@ -118,6 +119,7 @@ class HistoricAction(BaseModel):
             reference=self.reference,
             source="import",
             requester_types=self.requester_types,
+            institutions=self.institutions,
             countries=self.countries or [self.country],
             status=status,
         )

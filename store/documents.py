@@ -17,6 +17,7 @@ from store.tables import DocumentRow
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".md": "text/markdown; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
 }
 
 

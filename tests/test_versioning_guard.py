@@ -29,7 +29,11 @@ from tests.record_histories import CONVERTER, demo_request, load_history, record
 from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
-from workflows.casework import NOTICES_AND_DATED_CLOCKS, REGISTER_ENDED_ACTIONS
+from workflows.casework import (
+    NOTICES_AND_DATED_CLOCKS,
+    PUBLIC_SUMMARIES,
+    REGISTER_ENDED_ACTIONS,
+)
 
 PATCH = "extra-timer-before-fiche"
 
@@ -182,8 +186,10 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
     # The project's own release markers (workflows.casework) around the example's: 0.2 at
-    # the start, the example's before the Fiche, 0.3 where the Action ends.
+    # the start, the example's before the Fiche, 0.3 where the Action ends (never approved,
+    # it writes no public summary: no 0.4 marker).
     expected = [NOTICES_AND_DATED_CLOCKS, PATCH, REGISTER_ENDED_ACTIONS]
+    assert PUBLIC_SUMMARIES not in _patch_markers(under_patched)
     assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == expected
 
     assert await _replays(Patched, under_patched) is None

@@ -8,10 +8,12 @@ completion -> follow_up -> closed; rejected, forwarded and withdrawn end it earl
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -41,11 +43,12 @@ with workflow.unsafe.imports_passed_through():
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.public import is_public
     from glossary.register import RegisterRecord, without_personal_data
     from glossary.status import DocumentView, StageSpan
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
-    from workflows.casework import REGISTER_ENDED_ACTIONS, ActionWithdrawn
+    from workflows.casework import PUBLIC_SUMMARIES, REGISTER_ENDED_ACTIONS, ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
     from workflows.process import STAGE_OF_COMMAND
@@ -82,6 +85,7 @@ class ActionLifecycle(Implementation):
         self.consultations = 0
         self.outcome = ""
         self.documents: list[DocumentRef] = []
+        self._summaries: list[asyncio.Task[None]] = []
         self._open_implementation()
         # Here, not in run(): a command delivered with the first task runs before run().
         self._start_intake_clock()
@@ -100,6 +104,8 @@ class ActionLifecycle(Implementation):
                 lambda: self.stage in TERMINAL_STAGES or self.stage == Stage.IMPLEMENTATION
             )
             if self.stage == Stage.IMPLEMENTATION:
+                if workflow.patched(PUBLIC_SUMMARIES):
+                    self._public_summary("Public summary at approval")
                 await self._implementation()
                 await self._completion()
                 await self._follow_up()
@@ -111,15 +117,46 @@ class ActionLifecycle(Implementation):
         self._publish()
         if workflow.patched(REGISTER_ENDED_ACTIONS):
             await self._flush()  # the closure notices first: the register never delays them
+            if is_public(self.status()) and workflow.patched(PUBLIC_SUMMARIES):
+                self._public_summary(f"Public summary at the end ({self.stage})")
             await self._register()
+        await workflow.wait_condition(lambda: all(t.done() for t in self._summaries))
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    def _public_summary(self, label: str) -> None:
+        """Written beside the Action's progress, never holding it up: a document store
+        that is away delays only the summary (and the end of the run, which waits for it)."""
+        self._summaries.append(asyncio.create_task(self._write_public_summary(label)))
+
+    async def _write_public_summary(self, label: str) -> None:
+        try:
+            ref = await workflow.execute_activity(
+                "write_document",
+                DocumentRequest(
+                    kind=DocumentKind.PUBLIC_SUMMARY,
+                    reference=self.reference,
+                    action_title=self.title or self.request.name,
+                    country=self.request.country,
+                    prepared_on=self.now().date(),
+                    status=without_personal_data(self.status()),
+                    institutions=[a.institution for a in self.request.requesting_authorities],
+                ),
+                result_type=DocumentRef,
+                summary=label.lower(),
+                **options.WRITE_DOCUMENT,
+            )
+        except ActivityError as error:
+            self._record("public_summary", "worker", False, f"{label} not written: {error.cause}")
+            return
+        self.documents.append(ref.model_copy(update={"label": label}))
 
     async def _register(self) -> None:
         record = RegisterRecord(
             reference=self.reference,
             ended_at=self.now(),
             requester_types=[str(a.type) for a in self.request.requesting_authorities],
+            institutions=[a.institution for a in self.request.requesting_authorities],
             countries=list(self.request.countries),
             status=without_personal_data(self.status()),
         )

@@ -43,6 +43,9 @@ NOTICES_AND_DATED_CLOCKS = "0.2-notices-and-dated-clocks"
 # 0.3: an ended Action writes its record to the register of Actions (glossary/register.py).
 # Checked where the Action ends, so Actions started on 0.2 register too when they end.
 REGISTER_ENDED_ACTIONS = "0.3-register-ended-actions"
+# 0.4: a public summary (glossary DocumentKind.PUBLIC_SUMMARY) at approval and at the end.
+# Checked at approval first: an Action approved before 0.4 writes none, start to end.
+PUBLIC_SUMMARIES = "0.4-public-summaries"
 
 
 class ActionWithdrawn(Exception):

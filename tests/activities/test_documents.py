@@ -118,6 +118,16 @@ REQUESTS: dict[DocumentKind, dict[str, Any]] = {
     },
     DocumentKind.ACTIVITY_REPORT: {"activity": ACTIVITY, "outputs": ["Draft data protocol"]},
     DocumentKind.FINAL_REPORT: {"status": STATUS},
+    DocumentKind.PUBLIC_SUMMARY: {
+        "status": STATUS.model_copy(
+            update={
+                "activities": [ACTIVITY.model_copy(update={"outputs": ["Data sharing protocol"]})],
+                "adopted": True,
+                "adoption": "protocol signed by the ministry",
+            }
+        ),
+        "institutions": ["Department of Immigration Services"],
+    },
     DocumentKind.KPI_REPORT: {
         "kpi": {"participants": 31, "share of women": 0.55, "activities held": 1},
         "period": "2026",
@@ -170,6 +180,16 @@ EXPECTED: dict[DocumentKind, list[str]] = {
         "intake_decision",
     ],
     DocumentKind.KPI_REPORT: ["KPI report: MIEUX 2026-07", "share of women", "0.55", "2026"],
+    DocumentKind.PUBLIC_SUMMARY: [
+        "Kenya: migration data management",
+        "MIEUX 2026-07",
+        "Department of Immigration Services",
+        "June 2026",
+        "Migration data workshop",
+        "held",
+        "Data sharing protocol",
+        "protocol signed by the ministry",
+    ],
 }
 
 
@@ -323,3 +343,21 @@ async def test_a_notice_carries_its_documents_as_word_attachments(
     )
     opened = docx.Document(io.BytesIO(attachment.get_content()))
     assert any("EX-AT-01" in cell.text for t in opened.tables for r in t.rows for cell in r.cells)
+
+
+async def test_the_public_summary_names_no_person_and_shows_no_vote_as_a_web_page_too(
+    documents: DocumentActivities,
+) -> None:
+    ref = await ActivityEnvironment().run(
+        documents.write_document, request_for(DocumentKind.PUBLIC_SUMMARY)
+    )
+
+    page = documents.store.read(ref.html_path).decode()
+    word = word_text(documents.store.read(ref.docx_path))
+    markdown = documents.store.read(ref.markdown_path).decode()
+    assert ref.html_path.endswith(".html") and page.startswith("<!doctype html>")
+    assert "<td>Data sharing protocol</td>" not in page and "<li>Data sharing protocol</li>" in page
+    for text in (page, word, markdown):
+        # The officer, the expert, the PSG member's vote and comment, the audit trail.
+        for private in ("po-amina", "EX-AT-01", "Well targeted", "DG_HOME", "amina", "17"):
+            assert private not in text, private

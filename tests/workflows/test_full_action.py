@@ -27,5 +27,13 @@ async def test_a_full_action_with_seven_activities_runs_from_request_to_closed(
         "expert_invitation",
         "activity_report",
         "final_report",
+        "public_summary",
     }
+    # The website's summary: once at approval, once at the end.
+    summaries = [d for d in outbox.documents if d.kind == "public_summary"]
+    assert [str(d.status.stage) for d in summaries if d.status] == ["implementation", "closed"]
+    assert [d.label for d in result.documents if d.kind == "public_summary"] == [
+        "Public summary at approval",
+        "Public summary at the end (closed)",
+    ]
     assert activity(result, 7).women == 14
