@@ -9,6 +9,7 @@ a command that comes before the Action is ready is tried again the next day.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from glossary.notices import Notice, NoticeReceipt
 from glossary.people import StaffDirectory
 from glossary.register import RegisterRecord
 from simulation.later import Later
-from simulation.people import answers
+from simulation.people import answers, invitation_slot
 from simulation.scenario import Scenario
 from simulation.steps import Step
 
@@ -57,7 +58,9 @@ class Mailroom:
     sent: list[Sent] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    applied: Counter[str] = field(default_factory=Counter)
     _keys: set[str] = field(default_factory=set)
+    _asked: Counter[tuple[str, int, int]] = field(default_factory=Counter)
 
     def activities(self) -> list[object]:
         return [
@@ -89,7 +92,11 @@ class Mailroom:
         if notice.key not in self._keys:  # a retried activity: told once, answered once
             self._keys.add(notice.key)
             self.sent.append(Sent(notice, now))
-            for step in answers(self.scenario, notice, now):
+            slot = invitation_slot(notice)
+            if slot is not None:
+                self._asked[slot] += 1
+            asked = self._asked[slot] if slot is not None else 1
+            for step in answers(self.scenario, notice, now, asked):
                 await self.plan(step)
         return NoticeReceipt(key=notice.key, message_id=f"<{notice.key}@simulation>", sent=True)
 
@@ -116,7 +123,9 @@ class Mailroom:
     async def simulated_step(self, step: Step) -> str:
         handle = self.client.get_workflow_handle(f"action-{step.reference}")
         try:
-            return str(await handle.execute_update(step.command, step.payload))
+            said = str(await handle.execute_update(step.command, step.payload))
+            self.applied[step.command] += 1
+            return said
         except WorkflowUpdateFailedError as error:
             reason = str(error.cause.message if error.cause else error)
         except RPCError as error:

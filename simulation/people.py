@@ -73,8 +73,23 @@ def _vote(member: str, outcome: str) -> dict[str, Any]:
     return {"member": member, "decision": "approved"}
 
 
-def answers(scenario: Scenario, notice: Notice, now: datetime) -> list[Step]:
-    """The steps this notice leads to (most notices lead to none: reminders, copies)."""
+def invitation_slot(notice: Notice) -> tuple[str, int, int] | None:
+    """(Action, activity, place) of an invitation to an expert: `expert-2-EX-HU-02-1` is
+    activity 2's first place, whoever the roster put forward for it."""
+    _, clock, _, _ = notice.key.split("/", 3)
+    if notice.kind != NoticeKind.INVITATION or notice.to.role != "expert":
+        return None
+    parts = clock.split("-")
+    return notice.reference, int(parts[1]), int(parts[-1])
+
+
+def answers(scenario: Scenario, notice: Notice, now: datetime, asked: int = 1) -> list[Step]:
+    """The steps this notice leads to (most notices lead to none: reminders, copies).
+
+    `asked`: for an invitation, how many experts this place has been offered to so far.
+    An expert's answer is drawn for the place and the ask, not for the expert: which expert
+    the roster puts forward depends on which of the Action's activities reserved first, and
+    the same seed must give the same year whatever that order."""
     ref = notice.reference
     _, clock, step, _ = notice.key.split("/", 3)
     role = notice.to.role
@@ -124,8 +139,9 @@ def answers(scenario: Scenario, notice: Notice, now: datetime) -> list[Step]:
         if outcome == "rejected":
             return []
         return _implementation(scenario, ref, now, notice.to.id)
-    if kind == NoticeKind.INVITATION and role == "expert":
-        rng = draw(seed, ref, clock)
+    slot = invitation_slot(notice)
+    if slot is not None:
+        rng = draw(seed, *slot, asked)
         roll = rng.random()
         if roll < EXPERT_SILENT:
             return []
@@ -139,8 +155,10 @@ def answers(scenario: Scenario, notice: Notice, now: datetime) -> list[Step]:
             "by": notice.to.id,
         }
         return [later(days(rng, 0.5, 3, 8), "expert_response", payload)]
-    if kind == NoticeKind.ESCALATION and clock.startswith("roster-") and (
-        role == "project_officer"
+    if (
+        kind == NoticeKind.ESCALATION
+        and clock.startswith("roster-")
+        and (role == "project_officer")
     ):
         activity = int(clock.split("-")[1])
         payload = {

@@ -10,30 +10,54 @@ database). Simulated: the people, and the outside world the notices and document
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHandle
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from activities.roster import RosterActivities, load_demo_roster
+from activities.roster import DEMO_ROSTER, RosterActivities
+from activities.roster_import import import_records, json_records
 from glossary import ActionInput, ActionStatus, Policy, Request
 from glossary.people import StaffDirectory
 from simulation.later import Later, Year
 from simulation.mailroom import Mailroom, Sent
 from simulation.scenario import Scenario
-from store.db import dispose_engine
+from store.db import dispose_engine, engine_for
 from worker.binaries import temporal_test_server
 from worker.client import register_search_attributes
 from worker.codec import data_converter
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.activity_delivery import ActivityDelivery
+
+# Every simulated expert and focal point keeps Brussels hours: which of two equally good
+# experts the roster hands to which of an Action's activities depends on which reserved
+# first, and that must not move a reminder across a working morning (same seed, same year).
+ROSTER_ZONE = "Europe/Brussels"
+
+
+def _load_roster(url: str) -> None:
+    data = json.loads((files("activities") / DEMO_ROSTER).read_text(encoding="utf-8"))
+    for person in [*data["experts"], *data["focal_points"]]:
+        person["timezone"] = ROSTER_ZONE
+    import_records(engine_for(url), json_records(data), source="simulation")
+
+
+def _quiet_runtime() -> Runtime:
+    """The SDK core's warnings about the test server's features (heartbeat details) are
+    not for a person reading the simulation's figures: errors only."""
+    errors = TelemetryFilter(core_level="ERROR", other_level="ERROR")
+    return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(filter=errors)))
 
 
 async def _watch(year: WorkflowHandle[Any, Any], progress: Callable[[int], None]) -> None:
@@ -52,6 +76,14 @@ class Outcome:
     statuses: list[ActionStatus]
     sent: list[Sent]
     refused: list[str]
+    applied: Counter[str]  # the people's commands the Actions took, by command
+
+
+# Independent parts of the year, each on its own test server, side by side: the server
+# runs one moment of workflow time after another, so a part's wall time is mostly its
+# round trips, and two parts overlap them. Each part has its own roster: an expert may
+# then be deployed in two parts at once, the price of a year in a minute.
+PARTS = 2
 
 
 async def simulate(
@@ -59,17 +91,63 @@ async def simulate(
     policy: Policy,
     staff: StaffDirectory,
     progress: Callable[[int], None] = lambda _done: None,
+    parts: int = PARTS,
+) -> Outcome:
+    runtime = _quiet_runtime()
+    ended = [0] * parts
+
+    def advanced(part: int) -> Callable[[int], None]:
+        def tell(done: int) -> None:
+            ended[part] = done
+            progress(sum(ended))
+
+        return tell
+
+    numbers = range(1, scenario.requests + 1)
+    found = await asyncio.gather(
+        *(
+            _part(
+                scenario,
+                [n for n in numbers if (n - 1) % parts == k],
+                policy,
+                staff,
+                runtime,
+                advanced(k),
+            )
+            for k in range(min(parts, scenario.requests))
+        )
+    )
+    applied: Counter[str] = Counter()
+    for outcome in found:
+        applied.update(outcome.applied)
+    return Outcome(
+        statuses=sorted((s for o in found for s in o.statuses), key=lambda s: s.reference),
+        sent=sorted((s for o in found for s in o.sent), key=lambda s: (s.at, s.notice.key)),
+        refused=[r for o in found for r in o.refused],
+        applied=applied,
+    )
+
+
+async def _part(
+    scenario: Scenario,
+    numbers: list[int],
+    policy: Policy,
+    staff: StaffDirectory,
+    runtime: Runtime,
+    progress: Callable[[int], None],
 ) -> Outcome:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server(), data_converter=data_converter(None)
+        test_server_existing_path=temporal_test_server(),
+        data_converter=data_converter(None),
+        runtime=runtime,
     )
     try:
         await register_search_attributes(env.client)
         with tempfile.TemporaryDirectory(prefix="mieux-simulate-") as scratch:
             url = f"sqlite:///{Path(scratch) / 'roster.db'}"
-            await asyncio.to_thread(load_demo_roster, url)
+            await asyncio.to_thread(_load_roster, url)
             try:
-                return await _run(env, scenario, policy, staff, url, progress)
+                return await _run(env, scenario, numbers, policy, staff, url, progress)
             finally:
                 dispose_engine(url)
     finally:
@@ -79,6 +157,7 @@ async def simulate(
 async def _run(
     env: WorkflowEnvironment,
     scenario: Scenario,
+    numbers: list[int],
     policy: Policy,
     staff: StaffDirectory,
     roster_url: str,
@@ -92,6 +171,11 @@ async def _run(
         env.client,
         task_queue=task_queue,
         workflows=[ActionLifecycle, ActivityDelivery, Later, Year],
+        # The same workflow code without the sandbox's per-run module proxies: replay and
+        # the workflow tests run them sandboxed; here a year of them runs in one process.
+        workflow_runner=UnsandboxedWorkflowRunner(),
+        max_concurrent_workflow_task_polls=2,
+        max_concurrent_activity_task_polls=1,
         activities=[
             *mailroom.activities(),
             roster.find_candidates,
@@ -111,7 +195,7 @@ async def _run(
                     staff=staff,
                     submitted_by="simulation",
                 )
-                for n in range(1, scenario.requests + 1)
+                for n in numbers
             ],
             id=f"sim-year-{scenario.year}",
             task_queue=task_queue,
@@ -121,4 +205,4 @@ async def _run(
             statuses = await year.result()
         finally:
             watching.cancel()
-    return Outcome(list(statuses), list(mailroom.sent), list(mailroom.refused))
+    return Outcome(list(statuses), list(mailroom.sent), list(mailroom.refused), mailroom.applied)

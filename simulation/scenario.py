@@ -35,8 +35,14 @@ ADOPTED = 0.6
 
 # Where requests came from (seed-actions.json, 84 Actions): region -> (share, countries).
 REGIONS: dict[Region, tuple[float, tuple[str, ...]]] = {
-    Region.SUB_SAHARAN_AFRICA: (0.34, ("Kenya", "Senegal", "Ghana", "Cabo Verde", "Ethiopia")),
-    Region.LATIN_AMERICA_CARIBBEAN: (0.22, ("Peru", "Bolivia", "Costa Rica", "Paraguay", "Ecuador")),
+    Region.SUB_SAHARAN_AFRICA: (
+        0.34,
+        ("Kenya", "Senegal", "Ghana", "Cabo Verde", "Ethiopia"),
+    ),
+    Region.LATIN_AMERICA_CARIBBEAN: (
+        0.22,
+        ("Peru", "Bolivia", "Costa Rica", "Paraguay", "Ecuador"),
+    ),
     Region.ASIA: (0.12, ("Philippines", "Cambodia", "Nepal", "Sri Lanka")),
     Region.EU_NEIGHBOURHOOD_EAST: (0.12, ("Armenia", "Georgia", "Moldova", "Azerbaijan")),
     Region.EU_NEIGHBOURHOOD_SOUTH: (0.10, ("Jordan", "Lebanon", "Morocco", "Tunisia")),

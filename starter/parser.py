@@ -513,6 +513,19 @@ def _tools(tree: _Tree) -> None:
     )
     p.add_argument("--out", required=True, metavar="DIR", help="the site's folder")
 
+    p = tree.leaf(
+        "simulate",
+        "Run a synthetic year through the real workflows; print the load.",
+        "mieux simulate --requests 25 --year 2027 --seed 7",
+        "starter.simulate:simulate",
+        "read",
+    )
+    p.add_argument(
+        "--requests", type=_count, required=True, metavar="N", help="requests in the year"
+    )
+    p.add_argument("--year", type=int, required=True, metavar="Y", help="a coming year")
+    p.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same year")
+
     knowledge = tree.group(
         "knowledge",
         "Search ended Actions: outputs, lessons learned.",
