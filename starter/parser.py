@@ -525,6 +525,12 @@ def _tools(tree: _Tree) -> None:
     )
     p.add_argument("--year", type=int, required=True, metavar="Y", help="a coming year")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same year")
+    p.add_argument(
+        "--register",
+        action="store_true",
+        help="also write the simulated Actions to the register of the configured database"
+        " (point MIEUX_DATABASE__URL at a scratch one), for mieux report",
+    )
 
     knowledge = tree.group(
         "knowledge",

@@ -5,12 +5,14 @@ against the policy's targets, the busiest week. The same seed gives the same fig
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from argparse import Namespace
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -18,6 +20,10 @@ from simulation.figures import LoadFigures
 from starter.errors import DONE, BadInput
 from starter.report import StageTime
 from starter.session import Session
+
+if TYPE_CHECKING:
+    from simulation.run import Outcome
+    from simulation.scenario import Scenario
 
 # The time-skipping server starts at today's date and only runs forward.
 YEARS_AHEAD = 30
@@ -70,6 +76,13 @@ async def simulate(session: Session, args: Namespace) -> int:
         load=load_figures(outcome.statuses, outcome.sent, outcome.applied["expert_response"]),
         time_in_stage=time_in_stage(cases, stage_targets(settings.policy)),
     )
+    if args.register:
+        written = await asyncio.to_thread(_register, settings.database_url, scenario, outcome)
+        print(
+            f"mieux: {written} simulated Actions written to the register of"
+            f" {settings.database_url} (mieux report --year {args.year} reads them)",
+            file=sys.stderr,
+        )
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
@@ -77,6 +90,30 @@ async def simulate(session: Session, args: Namespace) -> int:
 
         simulation(report)
     return DONE
+
+
+def _register(url: str, scenario: Scenario, outcome: Outcome) -> int:
+    """The simulated Actions into the register, as ended Actions are written there."""
+    from glossary.register import RegisterRecord, without_personal_data
+    from store.register import Register
+
+    register = Register(url)
+    written = 0
+    for status in outcome.statuses:
+        number = int(status.reference.split("-")[1])
+        request = scenario.request(number)
+        authorities = request["requesting_authorities"]
+        written += register.put(
+            RegisterRecord(
+                reference=status.reference,
+                ended_at=status.stages[-1].entered if status.stages else None,
+                requester_types=[a["type"] for a in authorities],
+                institutions=[a["institution"] for a in authorities],
+                countries=request["countries"],
+                status=without_personal_data(status),
+            )
+        )
+    return written
 
 
 @contextmanager

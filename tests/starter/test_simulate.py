@@ -69,3 +69,16 @@ async def test_bad_input_is_refused_in_one_line(cli: Cli, argv: list[str], messa
     assert refused.code == 2
     assert message in refused.err
     assert refused.out == ""
+
+
+async def test_a_simulated_year_written_to_the_register_is_counted_by_mieux_report(cli: Cli):
+    ran = await cli(
+        "simulate", "--requests", "3", "--year", str(NEXT_YEAR), "--seed", "4", "--register"
+    )
+    figures = json.loads(await cli.ok("report", "--year", str(NEXT_YEAR), "--json"))
+
+    assert ran.code == 0
+    assert "mieux: 3 simulated Actions written to the register" in ran.err
+    assert figures["requests"] == 3
+    assert sum(figures["outcomes"].values()) == 3
+    assert {t["stage"] for t in figures["time_in_stage"]} >= {"intake"}
