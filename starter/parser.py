@@ -515,7 +515,7 @@ def _tools(tree: _Tree) -> None:
 
     p = tree.leaf(
         "simulate",
-        "Run a synthetic year through the real workflows; print the load.",
+        "Run a synthetic year through the real workflows.",
         "mieux simulate --requests 25 --year 2027 --seed 7",
         "starter.simulate:simulate",
         "read",
