@@ -19,6 +19,10 @@ with writing(engine).connect() as connection:
         connection=connection,
         target_metadata=Base.metadata,
         include_object=outside_the_model,
+        # One transaction for the whole upgrade, on SQLite too (Alembic's default there is
+        # one per migration): the write lock taken at its start is held to the end, so a
+        # second process never finds a database half-way between two migrations.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
