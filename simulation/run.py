@@ -181,9 +181,9 @@ async def _run(
         # The same workflow code without the sandbox's per-run module proxies: replay and
         # the workflow tests run them sandboxed; here a year of them runs in one process.
         workflow_runner=UnsandboxedWorkflowRunner(),
-        # Every Action and activity of the year stays in the cache: an evicted one is
-        # replayed from its whole history on its next task, and a year holds thousands.
-        max_cached_workflows=20_000,
+        # Every Action and activity of the part stays in the cache: an evicted one is
+        # replayed from its whole history on its next task.
+        max_cached_workflows=2_000,
         max_concurrent_workflow_task_polls=2,
         max_concurrent_activity_task_polls=1,
         activities=[
