@@ -116,9 +116,8 @@ def load_figures(
             open_actions = 0
             for status in statuses:
                 span = spans[status.reference]
-                mine = status.project_officer == officer and span is not None
-                if mine and span and _month(span[0]) <= month <= _month(span[1]):
-                    open_actions += 1
+                if status.project_officer == officer and span:
+                    open_actions += _month(span[0]) <= month <= _month(span[1])
             rows.append(
                 OfficerMonth(
                     officer=officer,

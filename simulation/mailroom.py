@@ -56,8 +56,6 @@ class Mailroom:
     policy: Policy
     staff: StaffDirectory
     sent: list[Sent] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
     applied: Counter[str] = field(default_factory=Counter)
     _keys: set[str] = field(default_factory=set)
     _asked: Counter[tuple[str, int, int]] = field(default_factory=Counter)
@@ -84,7 +82,6 @@ class Mailroom:
             )
         except WorkflowAlreadyStartedError:
             return
-        self.steps.append(step)
 
     @activity.defn(name="send_notice")
     async def send_notice(self, notice: Notice) -> NoticeReceipt:
@@ -132,6 +129,5 @@ class Mailroom:
             reason = error.message  # the Action has ended
         last = activity.info().attempt >= step.attempts
         if last or "completed" in reason or any(word in reason for word in FINAL):
-            self.refused.append(f"{step.reference} {step.command}: {reason}")
             return f"refused: {reason}"
         raise ApplicationError(f"not yet: {reason}", type="NotYet")

@@ -76,7 +76,6 @@ async def _watch(year: WorkflowHandle[Any, Any], progress: Callable[[int], None]
 class Outcome:
     statuses: list[ActionStatus]
     sent: list[Sent]
-    refused: list[str]
     applied: Counter[str]  # the people's commands the Actions took, by command
 
 
@@ -130,7 +129,6 @@ async def simulate(
     return Outcome(
         statuses=sorted((s for o in found for s in o.statuses), key=lambda s: s.reference),
         sent=sorted((s for o in found for s in o.sent), key=lambda s: (s.at, s.notice.key)),
-        refused=[r for o in found for r in o.refused],
         applied=applied,
     )
 
@@ -215,4 +213,4 @@ async def _run(
             statuses = await year.result()
         finally:
             watching.cancel()
-    return Outcome(list(statuses), list(mailroom.sent), list(mailroom.refused), mailroom.applied)
+    return Outcome(list(statuses), list(mailroom.sent), mailroom.applied)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from glossary.action import ActivityType
@@ -96,13 +96,15 @@ class Scenario:
     def reference(self, n: int) -> str:
         return f"{self.year}-{n:02d}"
 
-    def received_at(self, n: int) -> datetime:
-        """Requests arrive through the year, on working days, in the morning (UTC)."""
-        rng = draw(self.seed, "received", n)
-        day = date(self.year, 1, 1) + timedelta(days=int(rng.uniform(0, 350)))
+    def received_on(self, n: int) -> date:
+        """Requests arrive through the year, on working days (the Year workflow starts each
+        at the beginning of its day)."""
+        day = date(self.year, 1, 1) + timedelta(
+            days=int(draw(self.seed, "received", n).uniform(0, 350))
+        )
         while day.weekday() >= 5:
             day += timedelta(days=1)
-        return datetime.combine(day, time(7, 0), UTC) + timedelta(minutes=rng.randrange(0, 480))
+        return day
 
     def request(self, n: int) -> dict[str, Any]:
         rng = draw(self.seed, "request", n)
@@ -112,7 +114,7 @@ class Scenario:
         slug = country.lower().replace(" ", "-")
         return {
             "name": f"{country} {n}",
-            "received_on": self.received_at(n).date().isoformat(),
+            "received_on": self.received_on(n).isoformat(),
             "requesting_authorities": [
                 {
                     "institution": f"Ministry of Interior of {country}",
@@ -146,7 +148,7 @@ class Scenario:
         weeks apart, on the request's themes (what the roster matches on)."""
         rng = draw(self.seed, "fiche", n)
         request = self.request(n)
-        start = self.received_at(n).date() + timedelta(days=int(rng.uniform(110, 150)))
+        start = self.received_on(n) + timedelta(days=int(rng.uniform(110, 150)))
         activities = []
         for number in range(1, rng.randint(4, 7) + 1):
             kind = _weighted(rng, ACTIVITY_TYPES)

@@ -10,54 +10,29 @@ from the register, so an Action Temporal's retention removed keeps its page.
 from __future__ import annotations
 
 import asyncio
+import sys
 from argparse import Namespace
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from glossary.public import PUBLIC_STAGE, is_public
-from glossary.status import ActionStatus
-from starter.errors import DONE, BadInput, Refused
+from starter.errors import DONE, BadInput
+from starter.report import CaseFile
 from starter.session import Session
 
-CONCURRENT_READS = 8
+
+async def public_actions(session: Session) -> list[CaseFile]:
+    """The approved Actions, as the report reads them: Temporal's, then the register's."""
+    from starter.reads import case_files, sort_key
+
+    cases, unreadable = await case_files(session, None)
+    for problem in unreadable:
+        print(f"mieux: left out of the site: {problem}", file=sys.stderr)
+    public = [case for case in cases if is_public(case.status)]
+    return sorted(public, key=lambda case: sort_key(case.status.reference))
 
 
-@dataclass(frozen=True)
-class PublicAction:
-    status: ActionStatus
-    institutions: list[str]
-
-
-async def public_actions(session: Session) -> list[PublicAction]:
-    from starter import reads
-
-    rows = await reads.listed(session, reads.actions_of(session))
-    gate = asyncio.Semaphore(CONCURRENT_READS)
-
-    async def read(ref: str) -> PublicAction | None:
-        async with gate:
-            try:
-                status = await session.status(ref)
-                if not is_public(status):
-                    return None
-                request = await reads.request_of(session, ref)
-            except (Refused, BadInput):
-                return None  # removed by retention meanwhile: the register has it
-        return PublicAction(status, [a.institution for a in request.requesting_authorities])
-
-    live = [a for a in await asyncio.gather(*(read(str(r["reference"])) for r in rows)) if a]
-    known = {a.status.reference for a in live}
-    registered = await asyncio.to_thread(reads.registered, session, None)
-    ended = [
-        PublicAction(record.status, list(record.institutions))
-        for record in registered
-        if record.reference not in known and is_public(record.status)
-    ]
-    return sorted(live + ended, key=lambda a: reads.sort_key(a.status.reference))
-
-
-def _link(action: PublicAction) -> str:
+def _link(action: CaseFile) -> str:
     s = action.status
     said = PUBLIC_STAGE.get(s.stage, str(s.stage))
     return (
@@ -66,11 +41,11 @@ def _link(action: PublicAction) -> str:
     )
 
 
-def index_page(actions: list[PublicAction]) -> str:
+def index_page(actions: list[CaseFile]) -> str:
     from activities.document_render import PAGE_STYLE
 
-    by_region: dict[str, list[PublicAction]] = {}
-    by_theme: dict[str, list[PublicAction]] = {}
+    by_region: dict[str, list[CaseFile]] = {}
+    by_theme: dict[str, list[CaseFile]] = {}
     for action in actions:
         by_region.setdefault(action.status.region, []).append(action)
         for theme in action.status.themes:
@@ -96,7 +71,7 @@ def index_page(actions: list[PublicAction]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_site(actions: list[PublicAction], folder: Path) -> int:
+def write_site(actions: list[CaseFile], folder: Path) -> int:
     from activities.document_render import to_html, to_markdown
     from activities.public_summary import public_summary
 
@@ -105,7 +80,7 @@ def write_site(actions: list[PublicAction], folder: Path) -> int:
     pages = folder / "actions"
     pages.mkdir(parents=True, exist_ok=True)
     for action in actions:
-        content = public_summary(action.status, action.institutions)
+        content = public_summary(action.status, list(action.institutions))
         ref = action.status.reference
         (pages / f"{ref}.html").write_text(to_html(content, home="../index.html"), "utf-8")
         (pages / f"{ref}.md").write_text(to_markdown(content), "utf-8")

@@ -157,6 +157,7 @@ async def _case_file(session: Session, ref: str) -> CaseFile:
         status=status,
         requester_types=tuple(str(a.type) for a in request.requesting_authorities),
         countries=tuple(request.countries),
+        institutions=tuple(a.institution for a in request.requesting_authorities),
     )
 
 
@@ -218,6 +219,7 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
                     status=record.status,
                     requester_types=tuple(record.requester_types),
                     countries=tuple(record.countries),
+                    institutions=tuple(record.institutions),
                 )
             )
     return found, sorted(unreadable)
@@ -267,17 +269,12 @@ async def report(session: Session, args: Namespace) -> int:
         nationality_of=lambda expert: known.get(expert, (None, None))[1],
         targets=stage_targets(session.settings.policy),
     )
-    written: Path | None = None
+    also: list[Path] = []
     if args.docx or args.out:
         from starter.report_docx import write_docx
 
-        written = Path(args.out) if args.out else report_path(session, figures.scope)
-        try:
-            written.parent.mkdir(parents=True, exist_ok=True)
-            await asyncio.to_thread(write_docx, figures, written)
-        except OSError as error:
-            raise BadInput(f"cannot write {written}: {error.strerror or error}") from None
-    also = [written] if written else []
+        docx = Path(args.out) if args.out else report_path(session, figures.scope)
+        also.append(await _written(docx, write_docx, figures))
     if args.html:
         from starter.report_html import write_html
 

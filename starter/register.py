@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from argparse import Namespace
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,22 @@ def _unreachable(error: Exception) -> Unreachable:
     return Unreachable(f"the register of Actions is unreachable ({type(error).__name__})")
 
 
+async def _in_register(session: Session, ref: str, call: Callable[[Any], Any]) -> Any:
+    """`call(register)` about the Action `ref`, its refusals said as the CLI says them."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from store.register import NotInRegister
+
+    try:
+        return await asyncio.to_thread(call, _register(session))
+    except NotInRegister:
+        raise BadInput(
+            f"{ref} is not in the register: an Action is written there when it ends"
+        ) from None
+    except SQLAlchemyError as error:
+        raise _unreachable(error) from None
+
+
 async def register_import(session: Session, args: Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -173,9 +190,6 @@ async def register_import(session: Session, args: Namespace) -> int:
 
 
 async def register_lessons(session: Session, args: Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from store.register import NotInRegister
 
     ref = reference(args.reference)
     try:
@@ -194,14 +208,7 @@ async def register_lessons(session: Session, args: Namespace) -> int:
             f"{args.file}: lessons are text of at most {LESSONS_LIMIT} characters,"
             " without control characters"
         )
-    try:
-        await asyncio.to_thread(_register(session).set_lessons, ref, text.strip())
-    except NotInRegister:
-        raise BadInput(
-            f"{ref} is not in the register: an Action is written there when it ends"
-        ) from None
-    except SQLAlchemyError as error:
-        raise _unreachable(error) from None
+    await _in_register(session, ref, lambda register: register.set_lessons(ref, text.strip()))
     print(f"{ref}: lessons learned recorded ({len(text.strip())} characters)")
     return DONE
 
@@ -209,19 +216,8 @@ async def register_lessons(session: Session, args: Namespace) -> int:
 async def register_show(session: Session, args: Namespace) -> int:
     import json
 
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from store.register import NotInRegister
-
     ref = reference(args.reference)
-    try:
-        record, lessons = await asyncio.to_thread(_register(session).entry, ref)
-    except NotInRegister:
-        raise BadInput(
-            f"{ref} is not in the register: an Action is written there when it ends"
-        ) from None
-    except SQLAlchemyError as error:
-        raise _unreachable(error) from None
+    record, lessons = await _in_register(session, ref, lambda register: register.entry(ref))
     shown = record.model_dump(mode="json") | {"lessons": lessons}
     if args.json:
         print(json.dumps(shown, indent=2, ensure_ascii=False))

@@ -63,6 +63,7 @@ class CaseFile:
     status: ActionStatus
     requester_types: tuple[str, ...]  # one per requesting authority
     countries: tuple[str, ...]
+    institutions: tuple[str, ...] = ()  # the requesting authorities, for the public pages
 
     @property
     def joint_or_regional(self) -> bool:

@@ -12,7 +12,6 @@ from pathlib import Path
 from glossary.status import stage_words
 from starter import render
 from starter.report import OUTCOMES, Figures
-from starter.report_breakdowns import DIMENSIONS
 from starter.report_tables import ReportTable, breakdown_tables
 
 # One colour per outcome, in OUTCOMES order; readable on white and by colour-blind readers
@@ -140,9 +139,8 @@ def page(figures: Figures) -> str:
         _time_chart(figures),
     ]
     for dimension in ("year", "region", "theme"):
-        if dimension in DIMENSIONS:
-            parts.append(f"<h2>Outcomes by {escape(dimension)}</h2>")
-            parts.append(_outcome_chart(figures, dimension))
+        parts.append(f"<h2>Outcomes by {escape(dimension)}</h2>")
+        parts.append(_outcome_chart(figures, dimension))
     for title, counts in render.report_tables(figures):
         if counts:
             parts.append(_counts(title, dict(counts)))

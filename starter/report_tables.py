@@ -83,20 +83,7 @@ def actions_table(figures: Figures) -> ReportTable:
     return ReportTable(
         name="actions",
         title="M&E by Action",
-        headers=(
-            "Reference",
-            "Region",
-            "Country",
-            "Themes",
-            "Outcome",
-            "Activities held",
-            "Mean score",
-            "Participants",
-            "Women",
-            "Partner feedback",
-            "Adopted",
-            "Stages on time",
-        ),
+        headers=("Reference", "Region", "Country", "Themes", "Outcome", *ME_HEADERS[1:]),
         rows=[
             (
                 a.reference,
