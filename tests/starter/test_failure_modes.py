@@ -195,7 +195,12 @@ async def test_a_command_resent_under_its_key_after_a_timeout_is_applied_once(
         status = await cli.status(worker_less)
 
     assert again.code == 0, again.err
-    assert again.out.startswith(f"{worker_less}: already applied under key {key}: ")
+    # Whether the server kept the first attempt depends on how far it got in 0.5 s: either
+    # the re-send reports the first outcome, or it is the first to be applied.
+    assert again.out in (
+        f"{worker_less}: already applied under key {key}: on hold: elections\n",
+        f"{worker_less}: on hold: elections\n",
+    ), again.out
     assert status.on_hold
     assert [e.command for e in status.audit].count("hold") == 1
 
