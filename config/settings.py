@@ -7,14 +7,12 @@ the defaults below.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import getpass
 import os
 import tomllib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -32,18 +30,18 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from config.connection import TEMPORAL_ENV as _TEMPORAL_ENV
+from config.connection import SettingsError, decode_payload_key
 from config.staff import DEFAULT_STAFF
 from glossary import Policy, StaffDirectory
 from glossary.names import describe_validation_error
 from glossary.people import check_email
 
+__all__ = ["SettingsError", "decode_payload_key", "load_settings"]
+
 # The demo directory without its PSG: settings deep-merge into the default, which for the
 # `psg` mapping would add a deployment's bodies to the demo desks instead of replacing them.
 _DEMO_STAFF_BASE = DEFAULT_STAFF.model_copy(update={"psg": {}})
-
-
-class SettingsError(Exception):
-    """An invalid setting: the message is one line naming the setting and the problem."""
 
 
 class SmtpSecurity(StrEnum):
@@ -204,29 +202,6 @@ class TemporalSettings(BaseModel):
         return value
 
 
-def decode_payload_key(text: str) -> bytes:
-    """The AES-256 key from its base64 text, or ValueError saying what is wrong."""
-    try:
-        key = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("must be base64 of 32 random bytes") from None
-    if len(key) != 32:
-        raise ValueError(f"must be 32 bytes once decoded, not {len(key)}")
-    return key
-
-
-_TEMPORAL_ENV = {
-    "TEMPORAL_ADDRESS": "address",
-    "TEMPORAL_NAMESPACE": "namespace",
-    "TEMPORAL_API_KEY": "api_key",
-    "TEMPORAL_TLS": "tls",
-    "TEMPORAL_TLS_CLIENT_CERT_PATH": "tls_client_cert_path",
-    "TEMPORAL_TLS_CLIENT_KEY_PATH": "tls_client_key_path",
-    "TEMPORAL_TLS_SERVER_CA_CERT_PATH": "tls_server_ca_cert_path",
-    "TEMPORAL_TLS_SERVER_NAME": "tls_server_name",
-}
-
-
 class _TemporalEnvironment(PydanticBaseSettingsSource):
     """The standard TEMPORAL_* variables, so one environment serves the CLI and mieux."""
 
@@ -299,15 +274,50 @@ class MieuxSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [
-            init_settings,
-            _TemporalEnvironment(settings_cls),
-            env_settings,
-        ]
-        config_file = os.environ.get("MIEUX_CONFIG")
-        if config_file:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
-        return tuple(sources)
+        return _sources(settings_cls, init_settings, env_settings)
+
+
+class ConnectionSettings(BaseSettings):
+    """The part of the settings `config.connection` reads, from the same sources, for when
+    that reader needs the model's judgement and wording; the rest is ignored here."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MIEUX_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        nested_model_default_partial_update=True,
+    )
+
+    task_queue: str = Field(default="mieux", min_length=1)
+    identity: str = Field(default_factory=_default_identity, min_length=1)
+    temporal: TemporalSettings = TemporalSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return _sources(settings_cls, init_settings, env_settings)
+
+
+def _sources(
+    settings_cls: type[BaseSettings],
+    init_settings: PydanticBaseSettingsSource,
+    env_settings: PydanticBaseSettingsSource,
+) -> tuple[PydanticBaseSettingsSource, ...]:
+    sources: list[PydanticBaseSettingsSource] = [
+        init_settings,
+        _TemporalEnvironment(settings_cls),
+        env_settings,
+    ]
+    config_file = os.environ.get("MIEUX_CONFIG")
+    if config_file:
+        sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+    return tuple(sources)
 
 
 def _env_name(location: tuple[int | str, ...]) -> str:
@@ -319,11 +329,23 @@ def _env_name(location: tuple[int | str, ...]) -> str:
 
 def load_settings(**overrides: Any) -> MieuxSettings:
     """The settings, or SettingsError with one line naming the bad setting."""
+    return _load(MieuxSettings, overrides)
+
+
+def load_connection_settings() -> ConnectionSettings:
+    """The connection part only, or SettingsError worded as `load_settings` words it."""
+    return _load(ConnectionSettings, {})
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def _load(model: type[S], overrides: dict[str, Any]) -> S:
     config_file = os.environ.get("MIEUX_CONFIG")
     if config_file and not Path(config_file).is_file():
         raise SettingsError(f"MIEUX_CONFIG names {config_file!r}, which is not a file")
     try:
-        return MieuxSettings(**overrides)
+        return model(**overrides)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(
             f"MIEUX_CONFIG file {config_file!r} is not valid TOML: {error}"

@@ -37,14 +37,14 @@ def _handler(name: str) -> Handler:
 
 
 async def execute(args: Namespace) -> int:
-    from config.settings import SettingsError, load_settings
+    from config.connection import SettingsError, read_connection
     from starter.session import Session
 
     try:
-        settings = load_settings()
+        connection = read_connection()
     except SettingsError as error:
         return _fail(BAD_USAGE, str(error))
-    identity = getattr(args, "identity", None) or settings.identity
+    identity = getattr(args, "identity", None) or connection.identity
     from glossary.names import has_control
 
     if not identity.strip() or len(identity) > 80 or has_control(identity):
@@ -52,7 +52,9 @@ async def execute(args: Namespace) -> int:
     seconds = getattr(args, "timeout", 15.0)
     if seconds <= 0:
         return _fail(BAD_USAGE, "--timeout: a positive number of seconds")
-    session = Session(settings, identity.strip(), timedelta(seconds=seconds))
+    session = Session(
+        identity=identity.strip(), timeout=timedelta(seconds=seconds), connection=connection
+    )
     try:
         return await _handler(args.handler)(session, args)
     except CliError as error:

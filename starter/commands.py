@@ -15,28 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from glossary import ActionFiche
-from glossary.commands import (
-    ActivityCompleted,
-    AmendPlan,
-    Command,
-    ConsultationFeedback,
-    DeliverablesValidated,
-    EvaluationDone,
-    ExpertResponse,
-    ExtendDeadline,
-    FeedbackReceived,
-    FollowUpReceived,
-    Hold,
-    IntakeDecision,
-    NominateExpert,
-    PsgVote,
-    Resume,
-    SubmitFiche,
-    Withdraw,
-)
 from starter.errors import DONE, BadInput
 from starter.inputs import read_object, reference, validated
+from starter.plain_commands import plain_payload
 from starter.session import Session, Target
 
 
@@ -44,11 +25,11 @@ from starter.session import Session, Target
 class Outgoing:
     name: str  # the update and signal name of DOMAIN.md §6
     target: Target
-    command: Command
+    payload: dict[str, Any]  # the command, checked, as its glossary model dumps it
 
 
 async def send(session: Session, outgoing: Outgoing, *, wait: bool, key: str | None = None) -> int:
-    payload = outgoing.command.model_dump(mode="json")
+    payload = outgoing.payload
     ref = outgoing.target.reference
     if wait:
         detail = await session.update(outgoing.target, outgoing.name, payload, key=key)
@@ -79,8 +60,24 @@ def _action(args: Namespace) -> Target:
     return Target(reference(args.reference))
 
 
-def _make(model: type[Command], **fields: Any) -> Any:
-    return validated(model, {k: v for k, v in fields.items() if v is not None})
+def _make(model: str, **fields: Any) -> dict[str, Any]:
+    """The payload of the glossary command `model` (glossary/commands.py)."""
+    given = {k: v for k, v in fields.items() if v is not None}
+    payload = plain_payload(model, given)
+    if payload is not None:
+        return payload
+    return _dump(validated(_model(model), given))
+
+
+def _model(name: str) -> Any:
+    from glossary import commands
+
+    return getattr(commands, name)
+
+
+def _dump(command: Any) -> dict[str, Any]:
+    dumped: dict[str, Any] = command.model_dump(mode="json")
+    return dumped
 
 
 # -- the Action ---------------------------------------------------------------------------
@@ -88,7 +85,7 @@ def _make(model: type[Command], **fields: Any) -> Any:
 
 def build_intake(args: Namespace, by: str) -> Outgoing:
     command = _make(
-        IntakeDecision,
+        "IntakeDecision",
         by=by,
         decision=args.decision,
         reason=args.reason,
@@ -100,10 +97,12 @@ def build_intake(args: Namespace, by: str) -> Outgoing:
 
 def build_fiche(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
+    from glossary import ActionFiche
+
     fiche = validated(ActionFiche, read_object(args.file), args.file)
     if not args.allow_past_dates:
         not_in_the_past(args.file, [(a.number, a.title, a.start) for a in fiche.activities])
-    return Outgoing("submit_fiche", target, _make(SubmitFiche, by=by, fiche=fiche))
+    return Outgoing("submit_fiche", target, _make("SubmitFiche", by=by, fiche=fiche))
 
 
 def not_in_the_past(source: str, starts: list[tuple[int, str, date]]) -> None:
@@ -121,7 +120,7 @@ def not_in_the_past(source: str, starts: list[tuple[int, str, date]]) -> None:
 
 def build_consult(args: Namespace, by: str) -> Outgoing:
     command = _make(
-        ConsultationFeedback,
+        "ConsultationFeedback",
         by=by,
         organisation=args.organisation,
         objection=None if args.no_objection else args.objection,
@@ -131,7 +130,9 @@ def build_consult(args: Namespace, by: str) -> Outgoing:
 
 def _vote(decision: str) -> Builder:
     def build_vote(args: Namespace, by: str) -> Outgoing:
-        command = _make(PsgVote, by=by, member=args.member, decision=decision, comment=args.comment)
+        command = _make(
+            "PsgVote", by=by, member=args.member, decision=decision, comment=args.comment
+        )
         return Outgoing("psg_vote", _action(args), command)
 
     return build_vote
@@ -140,50 +141,50 @@ def _vote(decision: str) -> Builder:
 def build_plan_amend(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     data = read_object(args.file)
-    amendment = validated(AmendPlan, {**data, "by": by}, args.file)
+    amendment = validated(_model("AmendPlan"), {**data, "by": by}, args.file)
     if not args.allow_past_dates:
         not_in_the_past(
             args.file,
             [(a.number, a.title, a.start) for a in amendment.add]
             + [(r.number, "rescheduled", r.start) for r in amendment.reschedule],
         )
-    return Outgoing("amend_plan", target, amendment)
+    return Outgoing("amend_plan", target, _dump(amendment))
 
 
 def build_validate(args: Namespace, by: str) -> Outgoing:
-    command = _make(DeliverablesValidated, by=by, comment=args.comment)
+    command = _make("DeliverablesValidated", by=by, comment=args.comment)
     return Outgoing("deliverables_validated", _action(args), command)
 
 
 def build_feedback(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     data = read_object(args.file)
-    command = validated(FeedbackReceived, {**data, "by": by}, args.file)
-    return Outgoing("feedback_received", target, command)
+    command = validated(_model("FeedbackReceived"), {**data, "by": by}, args.file)
+    return Outgoing("feedback_received", target, _dump(command))
 
 
 def build_follow_up(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     data = read_object(args.file)
-    command = validated(FollowUpReceived, {**data, "by": by}, args.file)
-    return Outgoing("follow_up_received", target, command)
+    command = validated(_model("FollowUpReceived"), {**data, "by": by}, args.file)
+    return Outgoing("follow_up_received", target, _dump(command))
 
 
 def build_hold(args: Namespace, by: str) -> Outgoing:
-    return Outgoing("hold", _action(args), _make(Hold, by=by, reason=args.reason))
+    return Outgoing("hold", _action(args), _make("Hold", by=by, reason=args.reason))
 
 
 def build_resume(args: Namespace, by: str) -> Outgoing:
-    return Outgoing("resume", _action(args), _make(Resume, by=by, comment=args.comment))
+    return Outgoing("resume", _action(args), _make("Resume", by=by, comment=args.comment))
 
 
 def build_withdraw(args: Namespace, by: str) -> Outgoing:
-    return Outgoing("withdraw", _action(args), _make(Withdraw, by=by, reason=args.reason))
+    return Outgoing("withdraw", _action(args), _make("Withdraw", by=by, reason=args.reason))
 
 
 def build_extend(args: Namespace, by: str) -> Outgoing:
     command = _make(
-        ExtendDeadline,
+        "ExtendDeadline",
         by=by,
         clock=args.clock,
         extend_by=args.extend_by,
@@ -199,7 +200,7 @@ def build_extend(args: Namespace, by: str) -> Outgoing:
 def _expert_response(confirmed: bool) -> Builder:
     def build_expert_response(args: Namespace, by: str) -> Outgoing:
         command = _make(
-            ExpertResponse,
+            "ExpertResponse",
             by=by,
             activity=args.activity,
             expert_id=args.expert,
@@ -212,13 +213,13 @@ def _expert_response(confirmed: bool) -> Builder:
 
 
 def build_nominate(args: Namespace, by: str) -> Outgoing:
-    command = _make(NominateExpert, by=by, activity=args.activity, expert_id=args.expert)
+    command = _make("NominateExpert", by=by, activity=args.activity, expert_id=args.expert)
     return Outgoing("nominate_expert", _action(args), command)
 
 
 def build_activity_complete(args: Namespace, by: str) -> Outgoing:
     command = _make(
-        ActivityCompleted,
+        "ActivityCompleted",
         by=by,
         activity=args.activity,
         participants=args.participants,
@@ -233,8 +234,10 @@ def build_activity_complete(args: Namespace, by: str) -> Outgoing:
 def build_activity_evaluate(args: Namespace, by: str) -> Outgoing:
     target = _action(args)
     data = read_object(args.file, set_by_options=("activity",))
-    command = validated(EvaluationDone, {**data, "by": by, "activity": args.activity}, args.file)
-    return Outgoing("evaluation_done", target, command)
+    command = validated(
+        _model("EvaluationDone"), {**data, "by": by, "activity": args.activity}, args.file
+    )
+    return Outgoing("evaluation_done", target, _dump(command))
 
 
 intake = _handler(build_intake)

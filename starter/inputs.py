@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from glossary.names import describe_validation_error, reference_of
 from starter.errors import BadInput
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def reference(text: str) -> str:
@@ -103,6 +104,8 @@ OPTION_OF = {
 
 def validated(model: type[M], data: Any, source: str = "") -> M:
     """`data` as `model`, or BadInput naming the field (or option) and what is wrong."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as error:

@@ -8,9 +8,9 @@ server or no worker answering (exit 3).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from temporalio.client import (
     Client,
@@ -24,10 +24,13 @@ from temporalio.client import (
 from temporalio.exceptions import FailureError
 from temporalio.service import RPCError, RPCStatusCode
 
-from config import MieuxSettings
-from glossary import ActionStatus
+from config.connection import Connection, SettingsError
 from starter.errors import BadInput, CliError, Refused, Unreachable
 from workflows import search_attributes as sa
+
+if TYPE_CHECKING:
+    from config import MieuxSettings
+    from glossary import ActionStatus
 
 _TIMED_OUT = (RPCStatusCode.CANCELLED, RPCStatusCode.DEADLINE_EXCEEDED)
 _FAILING_TASK = "its workflow task keeps failing; the worker's log says why"
@@ -54,33 +57,72 @@ def refusal_reason(cause: BaseException) -> str:
     return cause.message if isinstance(cause, FailureError) else str(cause)
 
 
-@dataclass
 class Session:
-    settings: MieuxSettings
-    identity: str
-    timeout: timedelta = timedelta(seconds=15)
-    _client: Client | None = field(default=None, repr=False)
+    """One invocation's link to Temporal. It reads the connection settings only: the full
+    settings (policy, staff, database, SMTP) are read, and checked, when a command first
+    asks for them, so a status need not build them."""
+
+    def __init__(
+        self,
+        settings: MieuxSettings | None = None,
+        identity: str | None = None,
+        timeout: timedelta = timedelta(seconds=15),
+        *,
+        connection: Connection | None = None,
+        client: Client | None = None,
+    ) -> None:
+        if connection is None:
+            if settings is None:
+                raise TypeError("Session needs the settings or the connection")
+            connection = Connection.of(settings)
+        self.connection = connection
+        self.identity = identity if identity is not None else connection.identity
+        self.timeout = timeout
+        self._settings = settings
+        self._client = client  # given by tests and `mieux dev`; else connected on first use
+
+    @property
+    def settings(self) -> MieuxSettings:
+        if self._settings is None:
+            from config.settings import load_settings
+
+            try:
+                self._settings = load_settings()
+            except SettingsError as error:
+                raise BadInput(str(error)) from None
+        return self._settings
 
     @property
     def address(self) -> str:
-        return self.settings.temporal.address
+        return self.connection.temporal.address
 
-    async def client(self) -> Client:
+    @property
+    def task_queue(self) -> str:
+        return self.connection.task_queue
+
+    @property
+    def namespace(self) -> str:
+        return self.connection.temporal.namespace
+
+    async def client(self, *, models_once_loaded: bool = True) -> Client:
+        """The client, connected on first use. A command's converter reads models only once
+        pydantic is loaded (`worker.codec`); a worker asks for the pydantic converter as it
+        is (`models_once_loaded=False`), the one its workflows' sandbox is tested with."""
         if self._client is None:
-            self._client = await self._connect()
+            self._client = await self._connect(models_once_loaded)
         return self._client
 
-    async def _connect(self) -> Client:
+    async def _connect(self, models_once_loaded: bool) -> Client:
         from worker.client import connect
 
         try:
-            return await connect(self.settings.temporal)
+            return await connect(self.connection.temporal, models_once_loaded=models_once_loaded)
         except OSError as error:  # a TLS certificate path that cannot be read
             raise BadInput(f"invalid Temporal TLS setting: {error}") from None
         except (RuntimeError, RPCError) as error:
             raise Unreachable(
                 f"Temporal is unreachable at {self.address}"
-                f" (namespace {self.settings.temporal.namespace}): {_short(error)}"
+                f" (namespace {self.namespace}): {_short(error)}"
             ) from None
 
     async def handle(self, target: Target) -> WorkflowHandle[Any, Any]:
@@ -141,10 +183,21 @@ class Session:
     # -- reads ----------------------------------------------------------------------------
 
     async def status(self, reference: str) -> ActionStatus:
+        from glossary import ActionStatus
+
+        status: ActionStatus = await self._query_status(reference, ActionStatus)
+        return status
+
+    async def status_json(self, reference: str) -> dict[str, Any]:
+        """The status as the workflow wrote it, without building its model."""
+        status: dict[str, Any] = await self._query_status(reference, None)
+        return status
+
+    async def _query_status(self, reference: str, model: type | None) -> Any:
         target = Target(reference)
         handle = await self.handle(target)
         try:
-            return await handle.query("status", result_type=ActionStatus, rpc_timeout=self.timeout)
+            return await handle.query("status", result_type=model, rpc_timeout=self.timeout)
         except (WorkflowQueryFailedError, WorkflowQueryRejectedError) as error:
             raise Refused(f"the status of {target} could not be read: {error}") from None
         except RPCError as error:
@@ -185,7 +238,7 @@ class Session:
             return Refused(f"{target} is {_stage(described)}: it takes no more commands")
         return BadInput(
             f"no Action {target.reference} (no workflow action-{target.reference}"
-            f" in namespace {self.settings.temporal.namespace} at {self.address})"
+            f" in namespace {self.namespace} at {self.address})"
         )
 
     async def _describe(self, target: Target) -> WorkflowExecutionDescription | None:
@@ -206,7 +259,7 @@ class Session:
         return self.no_worker(consequence)
 
     def no_worker(self, consequence: str, *, waited: bool = True) -> Unreachable:
-        queue = f"task queue {self.settings.task_queue!r} at {self.address}"
+        queue = f"task queue {self.task_queue!r} at {self.address}"
         what = (
             f"no worker answered within {self.timeout.total_seconds():g} s on {queue}"
             if waited

@@ -25,8 +25,7 @@ async def worker(session: Session, args: Namespace) -> int:
     stop_on_signals(stop)
     client = await until_connected(session, args.wait_for_server)
     print(
-        f"worker polling task queue {session.settings.task_queue!r} at {session.address};"
-        " Ctrl-C stops it",
+        f"worker polling task queue {session.task_queue!r} at {session.address}; Ctrl-C stops it",
         flush=True,
     )
     await run_worker(client, session.settings, stop)
@@ -41,7 +40,7 @@ async def until_connected(session: Session, wait: float | None) -> Client:
     began, said, delay = loop.time(), -LOG_EVERY, 0.5
     while True:
         try:
-            return await session.client()
+            return await session.client(models_once_loaded=False)
         except Unreachable as error:
             now = loop.time()
             if wait is not None and now - began >= wait:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -24,9 +22,7 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
     web = settings.web
     if web.secret is None or not web.secret.get_secret_value():
         raise ValueError("web.secret (MIEUX_WEB__SECRET) must be set: it signs answer links")
-    session = Session(settings, identity="mieux-web")
-    if client is not None:
-        session = dataclasses.replace(session, _client=client)
+    session = Session(settings, identity="mieux-web", client=client)
     pages = Pages()
     answers = AnswerPages(pages, session, web.secret.get_secret_value(), web.base_url)
     board = Board(

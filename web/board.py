@@ -110,7 +110,7 @@ class Board:
 
     async def _rows(self, found: list[Any], now: datetime) -> list[dict[str, Any]]:
         gate = asyncio.Semaphore(CONCURRENT_READS)
-        namespace = self.session.settings.temporal.namespace
+        namespace = self.session.namespace
 
         async def row(execution: Any) -> dict[str, Any]:
             attrs = execution.typed_search_attributes
@@ -163,7 +163,7 @@ class Board:
             stage=stage_words(str(status.stage)),
             clocks=shown,
             ui_url=ui_link(
-                self.ui_url, self.session.settings.temporal.namespace, f"action-{reference}"
+                self.ui_url, self.session.namespace, f"action-{reference}"
             ),
         )
 

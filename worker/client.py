@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import (
-    AddSearchAttributesRequest,
-    ListSearchAttributesRequest,
-)
+from typing import Any
+
 from temporalio.client import Client
-from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from config import TemporalSettings
+from config.connection import TemporalConnection
 from worker.codec import data_converter
 from workflows import search_attributes
 
 
-def _tls(settings: TemporalSettings) -> TLSConfig | bool:
+def _tls(settings: TemporalConnection) -> TLSConfig | bool:
     paths = (
         settings.tls_client_cert_path,
         settings.tls_client_key_path,
@@ -33,21 +29,31 @@ def _tls(settings: TemporalSettings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: TemporalSettings) -> Client:
+async def connect(temporal: Any, *, models_once_loaded: bool = False) -> Client:
+    """`temporal`: the settings' `temporal` or a `TemporalConnection`; `models_once_loaded`
+    for the CLI (`worker.codec.data_converter`)."""
+    settings = (
+        temporal if isinstance(temporal, TemporalConnection) else TemporalConnection.of(temporal)
+    )
     return await Client.connect(
         settings.address,
         namespace=settings.namespace,
-        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        api_key=settings.api_key or None,
         tls=_tls(settings),
         data_converter=data_converter(
-            settings.payload_key.get_secret_value() if settings.payload_key else None,
-            settings.payload_key_id,
+            settings.payload_key, settings.payload_key_id, models_once_loaded=models_once_loaded
         ),
     )
 
 
 async def register_search_attributes(client: Client) -> None:
     """Add the attributes the server does not know yet (idempotent)."""
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import (
+        AddSearchAttributesRequest,
+        ListSearchAttributesRequest,
+    )
+
     wanted = {
         key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
         for key in search_attributes.ALL
@@ -72,6 +78,8 @@ async def register_search_attributes(client: Client) -> None:
 
 
 def dev_server_flags() -> list[str]:
+    from temporalio.common import SearchAttributeIndexedValueType
+
     names = {
         SearchAttributeIndexedValueType.KEYWORD: "Keyword",
         SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",

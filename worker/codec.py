@@ -12,13 +12,21 @@ from __future__ import annotations
 import base64
 import dataclasses
 import os
+import sys
 from collections.abc import Sequence
+from typing import Any
 
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter, PayloadCodec
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    EncodingPayloadConverter,
+    JSONPlainPayloadConverter,
+    PayloadCodec,
+)
 
-from config.settings import decode_payload_key
+from config.connection import decode_payload_key
 
 ENCODING = b"binary/encrypted"
 
@@ -67,9 +75,59 @@ class EncryptionCodec(PayloadCodec):
         return decoded
 
 
-def data_converter(key: str | None, key_id: str = "mieux-1") -> DataConverter:
-    """The project's converter: pydantic JSON, encrypted when a key is configured."""
+class _JsonWithModelsOnceLoaded(EncodingPayloadConverter):
+    """JSON as pydantic writes and reads it once pydantic is loaded, as the SDK's plain JSON
+    converter does until then. A staff command that sends and reads plain JSON (a status,
+    a hold) need not import pydantic; one that reads into a model has imported it to name
+    the model. Either way the payload is the same JSON."""
+
+    def __init__(self) -> None:
+        self._plain = JSONPlainPayloadConverter()
+        self._models: EncodingPayloadConverter | None = None
+
+    @property
+    def encoding(self) -> str:
+        return self._plain.encoding
+
+    def _converter(self) -> EncodingPayloadConverter:
+        if "pydantic" not in sys.modules:
+            return self._plain
+        if self._models is None:
+            from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+
+            self._models = PydanticJSONPlainPayloadConverter()
+        return self._models
+
+    def to_payload(self, value: Any) -> Payload | None:
+        return self._converter().to_payload(value)
+
+    def from_payload(self, payload: Payload, type_hint: type | None = None) -> Any:
+        return self._converter().from_payload(payload, type_hint)
+
+
+class ModelsOnceLoadedPayloadConverter(CompositePayloadConverter):
+    def __init__(self) -> None:
+        super().__init__(
+            *(
+                _JsonWithModelsOnceLoaded() if isinstance(c, JSONPlainPayloadConverter) else c
+                for c in DefaultPayloadConverter.default_encoding_payload_converters
+            )
+        )
+
+
+def data_converter(
+    key: str | None, key_id: str = "mieux-1", *, models_once_loaded: bool = False
+) -> DataConverter:
+    """The project's converter: pydantic JSON, encrypted when a key is configured.
+
+    `models_once_loaded` (the CLI): pydantic only once something has imported it."""
+    if models_once_loaded:
+        converter = DataConverter(payload_converter_class=ModelsOnceLoadedPayloadConverter)
+    else:
+        from temporalio.contrib.pydantic import pydantic_data_converter
+
+        converter = pydantic_data_converter
     if not key:
-        return pydantic_data_converter
+        return converter
     codec = EncryptionCodec({key_id: decode_payload_key(key)}, key_id)
-    return dataclasses.replace(pydantic_data_converter, payload_codec=codec)
+    return dataclasses.replace(converter, payload_codec=codec)

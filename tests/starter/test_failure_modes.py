@@ -37,12 +37,29 @@ async def test_an_invalid_setting_exits_2_naming_the_setting(
 ):
     monkeypatch.setenv("MIEUX_POLICY__FICHE_DEADLINE", "three weeks")
 
-    outcome = await cli("status", f"{cli.year}-01")
+    outcome = await cli("request", "submit", cli.request_file())
 
     assert outcome.code == 2
     assert outcome.err == (
         "mieux: invalid setting policy.fiche_deadline (MIEUX_POLICY__FICHE_DEADLINE):"
         " 'three weeks' is not an ISO-8601 duration such as P21D or PT30S\n"
+    )
+
+
+async def test_a_command_that_only_talks_to_temporal_reads_only_the_connection_settings(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+):
+    # The policy is the worker's and the submission's: a status does not read it.
+    monkeypatch.setenv("MIEUX_POLICY__FICHE_DEADLINE", "three weeks")
+    unknown = await cli("status", f"{cli.year}-01")
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "localhost")
+    unusable = await cli("status", f"{cli.year}-01")
+
+    assert (unknown.code, unknown.err.split(" (")[0]) == (2, f"mieux: no Action {cli.year}-01")
+    assert (unusable.code, unusable.err) == (
+        2,
+        "mieux: invalid setting temporal.address (TEMPORAL_ADDRESS): 'localhost' is not"
+        " host:port\n",
     )
 
 
