@@ -5,6 +5,7 @@ by round and side by side so that load on the machine hits both alike:
 
     python -c "import temporalio.client"          (the floor: the SDK itself)
     mieux status REF --json
+    mieux status REF                                   (the table staff read)
     mieux hold REF --reason ...  /  mieux resume REF   (alternating: an applied command)
 
 and prints the medians and the median of the per-round ratios.
@@ -52,7 +53,12 @@ def _timed(argv: list[str], env: dict[str, str]) -> float:
 
 
 async def run(rounds: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"bare import": [], "status": [], "hold/resume": []}
+    times: dict[str, list[float]] = {
+        "bare import": [],
+        "status --json": [],
+        "status": [],
+        "hold/resume": [],
+    }
     with tempfile.TemporaryDirectory(prefix="mieux-bench-cli-") as folder:
         env = await dev_server()
         try:
@@ -78,7 +84,8 @@ async def run(rounds: int) -> dict[str, list[float]]:
                     "MIEUX_STATE_DIR": folder,
                 }
                 bare = [sys.executable, "-c", "import temporalio.client"]
-                status = [MIEUX, "status", reference, "--json"]
+                status_json = [MIEUX, "status", reference, "--json"]
+                status = [MIEUX, "status", reference]
                 for n in range(rounds):
                     command = (
                         [MIEUX, "hold", reference, "--reason", f"round {n}"]
@@ -86,6 +93,9 @@ async def run(rounds: int) -> dict[str, list[float]]:
                         else [MIEUX, "resume", reference]
                     )
                     times["bare import"].append(await asyncio.to_thread(_timed, bare, shell))
+                    times["status --json"].append(
+                        await asyncio.to_thread(_timed, status_json, shell)
+                    )
                     times["status"].append(await asyncio.to_thread(_timed, status, shell))
                     times["hold/resume"].append(await asyncio.to_thread(_timed, command, shell))
         finally:
@@ -95,7 +105,7 @@ async def run(rounds: int) -> dict[str, list[float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=20, help="rounds of the three (default 20)")
+    parser.add_argument("--rounds", type=int, default=20, help="rounds of the four (default 20)")
     args = parser.parse_args(argv)
     if args.rounds < 2:
         parser.error("--rounds: at least 2")

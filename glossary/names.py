@@ -87,3 +87,26 @@ def describe_validation_error(error: ValidationError) -> str:
 def has_control(text: str) -> bool:
     """Control characters (C0, DEL, C1 such as NEL) and Unicode line or paragraph breaks."""
     return any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in text)
+
+
+TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED, Stage.FORWARDED, Stage.WITHDRAWN})
+
+
+# The stages as staff say them; the wire names stay the contract (`--json`, DOMAIN §6).
+STAGE_WORDS = {
+    Stage.INTAKE: "Intake",
+    Stage.FICHE_DRAFTING: "Action Fiche drafting",
+    Stage.CONSULTATION: "Consultation (EUDEL and EC services)",
+    Stage.PSG_REVIEW: "PSG review",
+    Stage.IMPLEMENTATION: "Implementation",
+    Stage.COMPLETION: "Completion",
+    Stage.FOLLOW_UP: "Follow-up",
+    Stage.CLOSED: "Closed",
+    Stage.REJECTED: "Rejected",
+    Stage.FORWARDED: "Forwarded",
+    Stage.WITHDRAWN: "Withdrawn",
+}
+
+
+def stage_words(stage: str) -> str:
+    return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage

@@ -6,30 +6,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from glossary.names import STAGE_WORDS as STAGE_WORDS
+from glossary.names import TERMINAL_STAGES as TERMINAL_STAGES
 from glossary.names import PsgMember as PsgMember
 from glossary.names import Stage as Stage
-
-TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.REJECTED, Stage.FORWARDED, Stage.WITHDRAWN})
-
-
-# The stages as staff say them; the wire names stay the contract (`--json`, DOMAIN §6).
-STAGE_WORDS = {
-    Stage.INTAKE: "Intake",
-    Stage.FICHE_DRAFTING: "Action Fiche drafting",
-    Stage.CONSULTATION: "Consultation (EUDEL and EC services)",
-    Stage.PSG_REVIEW: "PSG review",
-    Stage.IMPLEMENTATION: "Implementation",
-    Stage.COMPLETION: "Completion",
-    Stage.FOLLOW_UP: "Follow-up",
-    Stage.CLOSED: "Closed",
-    Stage.REJECTED: "Rejected",
-    Stage.FORWARDED: "Forwarded",
-    Stage.WITHDRAWN: "Withdrawn",
-}
-
-
-def stage_words(stage: str) -> str:
-    return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage
+from glossary.names import stage_words as stage_words
 
 
 class ClockView(BaseModel):

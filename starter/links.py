@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from glossary import Region, Stage
-from glossary.status import TERMINAL_STAGES, stage_words
+from glossary.names import TERMINAL_STAGES, stage_words
 from starter.errors import DONE
 from starter.session import Session
 from workflows import search_attributes as sa

@@ -10,8 +10,7 @@ from argparse import Namespace
 from datetime import timedelta
 from typing import Any
 
-from glossary.names import Stage
-from glossary.status import stage_words
+from glossary.names import Stage, stage_words
 from starter.errors import DONE
 from starter.session import Session
 from workflows.process import (

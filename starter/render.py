@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from glossary import ActionStatus
-from glossary.status import stage_words
-from starter.report import Figures
+from glossary.names import stage_words
 
 if TYPE_CHECKING:
+    from glossary import ActionStatus
     from glossary.roster import Candidate
+    from starter.report import Figures
+    from starter.status_view import StatusView
 
 AUDIT_ENTRIES = 8
 
@@ -68,8 +69,15 @@ def _when(at: datetime) -> str:
     return f"{at:%Y-%m-%d %H:%M}"
 
 
-def status(action: ActionStatus, now: datetime) -> None:
+def status_text(action: ActionStatus | StatusView, now: datetime) -> str:
+    """The status table, rendered whole before any of it is printed."""
     out = console()
+    with out.capture() as captured:
+        _status(out, action, now)
+    return captured.get()
+
+
+def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> None:
     title = f"{action.reference}  {action.name}"
     if action.title and action.title != action.name:
         title += f" — {action.title}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glossary.status import stage_words
+from glossary.names import stage_words
 from starter.simulate import SimulationReport
 
 

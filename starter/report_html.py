@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from glossary.status import stage_words
+from glossary.names import stage_words
 from starter import render
 from starter.report import OUTCOMES, Figures
 from starter.report_tables import ReportTable, breakdown_tables

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from glossary.status import stage_words
+from glossary.names import stage_words
 from starter.report import OUTCOMES, Figures
 from starter.report_breakdowns import DIMENSIONS, GroupFigures
 

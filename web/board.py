@@ -16,7 +16,7 @@ from starlette.responses import Response
 from temporalio.service import RPCError
 
 from glossary import Region, Stage
-from glossary.status import TERMINAL_STAGES, stage_words
+from glossary.names import TERMINAL_STAGES, stage_words
 from starter.errors import CliError
 from starter.render import time_left
 from starter.session import Session
