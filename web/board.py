@@ -162,9 +162,7 @@ class Board:
             s=status,
             stage=stage_words(str(status.stage)),
             clocks=shown,
-            ui_url=ui_link(
-                self.ui_url, self.session.namespace, f"action-{reference}"
-            ),
+            ui_url=ui_link(self.ui_url, self.session.namespace, f"action-{reference}"),
         )
 
 
