@@ -192,13 +192,15 @@ async def run_dev_stack(
     )
     stop = asyncio.Event()
     stop_on_signals(stop)
-    server = start_temporal(settings)
+    server = EmbeddedTemporal(settings)
     smtp: Controller | None = None
     beside: Companion | None = None
     serving: asyncio.Task[Any] | None = None
+    keeping: asyncio.Task[None] | None = None
     try:
-        client = await wait_for_temporal(settings, server)
+        client = await wait_for_temporal(settings, server.process)
         await register_search_attributes(client)
+        keeping = asyncio.create_task(server.keep_running(stop))
         smtp = start_smtp(settings)
         roster = await asyncio.to_thread(load_demo_roster, settings)
         if companion is not None:
@@ -211,15 +213,60 @@ async def run_dev_stack(
         print(f"mieux dev: {error}", file=sys.stderr)
         return 1
     finally:
+        if keeping is not None:
+            keeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping
         if beside is not None and serving is not None:
             beside.should_exit = True
             with contextlib.suppress(Exception):
                 await serving
         if smtp is not None:
             smtp.stop()
-        server.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=10)
-        if server.poll() is None:
-            server.kill()
+        server.stop()
         print("mieux-flow stopped.", flush=True)
+
+
+class EmbeddedTemporal:
+    """The stack's dev server. It is part of the stack: if it exits while the stack runs
+    (killed, crashed), it is started again on the same state file, and the worker, whose
+    polls retry, carries on with every Action where it was."""
+
+    def __init__(self, settings: MieuxSettings) -> None:
+        self.settings = settings
+        self.process = start_temporal(settings)
+
+    async def keep_running(self, stop: asyncio.Event) -> None:
+        delay = RESTART_DELAY
+        while not stop.is_set():
+            # Watching a child process: it says nothing when it dies.
+            await asyncio.sleep(WATCH_EVERY)
+            code = self.process.poll()
+            if code is None or stop.is_set():
+                continue
+            print(
+                f"mieux dev: the Temporal dev server exited with {code}; starting it again"
+                f" in {delay:g} s (its log: {self.settings.state_dir / 'temporal.log'})",
+                file=sys.stderr,
+                flush=True,
+            )
+            await asyncio.sleep(delay)
+            self.process = start_temporal(self.settings)
+            try:
+                await wait_for_temporal(self.settings, self.process)
+            except RuntimeError:
+                continue  # seen exited on the next watch, and started again
+            print("mieux dev: the Temporal dev server is back", file=sys.stderr, flush=True)
+            # One that keeps exiting (its port taken, its disk full) is retried less often.
+            delay = min(delay * 2, 30.0)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.kill()
+
+
+WATCH_EVERY = 0.5
+RESTART_DELAY = 1.0
