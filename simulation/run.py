@@ -12,7 +12,11 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import multiprocessing
+import os
+import queue
 import tempfile
+import traceback
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -79,15 +83,15 @@ class Outcome:
     applied: Counter[str]  # the people's commands the Actions took, by command
 
 
-# Independent parts of the year, each on its own test server, side by side: the server
-# runs one moment of workflow time after another, so a part's wall time is mostly its
-# round trips, and two parts overlap them. Each part has its own roster: an expert may
-# then be deployed in two parts at once, the price of a year in a minute.
+# Independent parts of the year, each in its own process with its own test server, side by
+# side: the server runs one moment of workflow time after another, so a part's wall time is
+# mostly its round trips, and two parts overlap them. Each part has its own roster: an
+# expert may then be deployed in two parts at once, the price of a year in a minute.
 PARTS = 2
-# A test server slows down as it holds more workflows and timers (measured: 1.8 s per
-# Action for 25 in two parts, 2.6 s for 100 in two): past 25 requests a part, one more.
-REQUESTS_PER_PART = 25
-MAX_PARTS = 8
+# A test server slows down as it holds more workflows and timers (measured, one part alone:
+# 1.9 s per Action for 3, 1.8 for 6, 1.55 for 12, 2.1 for 25): parts of about 12.
+REQUESTS_PER_PART = 12
+AT_ONCE = max(2, os.cpu_count() or 2)
 
 
 async def simulate(
@@ -98,31 +102,13 @@ async def simulate(
     parts: int | None = None,
 ) -> Outcome:
     if parts is None:
-        parts = max(PARTS, min(MAX_PARTS, math.ceil(scenario.requests / REQUESTS_PER_PART)))
-    runtime = _quiet_runtime()
-    ended = [0] * parts
-
-    def advanced(part: int) -> Callable[[int], None]:
-        def tell(done: int) -> None:
-            ended[part] = done
-            progress(sum(ended))
-
-        return tell
-
+        parts = max(PARTS, math.ceil(scenario.requests / REQUESTS_PER_PART))
     numbers = range(1, scenario.requests + 1)
-    found = await asyncio.gather(
-        *(
-            _part(
-                scenario,
-                [n for n in numbers if (n - 1) % parts == k],
-                policy,
-                staff,
-                runtime,
-                advanced(k),
-            )
-            for k in range(min(parts, scenario.requests))
-        )
-    )
+    jobs = [
+        _Job(k, scenario, [n for n in numbers if (n - 1) % parts == k], policy, staff)
+        for k in range(min(parts, scenario.requests))
+    ]
+    found = await _in_processes(jobs, progress)
     applied: Counter[str] = Counter()
     for outcome in found:
         applied.update(outcome.applied)
@@ -131,6 +117,86 @@ async def simulate(
         sent=sorted((s for o in found for s in o.sent), key=lambda s: (s.at, s.notice.key)),
         applied=applied,
     )
+
+
+@dataclass(frozen=True)
+class _Job:
+    part: int
+    scenario: Scenario
+    numbers: list[int]
+    policy: Policy
+    staff: StaffDirectory
+
+
+async def _in_processes(jobs: list[_Job], progress: Callable[[int], None]) -> list[Outcome]:
+    """Each part in a process of its own, as many at once as the machine has cores: one
+    Python process is one core (the GIL), and more parts at once than cores only make each
+    slower (measured: docs/benchmarks.md)."""
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    waiting = list(jobs)
+    running: dict[int, Any] = {}
+    ended = [0] * len(jobs)
+    found: dict[int, Outcome] = {}
+    loop = asyncio.get_running_loop()
+
+    def start_next() -> None:
+        job = waiting.pop(0)
+        running[job.part] = context.Process(target=_part_process, args=(job, messages))
+        running[job.part].start()
+
+    try:
+        while waiting and len(running) < AT_ONCE:
+            start_next()
+        while len(found) < len(jobs):
+            kind, part, value = await loop.run_in_executor(None, _next_message, messages, running)
+            if kind == "progress":
+                ended[part] = value
+                progress(sum(ended))
+            elif kind == "done":
+                found[part] = value
+                running.pop(part).join(timeout=10)
+                if waiting:
+                    start_next()
+            else:
+                raise RuntimeError(f"part {part + 1} of the simulated year failed:\n{value}")
+    finally:
+        for process in running.values():
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+    return [found[k] for k in sorted(found)]
+
+
+def _next_message(messages: Any, running: dict[int, Any]) -> tuple[str, int, Any]:
+    while True:
+        try:
+            message: tuple[str, int, Any] = messages.get(timeout=1.0)
+            return message
+        except queue.Empty:
+            # A part that died without a word (killed, out of memory) would be waited on
+            # for ever.
+            for part, process in running.items():
+                if process.exitcode not in (None, 0):
+                    return "failed", part, f"its process exited with {process.exitcode}"
+
+
+def _part_process(job: _Job, messages: Any) -> None:
+    def tell(done: int) -> None:
+        messages.put(("progress", job.part, done))
+
+    try:
+        outcome = asyncio.run(
+            _part(job.scenario, job.numbers, job.policy, job.staff, _quiet_runtime(), tell)
+        )
+        messages.put(("done", job.part, outcome))
+    except BaseException:  # reported to the parent, which says which part failed
+        messages.put(("failed", job.part, traceback.format_exc()))
+    messages.close()
+    messages.join_thread()
+    # The Temporal runtime's threads can crash the interpreter's finalisation
+    # (TEMPORAL-NOTES.md): the outcome is sent, so leave without it.
+    os._exit(0)
 
 
 async def _part(
