@@ -1,13 +1,14 @@
-"""Many open Actions: park N Actions on their intake clock and read the worker's memory.
+"""Many open Actions: park N Actions on a clock and read the worker's memory.
 
 Starts its own dev server, then a worker process (`python -m benchmarks.parked_actions
 --worker`, the real workflows, the tests' recording Outbox for notices) with a given
 `max_cached_workflows`, starts N Actions (each runs its first task: acknowledgement,
-officer notice, the intake clock's timer) and, once every Action has had its first task,
+officer notice, the intake clock's timer) and, with `--clock fiche` (the default), accepts
+each at intake so that it waits on its 21-day Fiche clock; once every Action is parked,
 queries a sample of them (each query of an evicted Action is a replay) and reads the worker's
 resident memory from /proc. Repeats for each cache size asked for.
 
-    .venv/bin/python -m benchmarks.parked_actions --actions 10000 --cache 1000 --cache 200
+    .venv/bin/python -m benchmarks.parked_actions --actions 10000 --cache 500 --cache 250
 """
 
 from __future__ import annotations
@@ -81,18 +82,25 @@ async def _first_task_done(client: Client, workflow_id: str) -> bool:
     return False
 
 
-async def _park(client: Client, prefix: str, count: int, concurrency: int = 50) -> float:
+async def _park(
+    client: Client, prefix: str, count: int, clock: str, concurrency: int = 50
+) -> float:
     began = time.perf_counter()
     numbers = iter(range(1, count + 1))
 
     async def starter() -> None:
         for n in numbers:
-            await client.start_workflow(
+            handle = await client.start_workflow(
                 ActionLifecycle.run,
                 action_input(f"{2100 + n // 1000}-{n % 1000:03d}"),
                 id=f"{prefix}-{n}",
                 task_queue=TASK_QUEUE,
             )
+            if clock == "fiche":
+                # Returns once the worker has applied it: the Fiche clock's timer is set.
+                await handle.execute_update(
+                    "intake_decision", {"decision": "accept", "by": "po.martin"}
+                )
 
     await asyncio.gather(*(starter() for _ in range(concurrency)))
     # Parked: the last Actions have run their first task and wait on their timer.
@@ -104,10 +112,10 @@ async def _park(client: Client, prefix: str, count: int, concurrency: int = 50) 
     return time.perf_counter() - began
 
 
-async def run(actions: int, caches: list[int], samples: int) -> None:
+async def run(actions: int, caches: list[int], samples: int, clock: str) -> None:
     env = await dev_server()
     address = env.client.service_client.config.target_host
-    print(f"{actions} Actions per run, {os.cpu_count()} cores")
+    print(f"{actions} Actions per run, parked on the {clock} clock, {os.cpu_count()} cores")
     print(
         f"{'cache':>7} {'park s':>8} {'idle RSS':>9} {'parked RSS':>11} {'after queries':>14}"
         f" {'query s':>8} {'task failures':>14}"
@@ -134,7 +142,7 @@ async def run(actions: int, caches: list[int], samples: int) -> None:
                 pass
             idle = _rss_mib(worker.pid)
             prefix = f"parked-{cache}"
-            parked_in = await _park(env.client, prefix, actions)
+            parked_in = await _park(env.client, prefix, actions, clock)
             parked = _rss_mib(worker.pid)
             began = time.perf_counter()
             step = max(actions // samples, 1)
@@ -162,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions", type=int, default=10_000)
     parser.add_argument("--cache", type=int, action="append", help="max_cached_workflows")
     parser.add_argument("--samples", type=int, default=200, help="Actions queried after")
+    parser.add_argument(
+        "--clock", choices=("intake", "fiche"), default="fiche", help="the clock they wait on"
+    )
     parser.add_argument("--worker", metavar="ADDRESS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     caches = args.cache or [1000, 200]
@@ -170,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.actions < 1 or any(c < 0 for c in caches):
         parser.error("--actions at least 1, --cache at least 0")
-    asyncio.run(run(args.actions, caches, args.samples))
+    asyncio.run(run(args.actions, caches, args.samples, args.clock))
     return 0
 
 

@@ -83,10 +83,10 @@ class Outcome:
     applied: Counter[str]  # the people's commands the Actions took, by command
 
 
-# Independent parts of the year, each in its own process with its own test server, side by
-# side: the server runs one moment of workflow time after another, so a part's wall time is
-# mostly its round trips, and two parts overlap them. Each part has its own roster: an
-# expert may then be deployed in two parts at once, the price of a year in a minute.
+# Independent parts of the year, each in its own process with its own test server: the
+# server runs one moment of workflow time after another, and one Python process is one core,
+# so parts side by side use the machine. Each part has its own roster: an expert may then be
+# deployed in two parts at once, the price of a year in a minute.
 PARTS = 2
 # A test server slows down as it holds more workflows and timers (measured, one part alone:
 # 1.9 s per Action for 3, 1.8 for 6, 1.55 for 12, 2.1 for 25): parts of about 12.
