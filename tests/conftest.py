@@ -147,7 +147,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 # The time-skipping test server strands a run whose workflow task cancels a timer that fired
 # while the task was with the worker: it refuses the completion ("invalid history builder
-# state for action", temporalio/sdk-java#3088) and never sends the task again, so the test
+# state for action": temporalio/sdk-java#2606, the fix open as #3060) and never sends the
+# task again (#3088), so the test
 # waits until pytest-timeout stops it. The race is the server's and rare (a different
 # workflow test in about one full run in three, never alone); a test that failed after that
 # refusal runs once more, on a server of its own. Any other failure stands.
@@ -161,7 +162,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
     reports = runtestprotocol(item, nextitem=nextitem, log=False)
     if any(r.failed and STRANDED_BY_THE_TEST_SERVER in r.capstdout for r in reports):
-        print(f"\n{item.nodeid}: stranded by the test server (sdk-java#3088); run once more")
+        print(f"\n{item.nodeid}: stranded by the test server (sdk-java#2606); run once more")
         item._initrequest()  # type: ignore[attr-defined]
         reports = runtestprotocol(item, nextitem=nextitem, log=False)
     for report in reports:
