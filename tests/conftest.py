@@ -148,10 +148,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 # The time-skipping test server strands a run whose workflow task cancels a timer that fired
 # while the task was with the worker: it refuses the completion ("invalid history builder
 # state for action": temporalio/sdk-java#2606, the fix open as #3060) and never sends the
-# task again (#3088), so the test
-# waits until pytest-timeout stops it. The race is the server's and rare (a different
-# workflow test in about one full run in three, never alone); a test that failed after that
-# refusal runs once more, on a server of its own. Any other failure stands.
+# task again (#3088), so the test waits until pytest-timeout stops it. The race is the
+# server's and rare (a different workflow test in about one full run in three, never
+# alone); a test that failed after that refusal runs once more, on a server of its own.
+# Any other failure stands.
 STRANDED_BY_THE_TEST_SERVER = "invalid history builder state for action"
 
 
