@@ -125,7 +125,7 @@ def _read(env: Mapping[str, str]) -> Connection:
     return Connection(
         temporal=_temporal(temporal),
         task_queue=_text(top.get("task_queue", "mieux"), 1, None),
-        identity=_text(top["identity"], 1, None) if "identity" in top else _default_identity(),
+        identity=_text(top["identity"], 1, None) if "identity" in top else default_identity(),
     )
 
 
@@ -191,7 +191,7 @@ def _bool(value: Any) -> bool:
     raise _NotPlain
 
 
-def _default_identity() -> str:
+def default_identity() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -7,7 +7,6 @@ the defaults below.
 
 from __future__ import annotations
 
-import getpass
 import os
 import tomllib
 from enum import StrEnum
@@ -32,6 +31,7 @@ from pydantic_settings import (
 
 from config.connection import TEMPORAL_ENV as _TEMPORAL_ENV
 from config.connection import SettingsError, decode_payload_key
+from config.connection import default_identity as _default_identity
 from config.staff import DEFAULT_STAFF
 from glossary import Policy, StaffDirectory
 from glossary.names import describe_validation_error
@@ -213,14 +213,31 @@ class _TemporalEnvironment(PydanticBaseSettingsSource):
         return {"temporal": found} if found else {}
 
 
-def _default_identity() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "staff"
+class _FromOurSources(BaseSettings):
+    """Highest first: explicit arguments, `TEMPORAL_*`, `MIEUX_*`, the TOML file of
+    `MIEUX_CONFIG`; the subclasses' defaults last."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            _TemporalEnvironment(settings_cls),
+            env_settings,
+        ]
+        config_file = os.environ.get("MIEUX_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
 
 
-class MieuxSettings(BaseSettings):
+class MieuxSettings(_FromOurSources):
     model_config = SettingsConfigDict(
         env_prefix="MIEUX_",
         env_nested_delimiter="__",
@@ -265,19 +282,8 @@ class MieuxSettings(BaseSettings):
     def maildir(self) -> Path:
         return self.state_dir / "maildir"
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return _sources(settings_cls, init_settings, env_settings)
 
-
-class ConnectionSettings(BaseSettings):
+class ConnectionSettings(_FromOurSources):
     """The part of the settings `config.connection` reads, from the same sources, for when
     that reader needs the model's judgement and wording; the rest is ignored here."""
 
@@ -291,33 +297,6 @@ class ConnectionSettings(BaseSettings):
     task_queue: str = Field(default="mieux", min_length=1)
     identity: str = Field(default_factory=_default_identity, min_length=1)
     temporal: TemporalSettings = TemporalSettings()
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return _sources(settings_cls, init_settings, env_settings)
-
-
-def _sources(
-    settings_cls: type[BaseSettings],
-    init_settings: PydanticBaseSettingsSource,
-    env_settings: PydanticBaseSettingsSource,
-) -> tuple[PydanticBaseSettingsSource, ...]:
-    sources: list[PydanticBaseSettingsSource] = [
-        init_settings,
-        _TemporalEnvironment(settings_cls),
-        env_settings,
-    ]
-    config_file = os.environ.get("MIEUX_CONFIG")
-    if config_file:
-        sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
-    return tuple(sources)
 
 
 def _env_name(location: tuple[int | str, ...]) -> str:
