@@ -79,15 +79,35 @@ class TemporalConnection:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """The organisation's OpenID Connect provider, as `config.settings.AuthSettings` has it
+    (the part the CLI needs); no issuer: the local single-user mode."""
+
+    issuer: str = ""
+    client_id: str = "mieux"
+    scopes: str = "openid email profile offline_access"
+
+    @classmethod
+    def of(cls, settings: Any) -> SignIn:
+        return cls(settings.issuer, settings.client_id, settings.scopes)
+
+
+@dataclass(frozen=True)
 class Connection:
     temporal: TemporalConnection
     task_queue: str
     identity: str
+    auth: SignIn = SignIn()
 
     @classmethod
     def of(cls, settings: Any) -> Connection:
         """From the full settings (`config.settings.MieuxSettings`)."""
-        return cls(TemporalConnection.of(settings.temporal), settings.task_queue, settings.identity)
+        return cls(
+            TemporalConnection.of(settings.temporal),
+            settings.task_queue,
+            settings.identity,
+            SignIn.of(settings.auth),
+        )
 
 
 class _NotPlain(Exception):
@@ -126,6 +146,24 @@ def _read(env: Mapping[str, str]) -> Connection:
         temporal=_temporal(temporal),
         task_queue=_text(top.get("task_queue", "mieux"), 1, None),
         identity=_text(top["identity"], 1, None) if "identity" in top else default_identity(),
+        auth=_sign_in(toml, mieux),
+    )
+
+
+def _sign_in(toml: dict[str, Any], mieux: dict[str, str]) -> SignIn:
+    table = toml.get("auth", {})
+    if not isinstance(table, dict) or "MIEUX_AUTH" in mieux:
+        raise _NotPlain
+    values = dict(table)
+    prefix = "MIEUX_AUTH__"
+    values.update({k[len(prefix) :].lower(): v for k, v in mieux.items() if k.startswith(prefix)})
+    issuer = _text(values.get("issuer", ""), 0, None)
+    if issuer and not issuer.startswith(("http://", "https://")):
+        raise _NotPlain
+    return SignIn(
+        issuer=issuer.rstrip("/"),
+        client_id=_text(values.get("client_id", "mieux"), 1, None),
+        scopes=_text(values.get("scopes", SignIn.scopes), 0, None),
     )
 
 

@@ -148,6 +148,33 @@ class WebSettings(BaseModel):
         return value.rstrip("/")
 
 
+class AuthSettings(BaseModel):
+    """Staff sign in through the organisation's OpenID Connect provider (docs/security.md).
+    No issuer: the local single-user mode of `mieux dev`, where the local user holds every
+    role. With an issuer, every staff command must carry a token the provider signed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(
+        default="", description="e.g. https://login.microsoftonline.com/TENANT/v2.0"
+    )
+    client_id: str = Field(default="mieux", min_length=1, description="also the tokens' audience")
+    client_secret: SecretStr | None = Field(
+        default=None, description="the web service's, for the authorization-code flow"
+    )
+    roles_claim: str = Field(
+        default="", description="a claim listing roles (e.g. roles, groups); else the directory"
+    )
+    scopes: str = "openid email profile offline_access"
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+
 class DevSettings(BaseModel):
     """The embedded stack of `mieux dev` (`make run`)."""
 
@@ -258,6 +285,7 @@ class MieuxSettings(_FromOurSources):
     dev: DevSettings = DevSettings()
     worker: WorkerSettings = WorkerSettings()
     web: WebSettings = WebSettings()
+    auth: AuthSettings = AuthSettings()
 
     @model_validator(mode="after")
     def _demo_psg_only_when_none_is_given(self) -> MieuxSettings:
@@ -297,6 +325,7 @@ class ConnectionSettings(_FromOurSources):
     task_queue: str = Field(default="mieux", min_length=1)
     identity: str = Field(default_factory=_default_identity, min_length=1)
     temporal: TemporalSettings = TemporalSettings()
+    auth: AuthSettings = AuthSettings()
 
 
 def _env_name(location: tuple[int | str, ...]) -> str:

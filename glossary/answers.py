@@ -59,6 +59,9 @@ class AnswerRequest(BaseModel):
     )
     activity: int | None = Field(default=None, ge=1, le=99)
     until: datetime | None = Field(default=None, description="the step's deadline")
+    # The PSG round, the Fiche version under consultation or the invitation it answers: a
+    # link answers that step only, never a later one (docs/security.md).
+    round: int | None = Field(default=None, ge=1)
 
 
 class AnswerToken(BaseModel):
@@ -72,6 +75,7 @@ class AnswerToken(BaseModel):
     activity: int | None = None
     recipient: str = Field(min_length=1, max_length=60)
     expires: datetime
+    round: int | None = Field(default=None, ge=1)
 
     @classmethod
     def for_notice(
@@ -85,6 +89,7 @@ class AnswerToken(BaseModel):
             activity=answer.activity,
             recipient=recipient,
             expires=until + GRACE,
+            round=answer.round,
         )
 
 
@@ -110,6 +115,8 @@ def sign(token: AnswerToken, secret: str) -> str:
         token.recipient,
         int(token.expires.timestamp()),
     ]
+    if token.round is not None:
+        fields.append(token.round)
     encoded = _b64(json.dumps(fields, separators=(",", ":")).encode())
     mac = hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()
     return f"{encoded}.{_b64(mac)}"
@@ -128,8 +135,11 @@ def verify(text: str, secret: str, now: datetime | None = None) -> AnswerToken:
     if not hmac.compare_digest(expected, given):
         raise BadToken("bad signature")
     try:
-        reference, step, subject, activity, recipient, expires = data
+        reference, step, subject, activity, recipient, expires, *rest = data
+        if len(rest) > 1:
+            raise ValueError("too many fields")
         token = AnswerToken(
+            round=rest[0] if rest else None,
             reference=reference,
             step=step,
             subject=subject,

@@ -273,6 +273,31 @@ class Withdraw(Command):
 C = TypeVar("C", bound=Command)
 
 
+def command_name(model: type[Command]) -> str:
+    """The update and signal name of DOMAIN.md §6 a command model travels under."""
+    return _NAMES[model.__name__]
+
+
+_NAMES = {
+    "IntakeDecision": "intake_decision",
+    "SubmitFiche": "submit_fiche",
+    "ConsultationFeedback": "consultation_feedback",
+    "PsgVote": "psg_vote",
+    "ExpertResponse": "expert_response",
+    "NominateExpert": "nominate_expert",
+    "ActivityCompleted": "activity_completed",
+    "EvaluationDone": "evaluation_done",
+    "AmendPlan": "amend_plan",
+    "DeliverablesValidated": "deliverables_validated",
+    "FeedbackReceived": "feedback_received",
+    "FollowUpReceived": "follow_up_received",
+    "ExtendDeadline": "extend_deadline",
+    "Hold": "hold",
+    "Resume": "resume",
+    "Withdraw": "withdraw",
+}
+
+
 def parse_command(model: type[C], raw: Any) -> C:
     """The command as its model, or CommandRefused with one readable line."""
     if isinstance(raw, model):

@@ -73,6 +73,9 @@ class StaffDirectory(BaseModel):
     ec_services: list[StaffMember] = Field(
         default=[], description="EC services consulted on the Action Fiche with the EUDEL"
     )
+    administrators: list[StaffMember] = Field(
+        default=[], description="run the deployment: may hold and resume, nothing else"
+    )
 
     def officer(self, staff_id: str | None) -> StaffMember:
         for member in self.project_officers:

@@ -44,6 +44,18 @@ async def execute(args: Namespace) -> int:
         connection = read_connection()
     except SettingsError as error:
         return _fail(BAD_USAGE, str(error))
+    if connection.auth.issuer:
+        # Signed in, the sender is whom the token names; a typed name would only mislead.
+        if getattr(args, "identity", None):
+            return _fail(
+                BAD_USAGE, "--as is not taken when staff sign in (auth.issuer): see `mieux whoami`"
+            )
+        if getattr(args, "no_wait", False):
+            return _fail(
+                BAD_USAGE,
+                "--no-wait is not taken when staff sign in: a signal cannot prove its sender"
+                " months later, when it is replayed",
+            )
     identity = getattr(args, "identity", None) or connection.identity
     from glossary.names import has_control
 

@@ -689,6 +689,16 @@ def _tools(tree: _Tree) -> None:
         "mieux links",
         "starter.links:links",
     )
+    tree.leaf(
+        "login",
+        "Sign in through the organisation's provider.",
+        "mieux login",
+        "starter.signin:login",
+    )
+    tree.leaf("logout", "Forget this user's sign-in.", "mieux logout", "starter.signin:logout")
+    tree.leaf(
+        "whoami", "Say who the commands are sent as.", "mieux whoami", "starter.signin:whoami"
+    )
 
 
 EPILOG = """\

@@ -13,11 +13,13 @@ from typing import Any
 from glossary.names import Stage, stage_words
 from starter.errors import DONE
 from starter.session import Session
+from workflows.permissions import ANSWERED_BY_LINK, COMMAND_OF_LINK, MAY_SEND, ROLE_WORDS
 from workflows.process import (
     ANY_OPEN_STAGE,
     ENDED,
     HOLD_CLOCK,
     PROCESS,
+    STAGE_OF_COMMAND,
     WITHDRAWAL,
     ClockRule,
 )
@@ -99,8 +101,41 @@ def markdown(policy: Any) -> str:
         f"Ended stages: {', '.join(f'{stage_words(s)} (`{s}`)' for s in ENDED)}."
         " When an Action ends, its record goes to the register of Actions.",
         "",
+        *permissions(),
     ]
     return "\n".join(out)
+
+
+def permissions() -> list[str]:
+    """Who may send which command: `workflows/permissions.py`, the table the workflow reads."""
+    out = [
+        "## Who may send which command",
+        "",
+        "Read from `workflows/permissions.py`, the only table the workflow checks a proven"
+        " sender against (docs/security.md). A project officer acts on their own Actions; a"
+        " PSG member desk votes for its own body. In the local single-user mode of `mieux dev`"
+        " (no `auth.issuer`) the one local user holds every role.",
+        "",
+        "| Command | Stage | Who may send it |",
+        "|---|---|---|",
+    ]
+    for command, roles in MAY_SEND.items():
+        stage = STAGE_OF_COMMAND.get(command)
+        where = f"{stage_words(stage)}" if stage else "any open stage"
+        who = ", ".join(ROLE_WORDS[r] for r in roles)
+        out.append(f"| `{command}` | {where} | {who} |")
+    out += [
+        "",
+        "People outside the team hold no role: they answer through the signed link of the"
+        " message that asked them, which answers one step for one person and nothing after it.",
+        "",
+        "| Link | Who answers | Bound to |",
+        "|---|---|---|",
+    ]
+    for link in ANSWERED_BY_LINK:
+        out.append(f"| `{COMMAND_OF_LINK[link.step]}` | {link.who} | {link.bound_to} |")
+    out.append("")
+    return out
 
 
 async def process_show(session: Session, args: Namespace) -> int:

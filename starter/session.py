@@ -70,6 +70,7 @@ class Session:
         *,
         connection: Connection | None = None,
         client: Client | None = None,
+        signs_in: bool = True,
     ) -> None:
         if connection is None:
             if settings is None:
@@ -80,6 +81,8 @@ class Session:
         self.timeout = timeout
         self._settings = settings
         self._client = client  # given by tests and `mieux dev`; else connected on first use
+        # The web service signs no one in here: each request carries its own proof.
+        self.signs_in = signs_in
 
     @property
     def settings(self) -> MieuxSettings:
@@ -110,7 +113,17 @@ class Session:
         is (`models_once_loaded=False`), the one its workflows' sandbox is tested with."""
         if self._client is None:
             self._client = await self._connect(models_once_loaded)
+            await self._sign_in()
         return self._client
+
+    async def _sign_in(self) -> None:
+        """Signed in, every command carries the user's token (worker/proof.py checks it)."""
+        if not self.connection.auth.issuer or not self.signs_in:
+            return
+        from starter.signin import current_token
+        from worker.headers import set_token
+
+        set_token(await current_token(self.connection.auth))
 
     async def _connect(self, models_once_loaded: bool) -> Client:
         from worker.client import connect

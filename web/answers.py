@@ -38,6 +38,7 @@ from glossary.commands import (
 from starter.errors import CliError, Refused
 from starter.session import Session, Target
 from web.pages import Pages
+from worker.headers import sending
 
 log = logging.getLogger("mieux.web")
 
@@ -155,7 +156,11 @@ class AnswerPages:
             return self.pages.refused(request, str(error), 400)
         status = await self._status(token.reference)
         try:
-            await self.session.update(Target(token.reference), COMMAND_OF_STEP[token.step], payload)
+            # The link itself goes with the answer: the workflow checks what it answers.
+            with sending(link=text):
+                await self.session.update(
+                    Target(token.reference), COMMAND_OF_STEP[token.step], payload
+                )
         except Refused as refusal:
             after = await self._status(token.reference)
             already = after is not None and _already_answered(after, token)

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from temporalio.client import Client
 
 from config import MieuxSettings
+from glossary.caller import CallerKind
 from starter.session import Session
 from web.answers import AnswerPages
 from web.board import Board
 from web.codec import CodecEndpoint
 from web.pages import Pages
+from web.signin import SignIn
 from worker.codec import data_converter
+from worker.proof import trust_of
+from workflows.permissions import person_in
 
 
 def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlette:
@@ -22,18 +30,37 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
     web = settings.web
     if web.secret is None or not web.secret.get_secret_value():
         raise ValueError("web.secret (MIEUX_WEB__SECRET) must be set: it signs answer links")
-    session = Session(settings, identity="mieux-web", client=client)
+    session = Session(settings, identity="mieux-web", client=client, signs_in=False)
     pages = Pages()
+    signin = SignIn(settings, pages)
     answers = AnswerPages(pages, session, web.secret.get_secret_value(), web.base_url)
-    board = Board(
-        pages, session, web.ui_url, web.staff_token.get_secret_value() if web.staff_token else ""
-    )
+    board = Board(pages, session, web.ui_url, signin)
     key = settings.temporal.payload_key
     codec = data_converter(
         key.get_secret_value() if key else None, settings.temporal.payload_key_id
     ).payload_codec
+    trust = trust_of(settings)
+
+    async def codec_allowed(request: Request) -> bool:
+        """A staff page's reader, or a bearer token the provider signed for a staff member."""
+        if signin.staff(request) is not None:
+            # Locally, loopback is enough only while no codec token is set.
+            return not (signin.local and web.codec_token)
+        scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+        if trust.local or scheme.lower() != "bearer" or not bearer.strip().isascii():
+            return False
+        if not trust.keys.keys:
+            await trust.load_keys()
+        caller = trust.staff(bearer.strip(), datetime.now(UTC), verified=True)
+        return caller.kind == CallerKind.STAFF and (
+            bool(caller.roles) or person_in(settings.staff, caller.email) is not None
+        )
+
     endpoint = CodecEndpoint(
-        codec, web.ui_origin, web.codec_token.get_secret_value() if web.codec_token else ""
+        codec,
+        web.ui_origin,
+        web.codec_token.get_secret_value() if web.codec_token else "",
+        codec_allowed,
     )
 
     async def health(request: Request) -> Response:
@@ -44,10 +71,27 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
         Route("/answer/{token}/{choice}", answers.submit, methods=["POST"]),
         Route("/board", board.board, methods=["GET"]),
         Route("/actions/{reference}", board.action, methods=["GET"]),
+        Route("/actions/{reference}/vote", board.vote, methods=["POST"]),
+        Route("/signin", signin.signin, methods=["GET"]),
+        Route("/signin/callback", signin.callback, methods=["GET"]),
+        Route("/signout", signin.signout, methods=["GET", "POST"]),
         Route("/codec/decode", endpoint.decode, methods=["POST"]),
         Route("/codec/encode", endpoint.encode, methods=["POST"]),
         Route("/codec/decode", endpoint.preflight, methods=["OPTIONS"]),
         Route("/codec/encode", endpoint.preflight, methods=["OPTIONS"]),
         Route("/health", health, methods=["GET"]),
     ]
-    return Starlette(routes=routes)
+    # The session holds a signed-in member's ID token and the sign-in's PKCE state; signed
+    # with the deployment's secret, Lax so the Temporal UI's codec requests (same site) carry
+    # it and other sites' forms do not.
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=web.secret.get_secret_value(),
+            session_cookie="mieux_session",
+            same_site="lax",
+            https_only=web.base_url.startswith("https://"),
+            max_age=12 * 3600,
+        )
+    ]
+    return Starlette(routes=routes, middleware=middleware)

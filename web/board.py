@@ -1,12 +1,11 @@
 """The board for management: every open Action on one page, read from Temporal's visibility
 (the search attributes of DOMAIN.md §6) and each Action's `status` query; no second copy of
-the state. Staff only: on loopback by default, or with `web.staff_token`."""
+the state. Staff only (web/signin.py): a signed-in member of the staff directory, or in the
+local single-user mode loopback or `web.staff_token`."""
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-import ipaddress
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -17,10 +16,12 @@ from temporalio.service import RPCError
 
 from glossary import Region, Stage
 from glossary.names import TERMINAL_STAGES, stage_words
-from starter.errors import CliError
+from starter.errors import CliError, Refused
 from starter.render import time_left
-from starter.session import Session
+from starter.session import Session, Target
 from web.pages import Pages
+from web.signin import SignIn
+from worker.headers import sending
 from workflows import search_attributes as sa
 
 CONCURRENT_READS = 16
@@ -47,24 +48,17 @@ def ui_list_link(ui_url: str, namespace: str, query: str) -> str:
     return f"{ui_url}/namespaces/{namespace}/workflows?query={quote(query)}"
 
 
-class Board:
-    def __init__(self, pages: Pages, session: Session, ui_url: str, staff_token: str) -> None:
-        self.pages, self.session = pages, session
-        self.ui_url, self.staff_token = ui_url, staff_token
+VOTES = {"approve": "approved", "reject": "rejected", "revise": "revise"}
 
-    def _allowed(self, request: Request) -> bool:
-        given = request.query_params.get("token") or _bearer(request)
-        if self.staff_token:
-            return bool(given) and hmac.compare_digest(given, self.staff_token)
-        host = request.client.host if request.client else ""
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return host in ("localhost", "testclient")
+
+class Board:
+    def __init__(self, pages: Pages, session: Session, ui_url: str, signin: SignIn) -> None:
+        self.pages, self.session = pages, session
+        self.ui_url, self.signin = ui_url, signin
 
     async def board(self, request: Request) -> Response:
-        if not self._allowed(request):
-            return self.pages.refused(request, "The board is for MIEUX staff.", 403)
+        if self.signin.staff(request) is None:
+            return self.signin.refuse(request, "The board and case files")
         params = request.query_params
         stage, region, officer = (params.get(k, "") for k in ("stage", "region", "officer"))
         overdue = params.get("overdue") == "1"
@@ -140,9 +134,10 @@ class Board:
         rows = await asyncio.gather(*(row(e) for e in found))
         return sorted(rows, key=lambda r: (r["due_sort"], r["reference"]))
 
-    async def action(self, request: Request) -> Response:
-        if not self._allowed(request):
-            return self.pages.refused(request, "Case files are for MIEUX staff.", 403)
+    async def action(self, request: Request, notice: tuple[bool, str] | None = None) -> Response:
+        staff = self.signin.staff(request)
+        if staff is None:
+            return self.signin.refuse(request, "Case files")
         reference = request.path_params["reference"]
         try:
             status = await self.session.status(reference)
@@ -156,6 +151,12 @@ class Board:
             (n, c, "paused" if c.paused else time_left(c.due_at, now))
             for n, c in sorted(clocks, key=lambda nc: nc[1].due_at)
         ]
+        voted = {v.member for v in status.psg_votes if v.round == status.psg_round}
+        may_vote = [
+            body
+            for body in (staff.bodies() if staff.person else self.session.settings.staff.psg)
+            if body not in voted
+        ]
         return self.pages.render(
             request,
             "action.html",
@@ -163,9 +164,35 @@ class Board:
             stage=stage_words(str(status.stage)),
             clocks=shown,
             ui_url=ui_link(self.ui_url, self.session.namespace, f"action-{reference}"),
+            may_vote=may_vote if status.stage == Stage.PSG_REVIEW else [],
+            csrf=self.signin.csrf(request),
+            signed_in=staff.name,
+            notice=notice,
         )
 
-
-def _bearer(request: Request) -> str:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else ""
+    async def vote(self, request: Request) -> Response:
+        """A PSG desk's vote from the case page; the workflow checks who may cast it."""
+        staff = self.signin.staff(request)
+        if staff is None:
+            return self.signin.refuse(request, "Case files")
+        form = await request.form()
+        if not self.signin.csrf_ok(request, form.get("csrf")):
+            return self.pages.refused(request, "This form was not sent from its own page.", 403)
+        reference = request.path_params["reference"]
+        decision = VOTES.get(str(form.get("decision", "")))
+        if decision is None:
+            return self.pages.refused(request, "Choose approve, reject or revise.", 400)
+        payload = {
+            "member": str(form.get("member", "")),
+            "decision": decision,
+            "comment": str(form.get("comment", "")).strip(),
+            "by": staff.person.id if staff.person else "staff",
+        }
+        try:
+            with sending(token=staff.id_token or None):
+                detail = await self.session.update(Target(reference), "psg_vote", payload)
+        except Refused as refusal:
+            return await self.action(request, (False, str(refusal)))
+        except CliError as error:
+            return self.pages.refused(request, str(error), 503)
+        return await self.action(request, (True, detail))

@@ -3,13 +3,17 @@ reading an Action in the UI sends the encrypted payloads here and shows what com
 The server keeps ciphertext; only this service, with the payload key, reads it.
 
 The protocol is Temporal's codec-server one: `POST /codec/decode` and `/codec/encode` with
-`{"payloads": [...]}` in the protobuf JSON form, CORS for the UI's origin, an optional
-bearer token.
+`{"payloads": [...]}` in the protobuf JSON form, CORS for the UI's origin. Payloads hold
+personal data, so the endpoint answers staff only (docs/security.md): a signed-in staff
+member's session cookie (the UI's fetch includes credentials), a bearer token the provider
+signed for a staff member (the UI's "pass the access token"), or `web.codec_token`; in the
+local single-user mode, loopback as well.
 """
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
 
 from google.protobuf import json_format
 from starlette.requests import Request
@@ -21,8 +25,15 @@ ALLOWED_HEADERS = "content-type, x-namespace, authorization"
 
 
 class CodecEndpoint:
-    def __init__(self, codec: PayloadCodec | None, ui_origin: str, token: str = "") -> None:
+    def __init__(
+        self,
+        codec: PayloadCodec | None,
+        ui_origin: str,
+        token: str = "",
+        allowed: Callable[[Request], Awaitable[bool]] | None = None,
+    ) -> None:
         self.codec, self.ui_origin, self.token = codec, ui_origin, token
+        self.allowed = allowed
 
     def _cors(self, response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = self.ui_origin
@@ -42,8 +53,9 @@ class CodecEndpoint:
         return await self._code(request, encode=True)
 
     async def _code(self, request: Request, *, encode: bool) -> Response:
-        if self.token and not _bearer_is(request, self.token):
-            return self._cors(JSONResponse({"error": "a valid bearer token is needed"}, 401))
+        token_ok = bool(self.token) and _bearer_is(request, self.token)
+        if not token_ok and (self.allowed is None or not await self.allowed(request)):
+            return self._cors(JSONResponse({"error": "staff only: sign in first"}, 401))
         try:
             payloads = json_format.Parse(await request.body(), Payloads())
         except json_format.ParseError as error:
@@ -61,4 +73,5 @@ class CodecEndpoint:
 def _bearer_is(request: Request, token: str) -> bool:
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(value.strip(), token)
+    value = value.strip()
+    return scheme.lower() == "bearer" and value.isascii() and hmac.compare_digest(value, token)

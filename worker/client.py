@@ -9,6 +9,7 @@ from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from config.connection import TemporalConnection
 from worker.codec import data_converter
+from worker.headers import ProofHeaders
 from workflows import search_attributes
 
 
@@ -43,6 +44,7 @@ async def connect(temporal: Any, *, models_once_loaded: bool = False) -> Client:
         data_converter=data_converter(
             settings.payload_key, settings.payload_key_id, models_once_loaded=models_once_loaded
         ),
+        interceptors=[ProofHeaders()],
     )
 
 

@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from config import MieuxSettings
+from worker.proof import ProofInterceptor, Trust, trust_of
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.activity_delivery import ActivityDelivery
 from workflows.reference_register import ReferenceRegister
@@ -33,24 +34,43 @@ def build_worker(
     task_queue: str,
     activities: Sequence[Callable[..., Any]],
     max_cached_workflows: int = 500,
+    trust: Trust | None = None,
 ) -> Worker:
+    """`trust`: whom commands are taken from (worker/proof.py); by default the local
+    single-user mode, as `mieux dev` runs without a provider."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         activities=list(activities),
         max_cached_workflows=max_cached_workflows,
+        interceptors=[ProofInterceptor(trust or Trust())],
     )
 
 
 async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Event) -> None:
+    trust = trust_of(settings)
+    await trust.load_keys()  # a provider the worker cannot reach stops it here, said once
     worker = build_worker(
         client,
         settings.task_queue,
         production_activities(settings),
         settings.worker.max_cached_workflows,
+        trust,
     )
+    refresh = asyncio.create_task(trust.keep_keys_fresh()) if not trust.local else None
     async with worker:
+        log.info(
+            "worker polling task queue %r on %s; %s",
+            settings.task_queue,
+            client.namespace,
+            f"staff proven by {trust.issuer}"
+            if not trust.local
+            else "local single-user mode (no auth.issuer)",
+        )
+        await stop.wait()
+    if refresh is not None:
+        refresh.cancel()
         log.info("worker polling task queue %r on %s", settings.task_queue, client.namespace)
         await stop.wait()
     log.info("worker stopped")

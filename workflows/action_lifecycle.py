@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Withdraw,
     )
     from glossary.answers import AnswerRequest, AnswerStep
+    from glossary.caller import Caller
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
@@ -51,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.casework import PUBLIC_SUMMARIES, REGISTER_ENDED_ACTIONS, ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
+    from workflows.permissions import COMMAND_OF_LINK
     from workflows.process import STAGE_OF_COMMAND
 
 
@@ -437,6 +439,7 @@ class ActionLifecycle(Implementation):
                         step=AnswerStep.CONSULTATION,
                         subject=consulted_body(to),
                         until=clock.due_at,
+                        round=self.fiche_version,
                     ),
                 )
             )
@@ -506,7 +509,10 @@ class ActionLifecycle(Implementation):
                         command=f"mieux approve {self.reference} --member {body}",
                         documents=self._fiche_attachments(),
                         answer=AnswerRequest(
-                            step=AnswerStep.PSG_VOTE, subject=body, until=clock.due_at
+                            step=AnswerStep.PSG_VOTE,
+                            subject=body,
+                            until=clock.due_at,
+                            round=self.psg_round,
                         ),
                     )
                 )
@@ -674,12 +680,44 @@ class ActionLifecycle(Implementation):
         }.get(clock.kind)
         if step is None:
             return None
-        subject = ""
+        subject, round_ = "", None
         if step == AnswerStep.CONSULTATION:
-            subject = consulted_body(to)
+            subject, round_ = consulted_body(to), self.fiche_version
         elif step == AnswerStep.PSG_VOTE:
-            subject = to.role.removeprefix("psg:")
-        return AnswerRequest(step=step, subject=subject, until=clock.due_at)
+            subject, round_ = to.role.removeprefix("psg:"), self.psg_round
+        return AnswerRequest(step=step, subject=subject, until=clock.due_at, round=round_)
+
+    # -- answer links: each answers one step, for one person (workflows/permissions.py) --
+
+    def _check_link(self, name: str, command: Any, caller: Caller) -> None:
+        link = caller.link
+        assert link is not None
+        if link.reference != self.reference or COMMAND_OF_LINK.get(link.step) != name:
+            raise CommandRefused(f"This link does not answer {name} on Action {self.reference}.")
+        if link.step == AnswerStep.PSG_VOTE:
+            if command.member != link.subject:
+                raise CommandRefused(f"This link is for the vote of {link.subject} only.")
+            self._same_step(link.round, self.psg_round, "the PSG vote", "round")
+        elif link.step == AnswerStep.CONSULTATION:
+            if command.organisation != link.subject:
+                raise CommandRefused(f"This link is for the comments of the {link.subject} only.")
+            self._same_step(
+                link.round, self.fiche_version, "the consultation on the Action Fiche", "version"
+            )
+        elif link.step == AnswerStep.INVITATION and (
+            command.expert_id != link.subject or command.activity != link.activity
+        ):
+            raise CommandRefused("This link is for another invitation.")
+
+    def _same_step(self, linked: int | None, now_open: int, what: str, word: str) -> None:
+        if linked == now_open:
+            return
+        which = f"{word} {linked}" if linked else "an earlier round"
+        raise CommandRefused(
+            f"This question is closed: the link was for {what} ({which}), which has ended."
+            f" {what[0].upper()}{what[1:]} now open is {word} {now_open}; the message about it"
+            " carries its own link."
+        )
 
     def _escalation(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         awaited, command = self._awaited(clock)
@@ -1165,6 +1203,11 @@ class ActionLifecycle(Implementation):
     @workflow.signal(name="activity_progress")
     def activity_progress(self, view: Any = None, *_: Any) -> None:
         """Each ActivityDelivery reports its state here, for status and the UI."""
+        self._proven()
+        if not self._from_our_workers():
+            self._record("activity_progress", "unproven", False, "not signed by our workers")
+            self._revision += 1
+            return
         try:
             view = ActivityView.model_validate(view)
         except ValidationError:

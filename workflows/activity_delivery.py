@@ -82,6 +82,8 @@ def start_of(day: date) -> datetime:
 
 @workflow.defn(name="ActivityDelivery")
 class ActivityDelivery(Casework):
+    takes_outside_commands = False  # its Action checks every command and relays it here
+
     @workflow.init
     def __init__(self, input: DeliveryInput) -> None:
         self.input = input
@@ -895,6 +897,11 @@ class ActivityDelivery(Casework):
 
     @workflow.signal(name="instruction")
     def instruction(self, instruction: Any = None, *_: Any) -> None:
+        self._proven()
+        if not self._from_our_workers():
+            self._record("instruction", "unproven", False, "not signed by the Action's workers")
+            self._revision += 1
+            return
         try:
             self._apply_instruction(ParentInstruction.model_validate(instruction))
         except ValidationError:

@@ -30,9 +30,11 @@ with workflow.unsafe.imports_passed_through():
         parse_command,
     )
     from glossary.answers import AnswerRequest
-    from glossary.commands import Command, ExtendDeadline
+    from glossary.caller import Caller, CallerKind
+    from glossary.commands import Command, ExtendDeadline, command_name
     from glossary.people import STAFF_ROLES
     from workflows.clock import Alarm, Clock, Clocks
+    from workflows.permissions import Person, person_in, refusal
 
 C = TypeVar("C", bound=Command)
 
@@ -46,6 +48,10 @@ REGISTER_ENDED_ACTIONS = "0.3-register-ended-actions"
 # 0.4: a public summary (glossary DocumentKind.PUBLIC_SUMMARY) at approval and at the end.
 # Checked at approval first: an Action approved before 0.4 writes none, start to end.
 PUBLIC_SUMMARIES = "0.4-public-summaries"
+# 0.5: a signal's sender is proven (docs/security.md). Checked at each signal, so a signal
+# recorded before 0.5 replays as it was taken; updates are checked in their validators,
+# which never run on replay.
+PROVEN_SENDERS = "0.5-proven-senders"
 
 
 class ActionWithdrawn(Exception):
@@ -76,6 +82,9 @@ class Casework:
         self._outbox: list[Notice] = []
         self._effects: list[Callable[[], Awaitable[Any]]] = []
         self._alarm_time: datetime | None = None
+        # Set by the worker's interceptor (worker/proof.py) around each handler and
+        # validator; None where no interceptor runs (replay tests): the local single user.
+        self._caller: Caller | None = None
 
     def now(self) -> datetime:
         """Workflow time, or the exact time of the alarm being handled.
@@ -89,7 +98,10 @@ class Casework:
     # -- commands ---------------------------------------------------------------------
 
     def _parse(self, model: type[C], raw: Any, *, allowed_on_hold: bool = False) -> C:
-        command = parse_command(model, raw)
+        caller = self._caller
+        if caller is not None and caller.kind == CallerKind.REFUSED:
+            raise CommandRefused(caller.refusal)
+        command = self._authorize(command_name(model), parse_command(model, raw))
         if self._ended():
             raise CommandRefused(
                 f"Action {self.reference} is {self._stage_name()}: it takes no more commands"
@@ -99,6 +111,68 @@ class Casework:
                 f"Action {self.reference} is on hold ({self.hold_reason}); resume it first"
             )
         return command
+
+    # -- who sends it (workflows/permissions.py) -------------------------------------------
+
+    takes_outside_commands = True  # an activity's workflow takes its commands from its Action
+
+    def _authorize(self, name: str, command: C) -> C:
+        """The command as the proven sender may send it (`by` is who they are), or
+        CommandRefused with the reason. The local single user may send anything."""
+        caller = self._caller
+        if caller is None or caller.kind in (CallerKind.LOCAL, CallerKind.INTERNAL):
+            return command
+        if not self.takes_outside_commands:
+            raise CommandRefused(
+                f"{name} for an activity goes to its Action ({self.reference}), which checks"
+                " and relays it"
+            )
+        if caller.kind == CallerKind.LINK:
+            assert caller.link is not None
+            if not caller.decided:
+                self._check_link(name, command, caller)
+            return command.model_copy(update={"by": caller.link.recipient})
+        person = self._person(caller)
+        if not caller.decided:
+            why = refusal(
+                name,
+                person,
+                officer_of_action=person.id == self.officer_id
+                or caller.email.lower() == self._officer().email.lower(),
+                body=str(getattr(command, "member", "")),
+            )
+            if why:
+                raise CommandRefused(why)
+        return command.model_copy(update={"by": person.id})
+
+    def _person(self, caller: Caller) -> Person:
+        listed = person_in(self.staff, caller.email)
+        if caller.roles is not None:  # `auth.roles_claim`: the provider's groups decide
+            return Person(
+                id=listed.id if listed else caller.email or caller.subject,
+                name=caller.name or (listed.name if listed else caller.email),
+                roles=frozenset(caller.roles),
+            )
+        if listed is None:
+            raise CommandRefused(
+                f"{caller.name or caller.email or caller.subject} is signed in but not in this"
+                " Action's staff directory, so holds no role here"
+            )
+        return listed
+
+    def _check_link(self, name: str, command: Command, caller: Caller) -> None:
+        """An answer link answers one step for one person; the workflow says which."""
+        raise CommandRefused(f"{name} is not answered by a link")
+
+    def _from_our_workers(self) -> bool:
+        """An internal message (Action <-> activity): signed by our workers, or local."""
+        caller = self._caller
+        return caller is None or caller.kind in (CallerKind.LOCAL, CallerKind.INTERNAL)
+
+    def _proven(self) -> None:
+        """In a signal handler: a sender unproven before release 0.5 replays as taken."""
+        if self._caller is not None and not workflow.patched(PROVEN_SENDERS):
+            self._caller = None
 
     def _record(self, command_name: str, by: str, accepted: bool, detail: str) -> None:
         self.audit.append(
@@ -112,12 +186,25 @@ class Casework:
 
     def _signalled(self, command_name: str, raw: Any, apply: Callable[[Any], str]) -> None:
         """A signal is fire-and-forget: a refusal is kept in the audit trail, nothing else."""
+        self._proven()
         try:
             apply(raw)
-        except CommandRefused as refusal:
-            by = raw.get("by", "unknown") if isinstance(raw, dict) else "unknown"
-            self._record(command_name, str(by)[:80], False, str(refusal))
+        except CommandRefused as refused:
+            self._record(command_name, self._sender(raw), False, str(refused))
             self._revision += 1
+
+    def _sender(self, raw: Any) -> str:
+        """Who a refusal is recorded against: whom the proof names, else what they typed."""
+        caller = self._caller
+        if caller is not None and caller.kind == CallerKind.LINK and caller.link:
+            return caller.link.recipient
+        if caller is not None and caller.kind == CallerKind.STAFF:
+            listed = person_in(self.staff, caller.email)
+            return listed.id if listed else (caller.email or caller.subject)[:80]
+        by = raw.get("by", "unknown") if isinstance(raw, dict) else "unknown"
+        if caller is not None and caller.kind == CallerKind.REFUSED:
+            return f"unproven ({str(by)[:60]})"
+        return str(by)[:80]
 
     # -- hold, resume, deadlines ----------------------------------------------------------
 

@@ -33,6 +33,7 @@ from glossary.people import Contact
 from glossary.register import RegisterRecord
 from store.db import dispose_engine
 from worker.main import WORKFLOWS
+from worker.proof import ProofInterceptor, Trust
 from workflows.action_lifecycle import ActionLifecycle
 
 STAFF = DEFAULT_STAFF
@@ -242,7 +243,10 @@ async def running_worker(
     outbox: Outbox,
     extra: list[Any] | None = None,
     roster_url: str | None = None,
+    trust: Trust | None = None,
 ) -> AsyncIterator[Worker]:
+    """`trust`: whom the workflows take commands from; by default the local single user,
+    through the production interceptor all the same."""
     failures = _TaskFailures()
     sdk_log = logging.getLogger("temporalio.worker._workflow")
     sdk_log.addHandler(failures)
@@ -255,6 +259,7 @@ async def running_worker(
             workflows=WORKFLOWS,
             activities=outbox.activities() + roster_activities(url) + (extra or []),
             max_cached_workflows=MAX_CACHED_WORKFLOWS,
+            interceptors=[ProofInterceptor(trust or Trust())],
         ) as worker:
             yield worker
         dispose_engine(url)
