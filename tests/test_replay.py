@@ -37,6 +37,7 @@ from tests.record_histories import (
     scenario_of,
 )
 from worker.main import WORKFLOWS
+from worker.proof import ProofInterceptor, Trust
 
 FILES = recorded_files()
 # Kept from earlier releases: replayed too, as long as Actions started on them may run.
@@ -45,7 +46,15 @@ RELEASED = released_files()
 # folder fails here instead of passing with nothing replayed.
 AT_LEAST = 20
 ALL = FILES + RELEASED
-REPLAYER = Replayer(workflows=WORKFLOWS, data_converter=CONVERTER)
+# The workers as a signed-in deployment runs them: commands recorded before senders were
+# proven (no proof in their headers) must replay as they were taken.
+REPLAYER = Replayer(
+    workflows=WORKFLOWS,
+    data_converter=CONVERTER,
+    interceptors=[
+        ProofInterceptor(Trust(issuer="https://login.example.org/tenant", secret="rotated"))
+    ],
+)
 
 
 def test_every_scenario_has_its_recorded_history():

@@ -292,3 +292,78 @@ async def test_an_activity_takes_no_command_but_its_actions(
         ("instruction", False),
     ]
     assert invited(await status_of(action), 1) == invited(status, 1)
+
+
+# One valid payload per command of DOMAIN.md §6: a refusal below is about the sender.
+PAYLOADS: dict[str, dict[str, Any]] = {
+    "intake_decision": ACCEPT,
+    "submit_fiche": {"fiche": sample_fiche()},
+    "consultation_feedback": {"organisation": "EC services"},
+    "psg_vote": vote("EEAS"),
+    "expert_response": {"activity": 1, "expert_id": "EX-HU-02", "confirmed": True},
+    "nominate_expert": {"activity": 1, "expert_id": "EX-HU-02"},
+    "activity_completed": {"activity": 1, "participants": 20, "women": 10, "men": 10},
+    "evaluation_done": {"activity": 1, "scores": {"relevance": 4}},
+    "amend_plan": {"reason": "the partner asked for a later date"},
+    "deliverables_validated": {"comment": "validated"},
+    "feedback_received": {"overall_rating": 4},
+    "follow_up_received": {"adopted": True, "adoption": "approved by decree"},
+    "extend_deadline": {"clock": "intake", "extend_by": "P7D", "reason": "elections"},
+    "hold": {"reason": "elections"},
+    "resume": {"comment": "after the elections"},
+    "withdraw": {"reason": "the partner withdrew its request"},
+}
+
+
+def test_every_command_of_the_contract_has_a_row_in_the_table() -> None:
+    from workflows.permissions import MAY_SEND
+
+    assert set(PAYLOADS) == set(MAY_SEND)
+
+
+def without_the_role(command: str) -> tuple[str, str]:
+    """A signed-in member of the directory who may not send `command`, and why."""
+    if command == "psg_vote":
+        return "pm.rossi", "Giulia Rossi may not send psg_vote"
+    if command in ("hold", "resume"):
+        return "psg.home", "DG HOME desk may not send"
+    return "psg.eeas", "EEAS desk may not send"
+
+
+@pytest.mark.parametrize("command", list(PAYLOADS))
+async def test_every_command_refuses_the_unproven_and_the_unentitled(
+    provider: Provider, action: WorkflowHandle[Any, Any], command: str
+) -> None:
+    payload = {**PAYLOADS[command], "by": "pm.rossi"}  # what a forger would type
+    hour_ago = int((datetime.now(UTC) - timedelta(hours=1)).timestamp())
+    proofs = {
+        "no token": (None, "who sends this is not proven"),
+        "expired": (signed_token(provider, "pm.rossi", exp=hour_ago), "has expired"),
+        "another key": (other_key_token(provider, "pm.rossi"), "signature does not match"),
+        "a stranger": (signed_token(provider, "intern.bob"), "not in this Action's staff"),
+        "a wrong role": (signed_token(provider, without_the_role(command)[0]), ""),
+    }
+    for case, (token, said) in proofs.items():
+        with sending(token=token):
+            reason = await refused(action, command, payload)
+        expected = said or without_the_role(command)[1]
+        assert expected in reason, f"{case}: {reason}"
+    # A raw signal with the same forged name changes nothing but the refusals' count.
+    before = await status_of(action)
+    await action.signal(command, payload)
+    after = await until(action, lambda s: len(s.audit) == len(before.audit) + 1)
+    assert (after.stage, after.on_hold, after.audit[-1].accepted) == (before.stage, False, False)
+    assert after.audit[-1].by == "unproven (pm.rossi)"
+
+
+async def test_the_officer_extends_holds_and_resumes_their_action(
+    provider: Provider, action: WorkflowHandle[Any, Any]
+) -> None:
+    for command in ("extend_deadline", "hold", "resume"):
+        await as_(provider, "po.martin", action, command, PAYLOADS[command])
+    status = await status_of(action)
+    assert [(e.command, e.by, e.accepted) for e in status.audit] == [
+        ("extend_deadline", "po.martin", True),
+        ("hold", "po.martin", True),
+        ("resume", "po.martin", True),
+    ]
