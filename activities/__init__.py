@@ -1,7 +1,8 @@
 """The systems an Action touches, one module each: email (`send_notice`), documents
 (`write_document`), the roster (`find_candidates`, `reserve_expert`, `release_expert`,
 `record_deployment`, `expert_contact`), the escalation webhook (`post_escalation`) and the
-register of Actions (`register_action`).
+register of Actions (`register_action`), and the workers' own settings for a new Action
+(`deployment_settings`).
 
 Timeouts and retry policies for each are in `activities.options`, for workflows to import.
 """
@@ -18,6 +19,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
     """Every activity, bound to the outside systems named in the settings: what a worker
     registers. Nothing is connected yet; each system is reached on first use."""
     from activities.answer_links import AnswerLinks
+    from activities.deployment import DeploymentActivities
     from activities.documents import DocumentActivities
     from activities.email import EmailActivities
     from activities.register import RegisterActivities
@@ -41,6 +43,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
         roster.expert_contact,
         webhook.post_escalation,
         register.register_action,
+        DeploymentActivities(lambda: settings).deployment_settings,
     ]
 
 

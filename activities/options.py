@@ -110,3 +110,9 @@ BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "expert_contact": EXPERT_CONTACT,
     "register_action": REGISTER_ACTION,
 }
+
+# In process, reading what the worker holds: a local activity, a second at most.
+DEPLOYMENT_SETTINGS: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=10),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=10)),
+}

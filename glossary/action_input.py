@@ -25,6 +25,17 @@ class ActionInput(BaseModel):
     )
 
 
+class Deployment(BaseModel):
+    """What the workers are configured with, taken by each new Action whoever submits it
+    (a staff member's shell decides neither the clocks nor who holds which role)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    policy: Policy
+    staff: StaffDirectory
+    escalation_webhook: bool = False
+
+
 class DeliveryInput(BaseModel):
     """The input of an `ActivityDelivery` child: one planned activity of an approved Action."""
 

@@ -33,6 +33,10 @@ class Caller(BaseModel):
     name: str = ""
     # Roles from the token's group claim (`auth.roles_claim`); None: from the directory.
     roles: list[str] | None = None
+    # Who the deployment's own directory says this is (the workers' settings): what the
+    # register of requests checks, before any Action's directory exists.
+    listed_as: str = ""
+    listed_roles: list[str] = []
     link: AnswerToken | None = None
     refusal: str = ""
     # In an update's handler the validator has already decided; only the identity is read

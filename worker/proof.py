@@ -51,7 +51,9 @@ from temporalio.worker import (
 
 from glossary.answers import BadToken, verify
 from glossary.caller import LOCAL, Caller, CallerKind
+from glossary.people import StaffDirectory
 from worker.headers import HEADER_INTERNAL, HEADER_LINK, HEADER_TOKEN, header
+from workflows.permissions import person_in
 
 Context = Literal["validator", "handler", "signal"]
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]
@@ -97,6 +99,7 @@ class Trust:
     secret: str = ""
     roles_claim: str = ""
     keys: KeySet = field(default_factory=lambda: KeySet([]))
+    directory: StaffDirectory | None = None  # the deployment's (for the register)
 
     @property
     def local(self) -> bool:
@@ -153,12 +156,15 @@ class Trust:
         if self.roles_claim:
             given = claims.get(self.roles_claim, [])
             roles = [str(r) for r in given] if isinstance(given, list) else []
+        listed = person_in(self.directory, email) if self.directory else None
         return Caller(
             kind=CallerKind.STAFF,
             subject=str(claims.get("sub", "")),
             email=email,
             name=str(claims.get("name") or email),
             roles=roles,
+            listed_as=listed.id if listed else "",
+            listed_roles=sorted(listed.roles) if listed else [],
             decided=not verified,
         )
 
@@ -214,6 +220,7 @@ def trust_of(settings: Any) -> Trust:
         audience=auth.client_id,
         secret=secret.get_secret_value() if secret else "",
         roles_claim=auth.roles_claim,
+        directory=settings.staff,
     )
 
 

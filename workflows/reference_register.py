@@ -14,9 +14,19 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict, Field
 
+    from activities import options
     from glossary import ActionInput, Policy, Request, StaffDirectory
+    from glossary.action_input import Deployment
+    from glossary.caller import Caller, CallerKind
     from workflows import search_attributes as sa
     from workflows.action_lifecycle import ActionLifecycle
+    from workflows.permissions import Role
+
+# 0.5: a new Action takes the workers' policy and staff directory (`deployment_settings`),
+# not those the submitting shell sent; registrations recorded before replay as they ran.
+DEPLOYMENT_SETTINGS = "0.5-deployment-settings"
+# Who registers a request: the team's intake (workflows/permissions.py has the Actions').
+REGISTERS = (Role.PROJECT_OFFICER, Role.PROGRAMME_MANAGER)
 
 # Keep the register's history short: it continues as new after this many allocations.
 ALLOCATIONS_PER_RUN = 500
@@ -56,6 +66,7 @@ class ReferenceRegister:
     @workflow.init
     def __init__(self, state: RegisterState) -> None:
         self.state = state.model_copy(update={"allocated_this_run": 0})
+        self._caller: Caller | None = None  # set by worker/proof.py around each handler
 
     @workflow.run
     async def run(self, state: RegisterState) -> None:
@@ -92,15 +103,28 @@ class ReferenceRegister:
             # Before the await: a duplicate sent in the same moment must find it.
             self.state.keys[command.key] = reference
         request = command.request
+        submitted_by = self._submitter(command)
+        deployment = Deployment(
+            policy=command.policy,
+            staff=command.staff,
+            escalation_webhook=command.escalation_webhook,
+        )
+        if workflow.patched(DEPLOYMENT_SETTINGS):
+            deployment = await workflow.execute_local_activity(
+                "deployment_settings",
+                result_type=Deployment,
+                summary="the workers' policy and staff directory",
+                **options.DEPLOYMENT_SETTINGS,
+            )
         await workflow.start_child_workflow(
             ActionLifecycle.run,
             ActionInput(
                 reference=reference,
                 request=request,
-                policy=command.policy,
-                staff=command.staff,
-                submitted_by=command.submitted_by,
-                escalation_webhook=command.escalation_webhook,
+                policy=deployment.policy,
+                staff=deployment.staff,
+                submitted_by=submitted_by,
+                escalation_webhook=deployment.escalation_webhook,
             ),
             id=f"action-{reference}",
             parent_close_policy=ParentClosePolicy.ABANDON,
@@ -116,8 +140,32 @@ class ReferenceRegister:
         )
         return Registration(reference=reference)
 
+    def _submitter(self, command: RegisterRequest) -> str:
+        caller = self._caller
+        if caller is not None and caller.kind == CallerKind.STAFF:
+            return caller.listed_as or caller.email
+        return command.submitted_by
+
+    def _check_sender(self) -> None:
+        """Signed in, a request is registered by the team's intake only."""
+        caller = self._caller
+        if caller is None or caller.kind == CallerKind.LOCAL:
+            return
+        if caller.kind == CallerKind.REFUSED:
+            raise ValueError(caller.refusal)
+        if caller.kind != CallerKind.STAFF:
+            raise ValueError("requests are registered by the MIEUX team")
+        held = set(caller.roles if caller.roles is not None else caller.listed_roles)
+        if not held & {str(r) for r in REGISTERS}:
+            who = caller.name or caller.email
+            raise ValueError(
+                f"{who} may not register a request: it is for a project officer or the"
+                " programme manager"
+            )
+
     @register_request.validator
     def _register_request_valid(self, command: RegisterRequest) -> None:
+        self._check_sender()
         if command.request.received_on.year != self.state.year:
             raise ValueError(
                 f"request received in {command.request.received_on.year} sent to the"

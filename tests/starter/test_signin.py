@@ -15,6 +15,7 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from config.staff import DEFAULT_STAFF
 from tests.oidc_provider import Provider, running_provider
 from tests.starter.conftest import Cli
 from tests.workflows.support import Outbox, running_worker
@@ -52,7 +53,12 @@ def signed_env(
 async def proving_worker(
     local_env: WorkflowEnvironment, task_queue: str, provider: Provider, roster_url: str
 ) -> AsyncIterator[Worker]:
-    trust = Trust(issuer=provider.issuer, audience="mieux", secret="workers-secret")
+    trust = Trust(
+        issuer=provider.issuer,
+        audience="mieux",
+        secret="workers-secret",
+        directory=DEFAULT_STAFF,
+    )
     await trust.load_keys()
     async with running_worker(
         local_env, task_queue, Outbox(), roster_url=roster_url, trust=trust
@@ -117,3 +123,16 @@ async def test_a_command_needs_a_sign_in_and_then_names_the_signed_in_person(
     assert (await cli.ok("logout")) == f"signed out of {provider.issuer}\n"
     after = await cli("hold", reference, "--reason", "after sign-out")
     assert after.code == 2 and "run `mieux login`" in after.err
+
+
+@pytest.mark.usefixtures("proving_worker")
+async def test_a_psg_desk_signed_in_may_not_register_a_request(
+    cli: Cli, provider: Provider, signed_env: dict[str, str]
+) -> None:
+    await login(provider, signed_env, "psg.eeas")
+    outcome = await cli("request", "submit", cli.request_file())
+    assert outcome.code == 1
+    assert outcome.err.endswith(
+        "EEAS desk may not register a request: it is for a project officer or the"
+        " programme manager\n"
+    )

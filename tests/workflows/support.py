@@ -25,7 +25,9 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.deployment import DeploymentActivities
 from activities.roster import RosterActivities, load_demo_roster
+from config.settings import load_settings
 from config.staff import DEFAULT_STAFF
 from glossary import ActionInput, Notice, NoticeReceipt, Policy, Request, Stage
 from glossary.documents import DocumentRef, DocumentRequest
@@ -257,7 +259,10 @@ async def running_worker(
             env.client,
             task_queue=task_queue,
             workflows=WORKFLOWS,
-            activities=outbox.activities() + roster_activities(url) + (extra or []),
+            activities=outbox.activities()
+            + roster_activities(url)
+            + [DeploymentActivities(load_settings).deployment_settings]
+            + (extra or []),
             max_cached_workflows=MAX_CACHED_WORKFLOWS,
             interceptors=[ProofInterceptor(trust or Trust())],
         ) as worker:
