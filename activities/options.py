@@ -99,6 +99,12 @@ REGISTER_ACTION: dict[str, Any] = {
     ),
 }
 
+# In process, reading what the worker holds: a local activity, a second at most.
+DEPLOYMENT_SETTINGS: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=10),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=10)),
+}
+
 BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "send_notice": SEND_NOTICE,
     "post_escalation": POST_ESCALATION,
@@ -109,10 +115,5 @@ BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "record_deployment": RECORD_DEPLOYMENT,
     "expert_contact": EXPERT_CONTACT,
     "register_action": REGISTER_ACTION,
-}
-
-# In process, reading what the worker holds: a local activity, a second at most.
-DEPLOYMENT_SETTINGS: dict[str, Any] = {
-    "start_to_close_timeout": timedelta(seconds=10),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=10)),
+    "deployment_settings": DEPLOYMENT_SETTINGS,
 }

@@ -121,6 +121,18 @@ class AnswerPages:
             return checked
         token, text, choice = checked
         status = await self._status(token.reference)
+        closed = _closed(token, status)
+        if closed:
+            return self.pages.render(
+                request,
+                "outcome.html",
+                410,
+                reference=token.reference,
+                title=status.title if status else "",
+                ok=False,
+                message=closed,
+                detail="",
+            )
         return self.pages.render(
             request,
             "answer.html",
@@ -317,6 +329,27 @@ def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None) -> s
             " is recorded."
         )
     return "Thank you: your answers are recorded."
+
+
+def _closed(token: AnswerToken, status: ActionStatus | None) -> str:
+    """The step this link answers has passed (a later PSG round, a later Fiche version)."""
+    if status is None or token.round is None:
+        return ""
+    now_open = {
+        AnswerStep.PSG_VOTE: status.psg_round,
+        AnswerStep.CONSULTATION: status.fiche_version,
+    }.get(token.step)
+    if now_open is None or now_open == token.round:
+        return ""
+    what = (
+        f"the PSG vote (round {token.round})"
+        if token.step == AnswerStep.PSG_VOTE
+        else f"the consultation on Action Fiche v{token.round}"
+    )
+    return (
+        f"This question is closed: the link was for {what}, which has ended. The message"
+        " about the current one carries its own link; nothing was changed."
+    )
 
 
 def _already_answered(status: ActionStatus, token: AnswerToken) -> bool:

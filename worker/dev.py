@@ -160,6 +160,7 @@ def _banner(settings: MieuxSettings, roster: str, web: bool) -> str:
             f"  Temporal server   {settings.temporal.address} (state in {settings.state_dir})",
             f"  Inbox (Maildir)   {settings.maildir}   -> mieux mail list",
             f"  {roster}",
+            f"  Sign-in           {_sign_in(settings)}",
             "",
             "In another terminal (with .venv/bin on PATH):",
             "  mieux request submit examples/request.json",
@@ -169,6 +170,15 @@ def _banner(settings: MieuxSettings, roster: str, web: bool) -> str:
             "Ctrl-C stops everything; `make run` again resumes every Action where it was.",
             "",
         ]
+    )
+
+
+def _sign_in(settings: MieuxSettings) -> str:
+    if settings.auth.issuer:
+        return f"staff sign in at {settings.auth.issuer} (`mieux login`); unproven callers refused"
+    return (
+        "local single-user mode: no provider (auth.issuer), you hold every role;"
+        " pages and codec on loopback only"
     )
 
 

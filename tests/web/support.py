@@ -13,6 +13,7 @@ from config.settings import MieuxSettings, WebSettings
 from glossary import ActionInput
 from tests.workflows.support import Outbox, Sent
 from web.app import create_app
+from worker.headers import ProofHeaders
 from workflows.action_lifecycle import ActionLifecycle
 
 SECRET = "test-secret-for-answer-links"
@@ -25,8 +26,15 @@ def settings(task_queue: str, **web: Any) -> MieuxSettings:
     )
 
 
+def proving(client: Client) -> Client:
+    """The client as `worker.client.connect` builds it: commands carry their proof."""
+    config = client.config()
+    config["interceptors"] = [ProofHeaders()]
+    return Client(**config)
+
+
 def web_client(client: Client, task_queue: str, **web: Any) -> httpx.AsyncClient:
-    app = create_app(settings(task_queue, **web), client)
+    app = create_app(settings(task_queue, **web), proving(client))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
 
 

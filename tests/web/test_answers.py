@@ -242,3 +242,53 @@ async def test_psg_reminders_to_non_voters_carry_the_vote_links(time_skipping_en
     for reminder in outbox.matching("reminder", "psg"):
         assert set(links(reminder)) == {"approve", "reject", "revise"}
         assert reminder.notice.answer.subject == reminder.notice.to.role.removeprefix("psg:")
+
+
+async def test_a_link_of_an_earlier_round_says_the_question_is_closed_and_changes_nothing(
+    time_skipping_env, task_queue
+):
+    """Issue 20: a link answers its own PSG round or Fiche version, never a later one."""
+    from worker.proof import Trust
+
+    env, outbox = time_skipping_env, Outbox()
+    async with (
+        running_worker(env, task_queue, outbox, trust=Trust(secret=SECRET)),
+        web_client(env.client, task_queue) as web,
+    ):
+        handle = await start(env.client, task_queue, action_input())
+        await accept(handle)
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+        await until(handle, lambda _: bool(outbox.matching("consultation")))
+        v1 = links(first_to(outbox, "consultation", "ec_services"))
+        await web.post(v1["no-objection"], data={"token": token_of(v1["no-objection"])})
+        await until(handle, lambda _: len(outbox.matching("vote_request")) == 3)
+        round_one = links(first_to(outbox, "vote_request", "psg:DG_HOME"))
+        done = await web.post(
+            round_one["revise"], data={"token": token_of(round_one["revise"]), "comment": "dates"}
+        )
+        assert done.status_code == 200
+        await until(handle, lambda s: s.stage == Stage.FICHE_DRAFTING)
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+        await until(handle, lambda s: s.stage == Stage.CONSULTATION)
+
+        page = await web.get(v1["objection"])
+        assert page.status_code == 410
+        assert "This question is closed: the link was for the consultation on Action Fiche v1" in (
+            page.text
+        )
+        posted = await web.post(
+            v1["objection"], data={"token": token_of(v1["objection"]), "comments": "late"}
+        )
+        assert posted.status_code == 409 and "This question is closed" in posted.text
+        assert (await status_of(handle)).stage == Stage.CONSULTATION
+
+        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await until(handle, lambda s: s.stage == Stage.PSG_REVIEW)
+        page = await web.get(round_one["approve"])
+        assert page.status_code == 410 and "the PSG vote (round 1)" in page.text
+        posted = await web.post(
+            round_one["approve"], data={"token": token_of(round_one["approve"])}
+        )
+        assert posted.status_code == 409
+        status = await status_of(handle)
+        assert [(v.round, v.member) for v in status.psg_votes] == [(1, "DG_HOME")]

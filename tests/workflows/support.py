@@ -161,7 +161,9 @@ class Outbox:
         )
 
     def activities(self) -> list[Any]:
-        return [self.send_notice, self.post_escalation, self.write_document]
+        # The deployment's settings as this process's environment gives them.
+        deployment = DeploymentActivities(load_settings).deployment_settings
+        return [self.send_notice, self.post_escalation, self.write_document, deployment]
 
     def kinds_to(self, recipient_id: str) -> list[str]:
         return [
@@ -259,10 +261,7 @@ async def running_worker(
             env.client,
             task_queue=task_queue,
             workflows=WORKFLOWS,
-            activities=outbox.activities()
-            + roster_activities(url)
-            + [DeploymentActivities(load_settings).deployment_settings]
-            + (extra or []),
+            activities=outbox.activities() + roster_activities(url) + (extra or []),
             max_cached_workflows=MAX_CACHED_WORKFLOWS,
             interceptors=[ProofInterceptor(trust or Trust())],
         ) as worker:
