@@ -8,6 +8,7 @@ the device flow is approved by posting the user code and the `sub` to `/device`.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ class _DeviceIdToken(mock_app.OpenIDCode):
 
 @contextmanager
 def running_provider(token_max_age: timedelta = timedelta(hours=1)) -> Iterator[Provider]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     users = [mock_storage.User(sub=sub, claims=_claims(sub)) for sub in STAFF]
     app = oidc_provider_mock.app(user_claims=users, access_token_max_age=token_max_age)
     with app.test_request_context():
