@@ -15,12 +15,22 @@ from starter.session import Session
 async def worker(session: Session, args: Namespace) -> int:
     from worker.database import DatabaseUnusable, ready
     from worker.main import run_worker, stop_on_signals
+    from worker.proof import ProviderUnreachable
 
+    settings = session.settings
+    if settings.auth.issuer and not (
+        settings.web.secret and settings.web.secret.get_secret_value()
+    ):
+        raise BadInput(
+            "auth.issuer needs web.secret (MIEUX_WEB__SECRET) on every worker: it signs the"
+            " answer links and what an Action and its activities tell each other"
+        )
     try:
         # Before connecting anything: a wrong database.url stops the worker at once.
         print(await asyncio.to_thread(ready, session.settings), flush=True)
     except DatabaseUnusable as error:
         raise BadInput(str(error)) from None
+    session.signs_in = False  # a worker is no one: it checks the proofs others send
     stop = asyncio.Event()
     stop_on_signals(stop)
     client = await until_connected(session, args.wait_for_server)
@@ -28,7 +38,10 @@ async def worker(session: Session, args: Namespace) -> int:
         f"worker polling task queue {session.task_queue!r} at {session.address}; Ctrl-C stops it",
         flush=True,
     )
-    await run_worker(client, session.settings, stop)
+    try:
+        await run_worker(client, session.settings, stop)
+    except ProviderUnreachable as error:
+        raise Unreachable(str(error)) from None
     return DONE
 
 
@@ -72,6 +85,7 @@ async def web(session: Session, args: Namespace) -> int:
         )
     from web.server import server
 
+    session.signs_in = False  # each request carries its own proof
     client = await session.client()
     print(
         f"mieux web on http://{settings.web.host}:{settings.web.port} (links in notices:"

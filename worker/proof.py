@@ -88,6 +88,10 @@ def internal_signature(secret: str, workflow_id: str, name: str, args: Sequence[
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+class ProviderUnreachable(RuntimeError):
+    """The provider's discovery document or keys could not be read: one line says which."""
+
+
 @dataclass
 class Trust:
     """What the workers trust. No issuer: the local single-user mode of `mieux dev`, where
@@ -196,10 +200,14 @@ class Trust:
             found.raise_for_status()
             keys = await http.get(found.json()["jwks_uri"])
             keys.raise_for_status()
+            fresh = KeySet.import_key_set(keys.json())
+        except (httpx.HTTPError, KeyError, ValueError, JoseError) as error:
+            raise ProviderUnreachable(
+                f"the sign-in provider {self.issuer} did not give its keys: {error}"
+            ) from None
         finally:
             if own:
                 await http.aclose()
-        fresh = KeySet.import_key_set(keys.json())
         known = {k.kid for k in fresh.keys}
         kept = [k for k in self.keys.keys if k.kid not in known]
         self.keys = KeySet([*fresh.keys, *kept])
@@ -209,8 +217,8 @@ class Trust:
             await asyncio.sleep(every)
             try:
                 await self.load_keys()
-            except (httpx.HTTPError, KeyError, ValueError) as error:
-                log.warning("the provider's keys could not be refreshed: %s", error)
+            except ProviderUnreachable as error:
+                log.warning("%s; the keys known so far stay in use", error)
 
 
 def trust_of(settings: Any) -> Trust:

@@ -136,3 +136,12 @@ async def test_a_psg_desk_signed_in_may_not_register_a_request(
         "EEAS desk may not register a request: it is for a project officer or the"
         " programme manager\n"
     )
+
+
+async def test_a_signed_in_deployments_worker_will_not_start_without_the_workers_secret(
+    cli: Cli, signed_env: dict[str, str], tmp_path: Path
+) -> None:
+    outcome = await cli("worker")
+    assert outcome.code == 2
+    assert outcome.err.startswith("mieux: auth.issuer needs web.secret (MIEUX_WEB__SECRET)")
+    assert not (tmp_path / "state").exists()  # refused before anything was created

@@ -161,3 +161,49 @@ async def test_mieux_links_prints_the_temporal_ui_views_management_uses(monkeypa
     assert any("MieuxProjectOfficer = 'po.martin'" in q for q in queries)
     assert all("ExecutionStatus = 'Running'" in q for q in queries)
     assert "Overdue" in out and "By officer" in out
+
+
+async def test_signed_in_the_codec_decodes_for_staff_and_refuses_strangers(time_skipping_env):
+    """Issue 20: no codec token and no loopback privilege once staff sign in; a bearer
+    token the provider signed for a member of the directory is what decodes."""
+    from config.settings import AuthSettings, decode_payload_key
+    from tests.oidc_provider import other_key_token, running_provider, signed_token
+
+    key = new_key()
+    codec = EncryptionCodec({"mieux-1": decode_payload_key(key)}, "mieux-1")
+    clear = Payload(metadata={"encoding": b"json/plain"}, data=b'{"email":"focal@example.ke"}')
+    [sealed] = await codec.encode([clear])
+    body = _payloads_json(sealed)
+    with running_provider() as provider:
+        settings = MieuxSettings(
+            temporal=TemporalSettings(payload_key=key),
+            web=WebSettings(secret=SECRET, base_url=BASE),
+            auth=AuthSettings(issuer=provider.issuer, client_secret="web-client"),
+        )
+        app = create_app(settings, time_skipping_env.client)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as web:
+            answers = {}
+            for who, token in {
+                "anonymous": None,
+                "a stranger": signed_token(provider, "intern.bob"),
+                "another key": other_key_token(provider, "pm.rossi"),
+                "the manager": signed_token(provider, "pm.rossi"),
+            }.items():
+                headers = {"content-type": "application/json"}
+                if token:
+                    headers["authorization"] = f"Bearer {token}"
+                answers[who] = await web.post("/codec/decode", content=body, headers=headers)
+            board = await web.get("/board")
+            case = await web.get("/actions/2026-01")
+    assert {who: r.status_code for who, r in answers.items()} == {
+        "anonymous": 401,
+        "a stranger": 401,
+        "another key": 401,
+        "the manager": 200,
+    }
+    assert b"focal@example.ke" not in answers["anonymous"].content
+    [payload] = answers["the manager"].json()["payloads"]
+    assert base64.b64decode(payload["data"]) == b'{"email":"focal@example.ke"}'
+    # Loopback is no privilege once staff sign in: to the sign-in page.
+    assert (board.status_code, case.status_code) == (303, 303)

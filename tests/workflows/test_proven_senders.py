@@ -367,3 +367,28 @@ async def test_the_officer_extends_holds_and_resumes_their_action(
         ("hold", "po.martin", True),
         ("resume", "po.martin", True),
     ]
+
+
+async def test_with_a_roles_claim_the_providers_groups_decide(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, provider: Provider
+) -> None:
+    """`auth.roles_claim`: roles come from the token, whoever the directory lists."""
+    trust = Trust(issuer=provider.issuer, audience="mieux", secret=SECRET, roles_claim="roles")
+    await trust.load_keys()
+    client = proving_client(time_skipping_env)
+    async with running_worker(time_skipping_env, task_queue, Outbox(), trust=trust):
+        handle = await start_action(client, task_queue, action_input())
+        # Not in the directory, but the provider says programme manager: may accept.
+        with sending(token=signed_token(provider, "intern.bob", roles=["programme_manager"])):
+            await handle.execute_update("intake_decision", ACCEPT)
+        # In the directory as programme manager, but the provider gives no such role.
+        with sending(token=signed_token(provider, "pm.rossi", roles=["psg_member:EEAS"])):
+            reason = await refused(handle, "hold", PAYLOADS["hold"])
+        assert reason.startswith("Giulia Rossi may not send hold")
+        with sending(token=signed_token(provider, "pm.rossi", roles=["psg_member:EEAS"])):
+            reason = await refused(handle, "psg_vote", vote("DG_HOME"))
+        assert reason == "Giulia Rossi votes for EEAS, not for DG_HOME"
+        status = await status_of(handle)
+    assert [(e.command, e.by) for e in status.audit] == [
+        ("intake_decision", "intern.bob@mieux.example.org")
+    ]
