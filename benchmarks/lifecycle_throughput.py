@@ -313,7 +313,7 @@ class Driver:
         fiche = sample_fiche(activities=self.plan(n))
         await self.command(handle, "submit_fiche", {"fiche": fiche, "by": "po.martin"})
         await self.command(
-            handle, "consultation_feedback", {"organisation": "EUDEL Kenya", "by": "eudel"}
+            handle, "consultation_feedback", {"organisation": "EC services", "by": "ec.services"}
         )
         for member in PSG:
             await self.command(

@@ -75,7 +75,7 @@ async def _at_psg(client: Client, queue: str, reference: str, token: str | None)
     with sending(token=token):
         await handle.execute_update("intake_decision", {"decision": "accept"})
         await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL"})
+        await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
 
 
 async def run(rounds: int) -> dict[str, list[float]]:

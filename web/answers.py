@@ -170,7 +170,7 @@ class AnswerPages:
         try:
             # The link itself goes with the answer: the workflow checks what it answers.
             with sending(link=text):
-                await self.session.update(
+                detail = await self.session.update(
                     Target(token.reference), COMMAND_OF_STEP[token.step], payload
                 )
         except Refused as refusal:
@@ -203,7 +203,8 @@ class AnswerPages:
             reference=token.reference,
             title=status.title if status else "",
             ok=True,
-            message=thank_you(token, choice, status),
+            # A late answer is taken, not refused: the workflow says what became of it.
+            message=detail if detail.startswith("Your ") else thank_you(token, choice, status),
             detail="",
         )
 

@@ -49,7 +49,12 @@ with workflow.unsafe.imports_passed_through():
     from glossary.status import DocumentView, StageSpan
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
-    from workflows.casework import PUBLIC_SUMMARIES, REGISTER_ENDED_ACTIONS, ActionWithdrawn
+    from workflows.casework import (
+        CONSULT_EVERYONE,
+        PUBLIC_SUMMARIES,
+        REGISTER_ENDED_ACTIONS,
+        ActionWithdrawn,
+    )
     from workflows.clock import Alarm, Clock
     from workflows.implementation import FINISHED, Implementation
     from workflows.permissions import COMMAND_OF_LINK
@@ -85,6 +90,9 @@ class ActionLifecycle(Implementation):
         self.psg_votes: list[PsgVoteView] = []
         self.revisions = 0
         self.consultations = 0
+        # Per consultation round: which consulted body said "no objection" (0.5 on).
+        self.consulted_answers: dict[str, str] = {}
+        self.consult_everyone = False
         self.outcome = ""
         self.documents: list[DocumentRef] = []
         self._summaries: list[asyncio.Task[None]] = []
@@ -401,6 +409,10 @@ class ActionLifecycle(Implementation):
     def _start_consultation(self) -> None:
         self.stage = Stage.CONSULTATION
         self.consultations += 1
+        self.consulted_answers = {}
+        # DOMAIN §3: the EUDEL *and* the EC services comment; the first "no objection" must
+        # not cut the others' window short. Actions before 0.5 replay as they ran.
+        self.consult_everyone = workflow.patched(CONSULT_EVERYONE)
         now = self.now()
         self.clocks.start(
             Clock(
@@ -444,13 +456,39 @@ class ActionLifecycle(Implementation):
                 )
             )
 
+    def _body_of(self, command: ConsultationFeedback) -> str:
+        """Which consulted body speaks: the EC services, or the EU Delegation."""
+        said = command.organisation.strip().lower()
+        return "EC services" if said.startswith(("ec services", "ec_services")) else "EUDEL"
+
+    def _late_consultation(self) -> bool:
+        """Comments after the window: recorded and passed to the officer, never lost."""
+        return (
+            self.consult_everyone
+            and self.stage != Stage.CONSULTATION
+            and self.consultations > 0
+            and not self._ended()
+        )
+
     def _check_consultation_feedback(self, raw: Any) -> ConsultationFeedback:
         command = self._parse(ConsultationFeedback, raw)
+        if self._late_consultation():
+            return command
         self._expect_stage("consultation_feedback")
+        body = self._body_of(command)
+        if self.consult_everyone and body in self.consulted_answers:
+            raise CommandRefused(
+                f"the {body} already answered on Action Fiche v{self.fiche_version}:"
+                f" {self.consulted_answers[body]}"
+            )
         return command
 
     def _apply_consultation_feedback(self, raw: Any) -> str:
         command = self._check_consultation_feedback(raw)
+        if self._late_consultation():
+            return self._late_comment(command)
+        if self.consult_everyone and not command.objection:
+            return self._no_objection(command)
         self.clocks.stop(self._consultation_clock())
         if command.objection:
             self._start_drafting(revision=True)
@@ -463,6 +501,54 @@ class ActionLifecycle(Implementation):
         self._start_psg_round()
         return self._accepted(
             "consultation_feedback", command, f"no objection from {command.organisation}"
+        )
+
+    def _no_objection(self, command: ConsultationFeedback) -> str:
+        body = self._body_of(command)
+        self.consulted_answers[body] = "no objection"
+        waiting = [
+            consulted_body(to)
+            for to in self._consulted()
+            if consulted_body(to) not in self.consulted_answers
+        ]
+        clock = self.clocks.get(self._consultation_clock())
+        if waiting and clock is not None:
+            return self._accepted(
+                "consultation_feedback",
+                command,
+                f"no objection from {command.organisation}; waiting for the"
+                f" {' and the '.join(waiting)} until {clock.due_at:%Y-%m-%d}",
+            )
+        self.clocks.stop(self._consultation_clock())
+        self._start_psg_round()
+        return self._accepted(
+            "consultation_feedback",
+            command,
+            f"no objection from {command.organisation}; every body consulted has answered:"
+            " on to the PSG",
+        )
+
+    def _late_comment(self, command: ConsultationFeedback) -> str:
+        said = f"objection: {command.objection}" if command.objection else "no objection"
+        detail = (
+            f"late comment from {command.organisation} on Action Fiche v{self.fiche_version}"
+            f" (the consultation had closed; the Action did not move): {said}"
+        )
+        self._notify(
+            self.notice(
+                NoticeKind.LATE_ANSWER,
+                clock=self._consultation_clock(),
+                step=f"late-comment-{self._revision}",
+                to=self._officer(),
+                subject=f"a late comment on the Action Fiche, {self.title}",
+                awaited="your decision whether the comment changes anything",
+                details=[f"From {command.organisation}: {said}"],
+            )
+        )
+        self._accepted("consultation_feedback", command, detail)
+        return (
+            f"Your comments arrived after the consultation had closed. They are recorded, and"
+            f" {self._officer().name}, the project officer, has been told."
         )
 
     # -- PSG review ---------------------------------------------------------------------

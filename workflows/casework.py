@@ -52,6 +52,9 @@ PUBLIC_SUMMARIES = "0.4-public-summaries"
 # recorded before 0.5 replays as it was taken; updates are checked in their validators,
 # which never run on replay.
 PROVEN_SENDERS = "0.5-proven-senders"
+# 0.5: the consultation waits for every consulted body (or the window's end); a comment
+# after it closes is recorded and passed to the officer. Read at each consultation's start.
+CONSULT_EVERYONE = "0.5-consult-everyone"
 
 
 class ActionWithdrawn(Exception):

@@ -99,8 +99,12 @@ PROCESS: tuple[StageRule, ...] = (
             ),
         ),
         (
-            Transition(Stage.PSG_REVIEW, "no objection, or silence for the window"),
-            Transition(Stage.FICHE_DRAFTING, "an objection: back to drafting"),
+            Transition(
+                Stage.PSG_REVIEW,
+                "every body consulted said no objection, or the window ended (silence is no"
+                " objection)",
+            ),
+            Transition(Stage.FICHE_DRAFTING, "an objection from either: back to drafting"),
         ),
     ),
     StageRule(

@@ -97,7 +97,7 @@ class Cli:
         reference = await self.submit(**changes)
         await self.ok("intake", reference, "accept")
         await self.ok("fiche", "submit", reference, self.fiche_file())
-        await self.ok("consult", reference, "--by", "EUDEL Kenya", "--no-objection")
+        await self.ok("consult", reference, "--by", "EC services", "--no-objection")
         return reference
 
 

@@ -34,7 +34,9 @@ async def _approved(cli: Cli, fiche: str, *options: str) -> str:
     reference = await cli.submit()
     await cli.ok("intake", reference, "accept")
     await cli.ok("fiche", "submit", reference, fiche, *options)
-    await cli.ok("consult", reference, "--by", "EUDEL Kenya", "--no-objection")
+    await cli.ok("consult", reference, "--by", "EC services", "--no-objection")
+    if (await cli.status(reference)).stage == "consultation":  # the Fiche names an EUDEL
+        await cli.ok("consult", reference, "--by", "EUDEL Kenya", "--no-objection")
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         await cli.ok("approve", reference, "--member", member)
     return reference

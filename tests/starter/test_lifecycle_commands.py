@@ -22,7 +22,12 @@ async def test_an_action_goes_from_request_to_implementation_with_the_cli_alone(
     out = await cli.ok("fiche", "submit", f"action-{reference}", cli.fiche_file())
     assert out.startswith(f"{reference}: Action Fiche v1 submitted; consultation until ")
     out = await cli.ok("consult", reference, "--by", "EUDEL Kenya", "--no-objection")
-    assert out == f"{reference}: no objection from EUDEL Kenya\n"
+    assert out.startswith(f"{reference}: no objection from EUDEL Kenya; waiting for the EC")
+    out = await cli.ok("consult", reference, "--by", "EC services", "--no-objection")
+    assert out == (
+        f"{reference}: no objection from EC services; every body consulted has answered:"
+        " on to the PSG\n"
+    )
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         out = await cli.ok("approve", reference, "--member", member)
         assert out == f"{reference}: {member} voted 'approved' (round 1)\n"
@@ -32,6 +37,7 @@ async def test_an_action_goes_from_request_to_implementation_with_the_cli_alone(
     assert [(e.command, e.by) for e in status.audit] == [
         ("intake_decision", "anna"),
         ("submit_fiche", "tester"),
+        ("consultation_feedback", "tester"),
         ("consultation_feedback", "tester"),
         ("psg_vote", "tester"),
         ("psg_vote", "tester"),

@@ -152,7 +152,7 @@ async def _drive(
     plan = activity_plan(today + timedelta(days=40 + 30 * n), 1)
     await handle.execute_update("submit_fiche", {"fiche": sample_fiche(activities=plan)})
     await _arrived(smtp, url, reference, "for comments", 1)
-    await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+    await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
     await _arrived(smtp, url, reference, "PSG vote", 3)
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         await vote(handle, member)

@@ -159,13 +159,20 @@ async def test_the_eudel_answers_the_consultation_and_a_psg_member_votes(
         assert done.status_code == 200
         assert "Thank you: no objection from the EC services to the Action Fiche" in done.text
         await until(handle, lambda s: s.stage == Stage.PSG_REVIEW)
-        # A link to a step that has passed: the workflow's refusal, as text, with 409.
+        # An answer after the consultation closed: recorded and passed to the officer.
         late = await web.post(
             consult["objection"],
             data={"token": token_of(consult["objection"]), "comments": "too late"},
         )
-        assert late.status_code == 409
-        assert "consultation_feedback is for the consultation stage" in late.text
+        assert late.status_code == 200
+        assert "Your comments arrived after the consultation had closed" in late.text
+        assert "Claire Martin, the project officer, has been told" in late.text
+        told = await until(handle, lambda _: bool(outbox.matching("late_answer")))
+        assert told.stage == Stage.PSG_REVIEW
+        assert told.audit[-1].detail.startswith("late comment from EC services")
+        [notice] = outbox.matching("late_answer")
+        assert notice.notice.to.id == "po.martin"
+        assert notice.notice.details == ["From EC services: objection: too late"]
 
         await until(handle, lambda _: len(outbox.matching("vote_request")) == 3)
         request = next(
@@ -235,7 +242,7 @@ async def test_psg_reminders_to_non_voters_carry_the_vote_links(time_skipping_en
         handle = await start(env.client, task_queue, action_input())
         await accept(handle)
         await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
         await vote(handle, "DG_INTPA")
         await env.sleep(days(5.5))
         await until(handle, lambda _: bool(outbox.matching("reminder", "psg")))
@@ -282,7 +289,7 @@ async def test_a_link_of_an_earlier_round_says_the_question_is_closed_and_change
         assert posted.status_code == 409 and "This question is closed" in posted.text
         assert (await status_of(handle)).stage == Stage.CONSULTATION
 
-        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
         await until(handle, lambda s: s.stage == Stage.PSG_REVIEW)
         page = await web.get(round_one["approve"])
         assert page.status_code == 410 and "the PSG vote (round 1)" in page.text

@@ -59,7 +59,7 @@ async def test_a_psg_desk_signs_in_and_votes_from_the_case_page(
         with sending(token=signed_token(provider, "po.martin")):
             await handle.execute_update("intake_decision", {"decision": "accept"})
             await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-            await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+            await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
         reference = handle.id.removeprefix("action-")
         case = f"{base}/actions/{reference}"
 
@@ -127,7 +127,7 @@ async def test_a_forged_vote_form_for_another_body_is_refused_by_the_workflow(
         with sending(token=signed_token(provider, "po.martin")):
             await handle.execute_update("intake_decision", {"decision": "accept"})
             await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-            await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+            await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
         reference = handle.id.removeprefix("action-")
         async with browser_page() as page:
             await page.goto(f"{base}/actions/{reference}")

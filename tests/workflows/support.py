@@ -305,11 +305,21 @@ async def accept(handle: WorkflowHandle[Any, Any]) -> datetime:
 async def to_psg(handle: WorkflowHandle[Any, Any]) -> datetime:
     await accept(handle)
     await handle.execute_update("submit_fiche", {"fiche": sample_fiche(), "by": "po.martin"})
-    await handle.execute_update(
-        "consultation_feedback", {"organisation": "EUDEL Kenya", "by": "eudel"}
-    )
+    await no_objections(handle)
     status = await status_of(handle)
     return next(c.started_at for c in status.clocks if c.name.startswith("psg"))
+
+
+async def no_objections(handle: WorkflowHandle[Any, Any]) -> None:
+    """Every consulted body says "no objection": the EC services, and the EU Delegation
+    when the Action has one (DOMAIN §3: the consultation waits for each)."""
+    await handle.execute_update(
+        "consultation_feedback", {"organisation": "EC services", "by": "ec.services"}
+    )
+    if (await status_of(handle)).stage == "consultation":
+        await handle.execute_update(
+            "consultation_feedback", {"organisation": "EUDEL Kenya", "by": "eudel"}
+        )
 
 
 async def vote(handle: WorkflowHandle[Any, Any], member: str, decision: str = "approved") -> str:
@@ -351,7 +361,7 @@ async def to_implementation(
     await handle.execute_update(
         "submit_fiche", {"fiche": sample_fiche(activities=activities, **fiche)}
     )
-    await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+    await no_objections(handle)
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         await vote(handle, member)
 

@@ -1,6 +1,10 @@
 """Consultation (positive silence) and the PSG vote (DOMAIN.md §3 stages 3-4, §4)."""
 
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
 from glossary import Policy, Stage
+from glossary.people import Contact
 from glossary.policy import DecisionRule
 from tests.workflows.support import (
     Outbox,
@@ -108,7 +112,7 @@ async def test_psg_revise_and_resubmit_starts_a_second_round_with_fresh_votes(
         await vote(handle, "EEAS", "revise")
         revising = await status_of(handle)
         await handle.execute_update("submit_fiche", {"fiche": sample_fiche(title="Kenya v2")})
-        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
         for member in MEMBERS:
             await vote(handle, member)
         status = await status_of(handle)
@@ -163,3 +167,64 @@ async def test_psg_silence_rule_approves_at_the_due_time(time_skipping_env, task
     silence = next(a for a in status.audit if "silence" in a.detail)
     assert silence.at - opened == days(10)
     assert outbox.matching("escalation", "psg") == []
+
+
+EUDEL = Contact(name="EUDEL Kenya desk", email="eudel@eeas.example.eu", timezone="Africa/Nairobi")
+
+
+async def _in_consultation(env, task_queue):
+    handle = await start_action(env.client, task_queue, action_input(eudel_contact=EUDEL))
+    await accept(handle)
+    await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
+    return handle
+
+
+async def test_the_first_no_objection_waits_for_the_other_consulted_body(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (1): the EU Delegation's click does not cut the EC services' window short."""
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()):
+        handle = await _in_consultation(env, task_queue)
+        said = await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        assert said.startswith("no objection from EUDEL Kenya; waiting for the EC services")
+        assert (await status_of(handle)).stage == Stage.CONSULTATION
+        again = await handle.execute_update(
+            "consultation_feedback", {"organisation": "EC services"}
+        )
+        status = await status_of(handle)
+    assert again.endswith("every body consulted has answered: on to the PSG")
+    assert status.stage == Stage.PSG_REVIEW
+
+
+async def test_an_objection_after_another_bodys_no_objection_returns_the_fiche(
+    time_skipping_env, task_queue
+):
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()):
+        handle = await _in_consultation(env, task_queue)
+        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await env.sleep(days(3))
+        await handle.execute_update(
+            "consultation_feedback",
+            {"organisation": "EC services", "objection": "the budget line is missing"},
+        )
+        status = await status_of(handle)
+    assert status.stage == Stage.FICHE_DRAFTING
+    assert "objection from EC services: the budget line is missing" in status.audit[-1].detail
+
+
+async def test_one_answer_and_silence_to_the_window_end_is_no_objection(
+    time_skipping_env, task_queue
+):
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()):
+        handle = await _in_consultation(env, task_queue)
+        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        with pytest.raises(WorkflowUpdateFailedError) as twice:
+            await handle.execute_update("consultation_feedback", {"organisation": "EUDEL"})
+        assert "the EUDEL already answered on Action Fiche v1" in str(twice.value.cause)
+        await env.sleep(days(6))
+        status = await status_of(handle)
+    assert status.stage == Stage.PSG_REVIEW
+    assert status.audit[-1].detail == "no objection within the window"

@@ -20,6 +20,7 @@ from tests.workflows.support import (
     confirm_all,
     days,
     invited,
+    no_objections,
     running_worker,
     sample_fiche,
     start_action,
@@ -254,7 +255,7 @@ async def test_revision_and_psg_vote_escalate_at_due_then_weekly(time_skipping_e
         revised_from = next(c for c in (await status_of(handle)).clocks)
         await env.sleep(days(25))
         await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-        await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+        await no_objections(handle)
         psg = next(c for c in (await status_of(handle)).clocks if c.name == "psg-2")
         await env.sleep(days(25))
     revision = [

@@ -149,7 +149,7 @@ async def to_psg(provider: Provider, handle: WorkflowHandle[Any, Any]) -> None:
         "po.martin",
         handle,
         "consultation_feedback",
-        {"organisation": "EUDEL Kenya"},
+        {"organisation": "EC services"},
     )
 
 
@@ -232,7 +232,7 @@ async def test_a_round_one_link_does_not_vote_in_round_two(
         reason = await refused(action, "consultation_feedback", {"organisation": "EUDEL"})
     assert reason.startswith("This question is closed: the link was for the consultation")
     await as_(
-        provider, "po.martin", action, "consultation_feedback", {"organisation": "EUDEL Kenya"}
+        provider, "po.martin", action, "consultation_feedback", {"organisation": "EC services"}
     )
     with sending(link=round_one):
         reason = await refused(action, "psg_vote", vote("EEAS"))

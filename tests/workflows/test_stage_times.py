@@ -24,7 +24,7 @@ async def _drive(env, task_queue, reference: str, drafting: float) -> CaseFile:
     await env.sleep(days(drafting))
     await handle.execute_update("submit_fiche", {"fiche": sample_fiche(), "by": "po.martin"})
     await env.sleep(days(3))
-    await handle.execute_update("consultation_feedback", {"organisation": "EUDEL Kenya"})
+    await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
     await env.sleep(days(4))
     for member in ("DG_INTPA", "DG_HOME", "EEAS"):
         await vote(handle, member)
