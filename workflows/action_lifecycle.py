@@ -9,7 +9,7 @@ completion -> follow_up -> closed; rejected, forwarded and withdrawn end it earl
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -51,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.activity_delivery import ParentInstruction
     from workflows.casework import (
         CONSULT_EVERYONE,
+        INTAKE_FROM_RECEIPT,
         PUBLIC_SUMMARIES,
         REGISTER_ENDED_ACTIONS,
         ActionWithdrawn,
@@ -199,13 +200,19 @@ class ActionLifecycle(Implementation):
 
     def _start_intake_clock(self) -> None:
         now = self.now()
+        started = now
+        if workflow.patched(INTAKE_FROM_RECEIPT):
+            # DOMAIN §4: the decision is due 7 days after *receipt*; a request registered
+            # days after it arrived has had those days (counted from that day's start, UTC).
+            if self.request.received_on < now.date():
+                started = datetime.combine(self.request.received_on, time(), UTC)
         self.clocks.start(
             Clock(
                 name="intake",
                 kind="intake",
                 label="Intake decision",
-                started_at=now,
-                due_at=now + self.policy.intake_deadline,
+                started_at=started,
+                due_at=started + self.policy.intake_deadline,
                 reminders=list(self.policy.intake_reminders),
                 reminder_to=[self._officer()],
                 escalate_every=self.policy.escalation_repeat,
@@ -226,11 +233,17 @@ class ActionLifecycle(Implementation):
                 details=[
                     f"Your request is registered as MIEUX {self.reference}; please quote it.",
                     f"Your contact in the MIEUX team is {self._officer().name}.",
-                    f"A first decision is due by {self.clocks.open['intake'].due_at:%d %B %Y}.",
+                    *self._decision_due(),
                 ],
             )
         )
         self._assign()
+
+    def _decision_due(self) -> list[str]:
+        due = self.clocks.open["intake"].due_at
+        if due > self.now():
+            return [f"A first decision is due by {due:%d %B %Y}."]
+        return ["We will write with a first decision shortly."]
 
     def _tell_partner_accepted(self) -> None:
         """The Fiche is drafted *jointly* (DOMAIN §3): the partner must know it has begun."""

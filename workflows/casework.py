@@ -55,6 +55,8 @@ PROVEN_SENDERS = "0.5-proven-senders"
 # 0.5: the consultation waits for every consulted body (or the window's end); a comment
 # after it closes is recorded and passed to the officer. Read at each consultation's start.
 CONSULT_EVERYONE = "0.5-consult-everyone"
+# 0.5: the intake clock runs from the request's receipt, not its registration.
+INTAKE_FROM_RECEIPT = "0.5-intake-from-receipt"
 
 
 class ActionWithdrawn(Exception):

@@ -183,6 +183,9 @@ class Outbox:
 def action_input(
     reference: str = "2026-01", policy: Policy | None = None, **request: Any
 ) -> ActionInput:
+    # Registered the day it arrives, unless a test says otherwise: the intake clock runs
+    # from receipt (DOMAIN §4).
+    request.setdefault("received_on", _today())
     return ActionInput(
         reference=reference,
         request=sample_request(**request),

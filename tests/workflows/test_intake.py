@@ -38,3 +38,30 @@ async def test_intake_decision_with_a_bad_payload_is_refused_with_its_reason(
     assert "a rejection needs a reason" in reason
     assert status.stage == Stage.INTAKE
     assert status.audit == []
+
+
+async def test_the_intake_decision_is_due_seven_days_after_receipt_not_registration(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (7): received 20 Nov, registered 5 Dec: the decision was due 27 Nov."""
+    from datetime import UTC, datetime
+
+    from tests.workflows.support import until
+
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    received = today - timedelta(days=15)
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(received_on=received))
+        status = await until(handle, lambda _: bool(outbox.matching("escalation", "intake")))
+        [ack] = outbox.matching("acknowledgement")
+    [intake] = status.clocks
+    assert intake.due_at == datetime(received.year, received.month, received.day, tzinfo=UTC) + (
+        timedelta(days=7)
+    )
+    # Overdue from the first moment: the programme manager hears at once, and the partner
+    # is not told a date already past.
+    [escalation] = outbox.matching("escalation", "intake")
+    assert escalation.notice.to.id == "pm.rossi"
+    assert "We will write with a first decision shortly." in ack.notice.details
+    assert not [line for line in ack.notice.details if "is due by" in line]
