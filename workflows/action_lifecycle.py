@@ -201,11 +201,10 @@ class ActionLifecycle(Implementation):
     def _start_intake_clock(self) -> None:
         now = self.now()
         started = now
-        if workflow.patched(INTAKE_FROM_RECEIPT):
-            # DOMAIN §4: the decision is due 7 days after *receipt*; a request registered
-            # days after it arrived has had those days (counted from that day's start, UTC).
-            if self.request.received_on < now.date():
-                started = datetime.combine(self.request.received_on, time(), UTC)
+        # DOMAIN §4: the decision is due 7 days after *receipt*; a request registered days
+        # after it arrived has had those days (counted from that day's start, UTC).
+        if workflow.patched(INTAKE_FROM_RECEIPT) and self.request.received_on < now.date():
+            started = datetime.combine(self.request.received_on, time(), UTC)
         self.clocks.start(
             Clock(
                 name="intake",
