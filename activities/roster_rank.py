@@ -34,7 +34,7 @@ def why_busy(
     *,
     reference: str,
     activity: int | None,
-    country: str = "",
+    countries: Iterable[str] = (),
 ) -> str:
     """Why the expert cannot take these dates for this activity; empty when they can."""
     for period in expert.unavailable:
@@ -48,7 +48,7 @@ def why_busy(
                 f"expert {expert.id} is already {held.state} for {held.reference} activity "
                 f"{held.activity} from {held.start} to {held.end}"
             )
-    subjects = {normalise(reference), normalise(country)} - {""}
+    subjects = {normalise(reference), *(normalise(c) for c in countries)} - {""}
     for conflict in expert.conflicts:
         if normalise(conflict.subject) in subjects:
             return f"expert {expert.id} declared a conflict of interest with {conflict.subject}"
@@ -73,7 +73,7 @@ def rank(experts: Iterable[ExpertRow], query: CandidateQuery) -> list[Candidate]
             query.end,
             reference=query.reference,
             activity=query.activity,
-            country=query.country,
+            countries=[query.country, *query.partner_countries],
         ):
             continue
         past = [

@@ -46,6 +46,9 @@ class DeliveryInput(BaseModel):
     activity: PlannedActivity
     fiche: ActionFiche
     themes: list[str] = []
+    countries: list[str] = Field(
+        default=[], description="the Action's partner countries: no expert in conflict with one"
+    )
     policy: Policy
     staff: StaffDirectory
     officer_id: str

@@ -74,7 +74,9 @@ class RosterExpert(Expert):
 
 class CandidateQuery(BaseModel):
     """Who could serve on one activity (DOMAIN.md §3): matching expertise and language,
-    free on the dates, not excluded, no declared conflict with the Action or its country."""
+    free on the dates, not excluded, no declared conflict with the Action, the activity's
+    country or any partner country of the Action (a study visit in Spain for Morocco is
+    still about Morocco)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -84,7 +86,10 @@ class CandidateQuery(BaseModel):
     languages: list[str] = Field(default=[], description="working languages, any match")
     start: date
     end: date
-    country: str = Field(default="", description="the requesting country, for conflicts")
+    country: str = Field(default="", description="the activity's country, for conflicts")
+    partner_countries: list[str] = Field(
+        default=[], description="the Action's partner countries, for conflicts"
+    )
     exclude: list[str] = Field(default=[], description="expert ids already tried")
     limit: int = Field(default=10, ge=1, le=100)
 
@@ -103,6 +108,7 @@ class CandidateQuery(BaseModel):
         themes: Iterable[str] = (),
         exclude: Iterable[str] = (),
         limit: int = 10,
+        partner_countries: Iterable[str] = (),
     ) -> CandidateQuery:
         """The query for a planned activity: its expertise, else the Action's themes."""
         return cls(
@@ -113,6 +119,7 @@ class CandidateQuery(BaseModel):
             start=activity.start,
             end=activity.end,
             country=activity.country,
+            partner_countries=list(partner_countries),
             exclude=list(exclude),
             limit=limit,
         )

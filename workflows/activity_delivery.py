@@ -188,7 +188,11 @@ class ActivityDelivery(Casework):
         candidates: list[Candidate] = await workflow.execute_activity(
             "find_candidates",
             CandidateQuery.for_activity(
-                self.reference, self.activity, themes=self.input.themes, exclude=tried
+                self.reference,
+                self.activity,
+                themes=self.input.themes,
+                exclude=tried,
+                partner_countries=self.input.countries,
             ),
             result_type=list[Candidate],
             summary=f"candidates for activity {self.activity.number}",

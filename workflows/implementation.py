@@ -114,6 +114,7 @@ class Implementation(Casework):
                 activity=activity,
                 fiche=self.fiche,
                 themes=[str(t) for t in self.request.themes],
+                countries=list(self.request.countries),
                 policy=self.policy,
                 staff=self.staff,
                 officer_id=self.officer_id,

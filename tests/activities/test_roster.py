@@ -217,3 +217,29 @@ async def test_an_unreachable_roster_database_is_retried_not_refused(tmp_path: P
         await ActivityEnvironment().run(roster.find_candidates, june_query())
 
     assert error.value.type == "RosterUnavailable" and not error.value.non_retryable
+
+
+def test_a_conflict_with_a_partner_country_excludes_an_expert_from_a_visit_abroad(
+    url: str,
+) -> None:
+    """Issue 21 (6): a study visit in Spain for a Kenyan partner is still about Kenya."""
+    in_spain = june_query(country="Spain", reference="2026-08", limit=50)
+    for_kenya = june_query(
+        country="Spain", reference="2026-08", partner_countries=["Kenya"], limit=50
+    )
+
+    assert "EX-H" in [c.expert_id for c in search(url, in_spain)]
+    assert "EX-H" not in [c.expert_id for c in search(url, for_kenya)]
+
+
+def test_a_planned_activitys_query_carries_the_actions_partner_countries() -> None:
+    visit = PlannedActivity(
+        number=3,
+        type="study visit",  # type: ignore[arg-type]
+        title="Visit to the Spanish asylum office",
+        country="Spain",
+        start=JUNE[0],
+        end=JUNE[1],
+    )
+    query = CandidateQuery.for_activity("2026-07", visit, partner_countries=["Morocco"])
+    assert (query.country, query.partner_countries) == ("Spain", ["Morocco"])
