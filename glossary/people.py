@@ -77,11 +77,25 @@ class StaffDirectory(BaseModel):
         default=[], description="run the deployment: may hold and resume, nothing else"
     )
 
-    def officer(self, staff_id: str | None) -> StaffMember:
+    default_officers: dict[str, str] = Field(
+        default={},
+        description="region -> the staff id of the officer a request without one goes to",
+    )
+
+    def officer(self, staff_id: str | None, region: str = "") -> StaffMember:
+        """The named officer; else the region's default officer; else the first one."""
+        wanted = staff_id or self.default_officers.get(region)
         for member in self.project_officers:
-            if member.id == staff_id:
+            if member.id == wanted:
                 return member
         return self.project_officers[0]
+
+    def unknown_officer(self, staff_id: str | None) -> str:
+        """Why `staff_id` names no project officer, or "" when it does (or is absent)."""
+        known = [o.id for o in self.project_officers]
+        if staff_id is None or staff_id in known:
+            return ""
+        return f"{staff_id!r} is not a project officer (officers: {', '.join(known)})"
 
 
 class ExpertCategory(StrEnum):

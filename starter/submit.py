@@ -20,7 +20,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from glossary import Request
-from starter.errors import DONE, Refused, Unreachable
+from starter.errors import DONE, BadInput, Refused, Unreachable
 from starter.inputs import read_json, validated
 from starter.session import Session, refusal_reason
 from workflows.reference_register import (
@@ -108,6 +108,9 @@ async def submit_request(session: Session, request: Request, key: str = "") -> R
 
 async def request_submit(session: Session, args: Namespace) -> int:
     request = validated(Request, read_json(args.file), args.file)
+    unknown = session.settings.staff.unknown_officer(request.project_officer)
+    if unknown:
+        raise BadInput(f"{args.file}: project_officer: {unknown}")
     registration = await submit_request(session, request, args.key or "")
     print(registration.reference)
     if registration.already:

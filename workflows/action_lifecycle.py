@@ -84,7 +84,9 @@ class ActionLifecycle(Implementation):
         self.staff = input.staff
         self._open_case(input.reference, input.request.name, input.policy)
         self.stage = Stage.INTAKE
-        self.officer_id = self.staff.officer(input.request.project_officer).id
+        self.officer_id = self.staff.officer(
+            input.request.project_officer, str(input.request.region)
+        ).id
         self.fiche: ActionFiche | None = None
         self.fiche_version = 0
         self.psg_round = 0

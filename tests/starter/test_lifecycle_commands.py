@@ -326,3 +326,13 @@ async def test_a_deeply_nested_file_exits_2_with_one_line(cli: Cli, text: str, s
 
     assert outcome.code == 2
     assert outcome.err == f"mieux: {deep} {says}\n"
+
+
+async def test_a_request_naming_an_unknown_officer_is_refused_in_one_line(cli: Cli):
+    path = cli.request_file(project_officer="po.nobody")
+    outcome = await cli("request", "submit", path)
+    assert (outcome.code, outcome.out) == (2, "")
+    assert outcome.err == (
+        f"mieux: {path}: project_officer: 'po.nobody' is not a project officer"
+        " (officers: po.martin, po.okafor, po.silva)\n"
+    )

@@ -65,3 +65,23 @@ async def test_the_intake_decision_is_due_seven_days_after_receipt_not_registrat
     assert escalation.notice.to.id == "pm.rossi"
     assert "We will write with a first decision shortly." in ack.notice.details
     assert not [line for line in ack.notice.details if "is due by" in line]
+
+
+async def test_a_request_without_an_officer_goes_to_its_regions_default_officer(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (8): not silently to the first officer of the list."""
+    from glossary import ActionInput
+    from tests.workflows.support import STAFF
+
+    staff = STAFF.model_copy(update={"default_officers": {"Sub-Saharan Africa": "po.okafor"}})
+    plain = action_input()
+    async with running_worker(time_skipping_env, task_queue, Outbox()):
+        handle = await start_action(
+            time_skipping_env.client,
+            task_queue,
+            ActionInput(**{**dict(plain), "staff": staff}),
+        )
+        status = await handle.query(ActionLifecycle.status)
+    assert plain.request.project_officer is None
+    assert status.project_officer == "po.okafor"
