@@ -17,7 +17,7 @@ async def doc_list(session: Session, args: Namespace) -> int:
     from store.documents import DocumentStore
 
     ref = reference(args.reference)
-    found = await asyncio.to_thread(DocumentStore(session.settings.database_url).listing, ref)
+    found = await asyncio.to_thread(DocumentStore(session.existing_database).listing, ref)
     if args.json:
         print(json.dumps([d.__dict__ for d in found], indent=2))
     elif not found:
@@ -32,7 +32,7 @@ async def doc_get(session: Session, args: Namespace) -> int:
     from store.documents import DocumentStore, OutsideStore
 
     ref = reference(args.reference)
-    store = DocumentStore(session.settings.database_url)
+    store = DocumentStore(session.existing_database)
     try:
         content = await asyncio.to_thread(store.read, f"{ref}/{args.name}")
     except OutsideStore:

@@ -40,7 +40,9 @@ async def knowledge_search(session: Session, args: Namespace) -> int:
         raise BadInput(f"TEXT: {args.text!r} has no word to search for")
     theme = theme_named(args.theme) if args.theme else None
     region = region_named(args.region) if args.region else None
-    knowledge = _knowledge(session)
+    from store.knowledge import Knowledge
+
+    knowledge = Knowledge(session.existing_database)
     try:
         country = None
         if args.country:

@@ -18,7 +18,7 @@ from starter.session import Session
 async def stuck(session: Session, args: Namespace) -> int:
     from store.outbox import Outbox
 
-    rows = await asyncio.to_thread(Outbox(session.settings.database_url).stuck, args.older_than)
+    rows = await asyncio.to_thread(Outbox(session.existing_database).stuck, args.older_than)
     if args.json:
         import json
 

@@ -239,7 +239,7 @@ def registered(session: Session, year: int | None) -> list[Any]:
     from store.register import Register
 
     try:
-        return Register(session.settings.database_url).records(year)
+        return Register(session.existing_database).records(year)
     except SQLAlchemyError as error:
         raise Unreachable(
             f"the register of Actions is unreachable ({type(error).__name__}); the report"

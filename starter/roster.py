@@ -65,7 +65,7 @@ async def roster_search(session: Session, args: Namespace) -> int:
         )
     except ValidationError as error:
         raise BadInput(describe_validation_error(error)) from None
-    url = session.settings.database_url
+    url = session.existing_database
     try:
         candidates = await asyncio.to_thread(search, url, query)
     except SQLAlchemyError as error:

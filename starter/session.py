@@ -96,6 +96,25 @@ class Session:
         return self._settings
 
     @property
+    def existing_database(self) -> str:
+        """The database URL for a command that only reads: a SQLite file that is not there
+        is named, never created empty (issue 21: `mieux doc list` run from another folder)."""
+        from pathlib import Path
+
+        from sqlalchemy.engine import make_url
+
+        url = self.settings.database_url
+        parsed = make_url(url)
+        file = parsed.database if parsed.drivername.startswith("sqlite") else None
+        if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+            raise BadInput(
+                f"no database at {file} (database.url, else state_dir"
+                f" {self.settings.state_dir}): run mieux from the folder `make run` runs in,"
+                " or set MIEUX_DATABASE__URL"
+            )
+        return url
+
+    @property
     def address(self) -> str:
         return self.connection.temporal.address
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,3 +188,26 @@ async def test_history_export_writes_a_history_that_replay_can_read(cli: Cli):
     assert any(
         e.HasField("workflow_execution_update_accepted_event_attributes") for e in history.events
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["doc", "list", "2026-01"],
+        ["mail", "stuck"],
+        ["knowledge", "search", "asylum"],
+        ["roster", "search", "--theme", "asylum"],
+    ],
+    ids=" ".join,
+)
+async def test_a_read_from_another_folder_names_where_it_looked_and_creates_nothing(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """Issue 21 (11): no empty database appears where a command only looks."""
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("MIEUX_STATE_DIR", str(elsewhere))
+    monkeypatch.delenv("MIEUX_DATABASE__URL", raising=False)
+    outcome = await cli(*argv)
+    assert outcome.code == 2
+    assert outcome.err.startswith(f"mieux: no database at {elsewhere.resolve() / 'mieux.db'}")
+    assert not elsewhere.exists()
