@@ -23,6 +23,7 @@ class AnswerStep(StrEnum):
     PSG_VOTE = "psg_vote"  # a PSG member votes
     FEEDBACK = "feedback"  # the partner's feedback questionnaire
     FOLLOW_UP = "follow_up"  # the partner's follow-up questionnaire
+    VALIDATION = "validation"  # the partner validates the deliverables
 
 
 # One link per possible answer, in the order the message lists them.
@@ -32,6 +33,7 @@ CHOICES: dict[AnswerStep, dict[str, str]] = {
     AnswerStep.PSG_VOTE: {"approve": "Approve", "reject": "Reject", "revise": "Ask for revision"},
     AnswerStep.FEEDBACK: {"answer": "Answer the questionnaire"},
     AnswerStep.FOLLOW_UP: {"answer": "Answer the follow-up questionnaire"},
+    AnswerStep.VALIDATION: {"validate": "Validate the deliverables"},
 }
 
 # The update each step sends: the same the CLI sends (DOMAIN.md §6).
@@ -41,6 +43,7 @@ COMMAND_OF_STEP = {
     AnswerStep.PSG_VOTE: "psg_vote",
     AnswerStep.FEEDBACK: "feedback_received",
     AnswerStep.FOLLOW_UP: "follow_up_received",
+    AnswerStep.VALIDATION: "deliverables_validated",
 }
 
 # A link keeps working a little past the step's deadline: the workflow decides whether an

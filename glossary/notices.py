@@ -23,6 +23,7 @@ class NoticeKind(StrEnum):
     ASSIGNMENT = "assignment"
     CONSULTATION = "consultation"
     VOTE_REQUEST = "vote_request"
+    VALIDATION_REQUEST = "validation_request"  # the partner: please validate the deliverables
     LATE_ANSWER = "late_answer"  # to the officer: an answer came after its step had closed
 
 

@@ -102,6 +102,10 @@ class Policy(BaseModel):
     evaluation_reminders: list[timedelta] = [_days(10)]
     feedback_deadline: timedelta = _days(30)
     feedback_reminders: list[timedelta] = [_days(14), _days(25)]
+    # The partner validates the deliverables (DOMAIN §3 stage 6): asked at completion,
+    # reminded, and the programme manager told when it is late.
+    validation_deadline: timedelta = _days(21)
+    validation_reminders: list[timedelta] = [_days(7), _days(14)]
     follow_up_after: timedelta = _days(180)
     adoption_check_after: timedelta = _days(360)
     follow_up_reminders: list[timedelta] = [_days(14)]
@@ -125,6 +129,7 @@ class Policy(BaseModel):
         "completion_report_deadline",
         "evaluation_deadline",
         "feedback_deadline",
+        "validation_deadline",
         "follow_up_after",
         "adoption_check_after",
         "hold_reminder_every",

@@ -29,6 +29,7 @@ from glossary.answers import (
 )
 from glossary.commands import (
     ConsultationFeedback,
+    DeliverablesValidated,
     ExpertResponse,
     FeedbackReceived,
     FollowUpReceived,
@@ -70,6 +71,9 @@ FIELDS: dict[tuple[AnswerStep, str], list[Field]] = {
         Field("rating", "Overall, how useful was the Action?", "rating", required=True),
         Field("comment", "What worked, and what should MIEUX do better?"),
     ],
+    (AnswerStep.VALIDATION, "validate"): [
+        Field("comment", "Comments on the deliverables (optional)")
+    ],
     (AnswerStep.FOLLOW_UP, "answer"): [
         Field("adopted", "Has a deliverable been adopted?", "yesno", required=True),
         Field("adoption", "How (e.g. approved by ministerial decree)"),
@@ -83,6 +87,7 @@ STEP_LABEL = {
     AnswerStep.PSG_VOTE: "Project Steering Group vote",
     AnswerStep.FEEDBACK: "Partner feedback questionnaire",
     AnswerStep.FOLLOW_UP: "Follow-up questionnaire",
+    AnswerStep.VALIDATION: "Validation of the deliverables",
 }
 
 
@@ -285,6 +290,9 @@ def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> di
             if not rating.isdigit():
                 raise ValueError("Please choose a rating from 1 to 5.")
             data = {"overall_rating": int(rating), "comment": form.get("comment", "")}
+        case AnswerStep.VALIDATION:
+            model = DeliverablesValidated
+            data = {"comment": form.get("comment", "")}
         case AnswerStep.FOLLOW_UP:
             model = FollowUpReceived
             data = {
@@ -308,6 +316,8 @@ def describe_step(token: AnswerToken, status: ActionStatus | None) -> str:
         return f"comments of the {token.subject} on the Action Fiche (silence is no objection)"
     if token.step == AnswerStep.PSG_VOTE:
         return f"the vote of {token.subject}"
+    if token.step == AnswerStep.VALIDATION:
+        return "the partner's validation of the Action's deliverables"
     return "the partner's answers"
 
 
@@ -329,6 +339,8 @@ def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None) -> s
             f"Thank you: the vote of {token.subject} ({CHOICES[token.step][choice].lower()})"
             " is recorded."
         )
+    if token.step == AnswerStep.VALIDATION:
+        return "Thank you: your validation of the deliverables is recorded."
     return "Thank you: your answers are recorded."
 
 

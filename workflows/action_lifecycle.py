@@ -777,6 +777,7 @@ class ActionLifecycle(Implementation):
             "consultation": AnswerStep.CONSULTATION,
             "psg": AnswerStep.PSG_VOTE,
             "feedback": AnswerStep.FEEDBACK,
+            "validation": AnswerStep.VALIDATION,
         }.get(clock.kind)
         if step is None:
             return None
@@ -868,6 +869,8 @@ class ActionLifecycle(Implementation):
             )
         if clock.kind == "feedback":
             return ("the partner feedback questionnaire", f"mieux feedback {ref} FEEDBACK.json")
+        if clock.kind == "validation":
+            return ("the partner's validation of the deliverables", f"mieux validate {ref}")
         return (clock.label, "")
 
     # -- who ----------------------------------------------------------------------------

@@ -57,6 +57,8 @@ PROVEN_SENDERS = "0.5-proven-senders"
 CONSULT_EVERYONE = "0.5-consult-everyone"
 # 0.5: the intake clock runs from the request's receipt, not its registration.
 INTAKE_FROM_RECEIPT = "0.5-intake-from-receipt"
+# 0.5: at completion the partner is asked to validate the deliverables, with a clock.
+VALIDATION_REQUEST = "0.5-validation-request"
 
 
 class ActionWithdrawn(Exception):

@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.request import Request
     from workflows.activity_delivery import ActivityDelivery, ParentInstruction
-    from workflows.casework import Casework
+    from workflows.casework import VALIDATION_REQUEST, Casework
     from workflows.clock import Alarm, Clock
 
 FINISHED = ("delivered", "cancelled")
@@ -316,6 +316,8 @@ class Implementation(Casework):
                 reminder_to=[self._partner()],
             )
         )
+        if workflow.patched(VALIDATION_REQUEST) and self.validated is None:
+            self._ask_for_validation(now)
         await self._wait_until(
             lambda: (
                 self.validated is not None and (self.feedback is not None or self.feedback_overdue)
@@ -337,6 +339,44 @@ class Implementation(Casework):
             **options.WRITE_DOCUMENT,
         )
 
+    def _ask_for_validation(self, now: Any) -> None:
+        """The partner is asked, with a link, and reminded; the manager hears when it is
+        late (issue 21: an Action sat 400 days in completion for want of this)."""
+        due = now + self.policy.validation_deadline
+        self.clocks.start(
+            Clock(
+                name="validation",
+                kind="validation",
+                label="Validation of the deliverables",
+                started_at=now,
+                due_at=due,
+                reminders=list(self.policy.validation_reminders),
+                reminder_to=[self._partner()],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+        delivered = [
+            f"Activity {v.number}: {v.type}, {v.title} ({v.place})"
+            + (f"; outputs: {', '.join(v.outputs)}" if v.outputs else "")
+            for v in sorted(self.views.values(), key=lambda v: v.number)
+            if v.stage != "cancelled"
+        ]
+        self._notify(
+            self.notice(
+                NoticeKind.VALIDATION_REQUEST,
+                clock="validation",
+                step="request",
+                to=self._partner(),
+                subject="please validate the deliverables of the Action",
+                awaited="your validation of the deliverables",
+                due_at=due,
+                command=f"mieux validate {self.reference}",
+                details=delivered,
+                answer=AnswerRequest(step=AnswerStep.VALIDATION, until=due),
+            )
+        )
+
     def _check_validated(self, raw: Any) -> DeliverablesValidated:
         command = self._parse(DeliverablesValidated, raw)
         self._expect_stage("deliverables_validated")
@@ -346,6 +386,7 @@ class Implementation(Casework):
 
     def _apply_validated(self, raw: Any) -> str:
         self.validated = self._check_validated(raw)
+        self.clocks.stop("validation")
         return self._accepted("deliverables_validated", self.validated, "deliverables validated")
 
     def _check_feedback(self, raw: Any) -> FeedbackReceived:

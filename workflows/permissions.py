@@ -75,6 +75,7 @@ ANSWERED_BY_LINK: tuple[LinkAnswer, ...] = (
     LinkAnswer(AnswerStep.PSG_VOTE, "a PSG member desk", "that PSG round, for its own body"),
     LinkAnswer(AnswerStep.FEEDBACK, "the partner", "the feedback questionnaire"),
     LinkAnswer(AnswerStep.FOLLOW_UP, "the partner", "the follow-up questionnaire"),
+    LinkAnswer(AnswerStep.VALIDATION, "the partner", "the validation of the deliverables"),
 )
 
 COMMAND_OF_LINK = {answer.step: COMMAND_OF_STEP[answer.step] for answer in ANSWERED_BY_LINK}

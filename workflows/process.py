@@ -177,6 +177,13 @@ PROCESS: tuple[StageRule, ...] = (
         ("deliverables_validated", "feedback_received"),
         (
             ClockRule(
+                "validation",
+                "validation_deadline",
+                "validation_reminders",
+                "partner focal point",
+                MANAGER_WEEKLY,
+            ),
+            ClockRule(
                 "feedback",
                 "feedback_deadline",
                 "feedback_reminders",

@@ -209,7 +209,17 @@ async def test_the_partner_answers_the_feedback_and_follow_up_questionnaires(
         await until(handle, lambda s: activity(s, 1).stage == "evaluation")
         await handle.execute_update("evaluation_done", {"activity": 1, "scores": {"q": 4}})
         await until(handle, lambda s: s.stage == Stage.COMPLETION)
-        await handle.execute_update("deliverables_validated", {"by": "partner"})
+        # The partner validates the deliverables from the request's own link (issue 21.2).
+        request = await until(handle, lambda _: bool(outbox.matching("validation_request")))
+        assert request.stage == Stage.COMPLETION
+        validate = links(outbox.matching("validation_request")[0])["validate"]
+        page = await web.get(validate)
+        assert "Validation of the deliverables" in page.text and 'name="comment"' in page.text
+        done = await web.post(
+            validate, data={"token": token_of(validate), "comment": "the draft law is ready"}
+        )
+        assert done.status_code == 200
+        assert "your validation of the deliverables is recorded" in done.text
         questionnaire = first_to(outbox, "questionnaire", "partner_focal_point")
         assert questionnaire.notice.answer.step == AnswerStep.FEEDBACK
         answer = links(questionnaire)["answer"]
@@ -234,6 +244,9 @@ async def test_the_partner_answers_the_feedback_and_follow_up_questionnaires(
     assert result.stage == Stage.CLOSED
     assert result.outcome == "closed; adopted: decree 12/2027"
     assert any(e.command == "feedback_received" and e.by == "partner-2026-01" for e in result.audit)
+    assert any(
+        e.command == "deliverables_validated" and e.by == "partner-2026-01" for e in result.audit
+    )
 
 
 async def test_psg_reminders_to_non_voters_carry_the_vote_links(time_skipping_env, task_queue):

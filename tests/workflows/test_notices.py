@@ -30,6 +30,7 @@ from tests.workflows.support import (
     until,
     vote,
 )
+from workflows import search_attributes as sa
 
 EUDEL = Contact(name="EUDEL Kenya desk", email="eudel@eeas.example.eu", timezone="Africa/Nairobi")
 PSG_PEOPLE = {"psg.intpa", "psg.home", "psg.eeas"}
@@ -369,3 +370,38 @@ async def test_a_notice_refused_for_good_never_stops_the_action(time_skipping_en
     assert refused and all(not e.accepted for e in refused)
     assert "intake/acknowledgement/partner-2026-01 not sent: recipient refused" in refused[0].detail
     assert outbox.matching("assignment")  # the others' notices went out
+
+
+async def test_completion_asks_the_partner_to_validate_reminds_and_escalates_and_is_overdue(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (2): without this, an Action sat 400 days in completion, never overdue."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await _completed(env, task_queue)
+        await handle.execute_update("feedback_received", {"overall_rating": 4})
+        clock = next(c for c in (await status_of(handle)).clocks if c.name == "validation")
+        await env.sleep(days(22))
+        await until(handle, lambda _: bool(outbox.matching("escalation", "validation")))
+        due_on_the_board = (await handle.describe()).typed_search_attributes.get(sa.NEXT_DUE)
+        await handle.execute_update("deliverables_validated", {"comment": "all good"})
+        status = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
+    sent = [
+        (s.notice.kind, s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == "validation"
+    ]
+    began = clock.started_at
+    assert sent == [
+        ("validation_request", "request", "partner-2026-01", began),
+        ("reminder", "reminder-1", "partner-2026-01", began + days(7)),
+        ("reminder", "reminder-2", "partner-2026-01", began + days(14)),
+        ("escalation", "due", "pm.rossi", began + days(21)),
+    ]
+    request = outbox.matching("validation_request")[0].notice
+    assert request.answer is not None and request.answer.step == "validation"
+    assert request.details[0].startswith("Activity 1: workshop, ")
+    assert clock.due_at == began + days(21)
+    # What the board reads: the Action is overdue once its validation is.
+    assert due_on_the_board == began + days(21)
+    assert "validation" not in [c.name for c in status.clocks]
