@@ -30,6 +30,7 @@ from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.casework import (
+    INTAKE_FROM_RECEIPT,
     NOTICES_AND_DATED_CLOCKS,
     PUBLIC_SUMMARIES,
     REGISTER_ENDED_ACTIONS,
@@ -188,7 +189,7 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     # The project's own release markers (workflows.casework) around the example's: 0.2 at
     # the start, the example's before the Fiche, 0.3 where the Action ends (never approved,
     # it writes no public summary: no 0.4 marker).
-    expected = [NOTICES_AND_DATED_CLOCKS, PATCH, REGISTER_ENDED_ACTIONS]
+    expected = [NOTICES_AND_DATED_CLOCKS, INTAKE_FROM_RECEIPT, PATCH, REGISTER_ENDED_ACTIONS]
     assert PUBLIC_SUMMARIES not in _patch_markers(under_patched)
     assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == expected
 
