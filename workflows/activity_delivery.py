@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         ReservationOutcome,
     )
     from glossary.status import ExpertSlotView
-    from workflows.casework import ActionWithdrawn, Casework
+    from workflows.casework import NOMINATIONS_INVITED, ActionWithdrawn, Casework
     from workflows.clock import Alarm, Clock
 
 
@@ -357,9 +357,14 @@ class ActivityDelivery(Casework):
                     f"{nomination.expert_id} cannot be reserved: {outcome.reason}",
                 )
                 continue
+            slot.tried.append(nomination.expert_id)
+            if workflow.patched(NOMINATIONS_INVITED):
+                # Issue 21 (3): a nominated expert gets the invitation every expert gets
+                # (terms of reference, answer links), through their focal point too.
+                await self._invite(slot, nomination.expert_id)
+                continue
             slot.contact = await self._contact(nomination.expert_id)
             slot.expert_id, slot.state = nomination.expert_id, "nominated"
-            slot.tried.append(nomination.expert_id)
 
     def _deployed(self, expert_id: str) -> None:
         """Confirmed experts are held (reserved) for the dates, which already stops double

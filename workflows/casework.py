@@ -59,6 +59,8 @@ CONSULT_EVERYONE = "0.5-consult-everyone"
 INTAKE_FROM_RECEIPT = "0.5-intake-from-receipt"
 # 0.5: at completion the partner is asked to validate the deliverables, with a clock.
 VALIDATION_REQUEST = "0.5-validation-request"
+# 0.5: a nominated expert is invited (and confirms) like any other; before, placed at once.
+NOMINATIONS_INVITED = "0.5-nominations-invited"
 
 
 class ActionWithdrawn(Exception):

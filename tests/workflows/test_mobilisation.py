@@ -96,13 +96,24 @@ async def test_when_the_roster_runs_out_staff_are_alerted_and_can_nominate(
         await until(handle, lambda s: bool(outbox.matching("escalation", "roster")))
         await handle.execute_update("nominate_expert", {"activity": 1, "expert_id": "EX-NL-01"})
         await handle.execute_update("nominate_expert", {"activity": 1, "expert_id": "EX-PT-01"})
+        # Issue 21 (3): nominated experts are invited, with their terms of reference and
+        # answer links, through their focal points too; they confirm like anyone else.
+        nominated = await until(handle, lambda s: len(invited(s, 1)) == 2)
+        for expert in invited(nominated, 1):
+            await respond(handle, 1, expert, True)
         status = await until(handle, lambda s: activity(s, 1).stage == "scheduled")
     alerted = {s.notice.to.role for s in outbox.matching("escalation", "roster")}
     assert alerted == {"project_officer", "programme_manager"}
     assert sorted((e.expert_id, e.state) for e in activity(status, 1).experts) == [
-        ("EX-NL-01", "nominated"),
-        ("EX-PT-01", "nominated"),
+        ("EX-NL-01", "confirmed"),
+        ("EX-PT-01", "confirmed"),
     ]
+    invitations = outbox.matching("invitation")
+    for expert in ("EX-NL-01", "EX-PT-01"):
+        to_them = [s.notice for s in invitations if expert in s.notice.key]
+        assert {n.to.role for n in to_them} == {"expert", "focal_point", "project_officer"}
+        expert_copy = next(n for n in to_them if n.to.role == "expert")
+        assert expert_copy.answer is not None and expert_copy.documents
 
 
 async def test_no_expert_is_double_booked_when_two_actions_want_the_same_dates(
@@ -178,5 +189,5 @@ async def test_a_nomination_waits_for_a_free_place_and_takes_it_before_the_roste
         )
     assert nominee not in [e.expert_id for e in activity(waiting, 1).experts]
     assert sorted((e.expert_id, e.state) for e in activity(status, 1).experts) == sorted(
-        [(first[1], "invited"), (nominee, "nominated")]
+        [(first[1], "invited"), (nominee, "invited")]
     )
