@@ -106,6 +106,9 @@ class Policy(BaseModel):
     # reminded, and the programme manager told when it is late.
     validation_deadline: timedelta = _days(21)
     validation_reminders: list[timedelta] = [_days(7), _days(14)]
+    # A two-step Action: the officer plans the rest after the fact-finding mission.
+    next_step_deadline: timedelta = _days(30)
+    next_step_reminders: list[timedelta] = [_days(14), _days(25)]
     follow_up_after: timedelta = _days(180)
     adoption_check_after: timedelta = _days(360)
     follow_up_reminders: list[timedelta] = [_days(14)]
@@ -130,6 +133,7 @@ class Policy(BaseModel):
         "evaluation_deadline",
         "feedback_deadline",
         "validation_deadline",
+        "next_step_deadline",
         "follow_up_after",
         "adoption_check_after",
         "hold_reminder_every",

@@ -244,6 +244,16 @@ def _lifecycle(tree: _Tree) -> None:
     _ref(p)
     _file(p, "the amendment")
     _past_dates(p)
+    p = plan.leaf(
+        "next-step",
+        "Plan a two-step Action's rest after its fact-finding mission (JSON).",
+        "mieux plan next-step 2026-03 examples/plan-amendment.json",
+        "starter.commands:plan_amend",
+        "command",
+    )
+    _ref(p)
+    _file(p, "the plan of the next step: the activities to add, as in an amendment")
+    _past_dates(p)
 
     p = tree.leaf(
         "validate",

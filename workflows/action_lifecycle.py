@@ -869,6 +869,11 @@ class ActionLifecycle(Implementation):
             )
         if clock.kind == "feedback":
             return ("the partner feedback questionnaire", f"mieux feedback {ref} FEEDBACK.json")
+        if clock.kind == "next_step":
+            return (
+                "the plan of the next step after the fact-finding mission",
+                f"mieux plan next-step {ref} PLAN.json",
+            )
         if clock.kind == "validation":
             return ("the partner's validation of the deliverables", f"mieux validate {ref}")
         return (clock.label, "")

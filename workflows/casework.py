@@ -61,6 +61,9 @@ INTAKE_FROM_RECEIPT = "0.5-intake-from-receipt"
 VALIDATION_REQUEST = "0.5-validation-request"
 # 0.5: a nominated expert is invited (and confirms) like any other; before, placed at once.
 NOMINATIONS_INVITED = "0.5-nominations-invited"
+# 0.5: activities start as their `depends_on` are delivered; a two-step Action's next step
+# has a clock. Read once, when implementation begins.
+DEPENDENCIES = "0.5-dependencies"
 
 
 class ActionWithdrawn(Exception):

@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.request import Request
     from workflows.activity_delivery import ActivityDelivery, ParentInstruction
-    from workflows.casework import VALIDATION_REQUEST, Casework
+    from workflows.casework import DEPENDENCIES, VALIDATION_REQUEST, Casework
     from workflows.clock import Alarm, Clock
 
 FINISHED = ("delivered", "cancelled")
@@ -67,6 +67,9 @@ class Implementation(Casework):
         self.views: dict[int, ActivityView] = {}
         self._children: dict[int, asyncio.Task[None]] = {}
         self.awaiting_plan = False
+        # 0.5: an activity starts once what it depends on is delivered (its `depends_on`).
+        self.follows_dependencies = False
+        self._plan_clocks = 0
         self.validated: DeliverablesValidated | None = None
         self.feedback: FeedbackReceived | None = None
         self.feedback_overdue = False
@@ -80,17 +83,72 @@ class Implementation(Casework):
         assert self.fiche is not None
         self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
         self.views = {a.number: planned_view(a) for a in self.plan}
+        self.follows_dependencies = workflow.patched(DEPENDENCIES)
         if self.fiche.two_step:
             # The fact-finding mission first; the rest once the plan is adjusted after it.
             mission = self.fiche.activities[0]
             await self._start_child(mission)
             await self._wait_until(lambda: self.views[mission.number].stage in FINISHED)
             self.awaiting_plan = True
+            if self.follows_dependencies:
+                self._plan_the_next_step()
             await self._wait_until(lambda: not self.awaiting_plan)
-        else:
+        elif not self.follows_dependencies:
             for activity in self.plan:
                 await self._start_child(activity)
-        await self._wait_until(self._all_activities_finished)
+        if not self.follows_dependencies:
+            await self._wait_until(self._all_activities_finished)
+            return
+        while True:
+            for activity in self._ready():
+                await self._start_child(activity)
+            if self._all_activities_finished():
+                return
+            await self._wait_until(lambda: self._all_activities_finished() or bool(self._ready()))
+
+    def _ready(self) -> list[PlannedActivity]:
+        """Planned activities not yet started whose prerequisites are delivered (a cancelled
+        prerequisite no longer holds them back)."""
+        if self.awaiting_plan:
+            return []
+        return [
+            a
+            for a in self.plan
+            if a.number not in self._children
+            and self.views[a.number].stage == "planned"
+            and all(self.views[d].stage in FINISHED for d in a.depends_on if d in self.views)
+        ]
+
+    def _plan_the_next_step(self) -> None:
+        """A two-step Action after its fact-finding mission: the officer plans the rest,
+        reminded, and the manager hears when it is late (issue 21: it stalled silently)."""
+        now = self.now()
+        self._plan_clocks += 1
+        self.clocks.start(
+            Clock(
+                name=f"next-step-{self._plan_clocks}",
+                kind="next_step",
+                label="Plan of the next step",
+                started_at=now,
+                due_at=now + self.policy.next_step_deadline,
+                reminders=list(self.policy.next_step_reminders),
+                reminder_to=[self._officer()],
+                escalate_every=self.policy.escalation_repeat,
+                escalate_to="programme manager",
+            )
+        )
+        self._notify(
+            self.notice(
+                NoticeKind.REMINDER,
+                clock=f"next-step-{self._plan_clocks}",
+                step="mission-delivered",
+                to=self._officer(),
+                subject="the fact-finding mission is delivered: plan the next step",
+                awaited="the plan of the Action's next step",
+                due_at=now + self.policy.next_step_deadline,
+                command=f"mieux plan next-step {self.reference} PLAN.json",
+            )
+        )
 
     def _all_activities_finished(self) -> bool:
         running = any(not task.done() for task in self._children.values())
@@ -271,7 +329,11 @@ class Implementation(Casework):
         for new in command.add:
             self.plan.append(new)
             self.views[new.number] = planned_view(new)
-        if self.awaiting_plan or command.add:
+        if self.follows_dependencies:
+            # The implementation loop starts what is ready, in the order of dependencies.
+            self.awaiting_plan = False
+            self.clocks.stop_kind("next_step")
+        elif self.awaiting_plan or command.add:
             self.awaiting_plan = False
             waiting = [a for a in self.plan if a.number not in self._children]
             for activity in waiting:

@@ -261,3 +261,65 @@ def query_for(planned: dict, reference: str) -> CandidateQuery:
     return CandidateQuery.for_activity(
         reference, PlannedActivity.model_validate(planned), themes=["migration data"], limit=100
     )
+
+
+async def test_an_activity_is_mobilised_once_what_it_depends_on_is_delivered(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (4): `depends_on` holds an activity back; the others start at approval."""
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=30), 3)
+    plan[2]["depends_on"] = [1]
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan)
+        await confirm_all(handle, [1, 2])
+        approved = await status_of(handle)
+        await env.sleep(days(45))
+        await until(handle, lambda s: activity(s, 1).stage == "reporting")
+        held_back = await status_of(handle)
+        await deliver(handle, [1])
+        released = await until(handle, lambda s: len(invited(s, 3)) == 2)
+    assert [a.stage for a in approved.activities] == ["scheduled", "scheduled", "planned"]
+    # 45 days on, activity 1 took place but is not yet reported: 3 still waits.
+    assert activity(held_back, 3).stage == "planned" and not invited(held_back, 3)
+    assert activity(released, 1).stage == "delivered"
+    assert activity(released, 3).stage == "mobilising"
+
+
+async def test_after_the_fact_finding_mission_the_officer_is_reminded_to_plan_the_next_step(
+    time_skipping_env, task_queue
+):
+    """Issue 21 (5): a two-step Action no longer stalls silently after its mission."""
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    plan = activity_plan(today + timedelta(days=30), 2)
+    plan[0]["type"] = "fact-finding mission"
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_implementation(handle, plan, two_step=True)
+        await confirm_all(handle, [1])
+        await env.sleep(days(34))
+        await deliver(handle, [1])
+        waiting = await until(handle, lambda s: any(c.kind == "next_step" for c in s.clocks))
+        clock = next(c for c in waiting.clocks if c.kind == "next_step")
+        await env.sleep(days(31))
+        await until(handle, lambda _: bool(outbox.matching("escalation", "next-step")))
+        await handle.execute_update("amend_plan", {"reason": "the rest as planned"})
+        after = await until(handle, lambda s: len(invited(s, 2)) == 2)
+    sent = [
+        (s.notice.kind, s.notice.key.split("/")[2], s.notice.to.id, s.at)
+        for s in outbox.sent
+        if s.notice.key.split("/")[1] == clock.name
+    ]
+    began = clock.started_at
+    assert sent == [
+        ("reminder", "mission-delivered", "po.martin", began),
+        ("reminder", "reminder-1", "po.martin", began + days(14)),
+        ("reminder", "reminder-2", "po.martin", began + days(25)),
+        ("escalation", "due", "pm.rossi", began + days(30)),
+    ]
+    first = outbox.matching("reminder", "next-step")[0].notice
+    assert first.command == "mieux plan next-step 2026-01 PLAN.json"
+    assert not [c for c in after.clocks if c.kind == "next_step"]
