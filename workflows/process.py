@@ -140,6 +140,13 @@ PROCESS: tuple[StageRule, ...] = (
         ),
         (
             ClockRule(
+                "next step (two-step Action, after its fact-finding mission)",
+                "next_step_deadline",
+                "next_step_reminders",
+                "project officer",
+                MANAGER_WEEKLY,
+            ),
+            ClockRule(
                 "expert confirmation",
                 "expert_confirmation_deadline",
                 "expert_confirmation_reminders",
