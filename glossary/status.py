@@ -87,9 +87,12 @@ class StageSpan(BaseModel):
     stage: Stage
     entered: datetime
     left: datetime | None = None
+    # Time on hold during the stay: the stage's clocks paused, so its targets do too.
+    held_days: float = 0.0
 
     def days(self, now: datetime) -> float:
-        return ((self.left or now) - self.entered).total_seconds() / 86400
+        """The working stay: time in the stage less the time on hold."""
+        return ((self.left or now) - self.entered).total_seconds() / 86400 - self.held_days
 
 
 class ActionStatus(BaseModel):

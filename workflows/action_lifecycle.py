@@ -1146,6 +1146,11 @@ class ActionLifecycle(Implementation):
 
     def _resume_everything(self, raw: Any) -> str:
         command = self._check_resume(raw)
+        spans: list[StageSpan] = self.__dict__.get("stage_spans", [])
+        if spans and self.held_since is not None:
+            # M&E counts a stay without its time on hold (issue 21.9): state only.
+            held = (self.now() - self.held_since) / timedelta(days=1)
+            spans[-1] = spans[-1].model_copy(update={"held_days": spans[-1].held_days + held})
         self._relay(ParentInstruction(kind="resume", by=command.by))
         return self._apply_resume(command)
 

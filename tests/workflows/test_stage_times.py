@@ -55,3 +55,24 @@ async def test_stage_times_are_measured_and_set_against_the_targets(time_skippin
     assert rows["consultation"].within_target == 1.0
     assert abs(rows["psg_review"].median_days - 4) < 0.01
     assert "implementation" not in rows  # still there: no stay has ended
+
+
+async def test_time_on_hold_does_not_count_against_a_stages_target(time_skipping_env, task_queue):
+    """Issue 21 (9): 12 days drafting + 30 on hold is on time against 21 days."""
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()):
+        handle = await start_action(env.client, task_queue, action_input())
+        await handle.execute_update("intake_decision", {"decision": "accept", "by": "po.martin"})
+        await env.sleep(days(5))
+        await handle.execute_update("hold", {"reason": "elections", "by": "pm.rossi"})
+        await env.sleep(days(30))
+        await handle.execute_update("resume", {"by": "pm.rossi"})
+        await env.sleep(days(7))
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche(), "by": "po.martin"})
+        status = await status_of(handle)
+    case = CaseFile(status=status, requester_types=(), countries=("Kenya",))
+    rows = {r.stage: r for r in time_in_stage([case], stage_targets(Policy()))}
+    drafting = next(s for s in status.stages if s.stage == "fiche_drafting")
+    assert abs(drafting.held_days - 30) < 0.01
+    assert abs(rows["fiche_drafting"].median_days - 12) < 0.01
+    assert rows["fiche_drafting"].within_target == 1.0
