@@ -61,6 +61,23 @@ class PsgMember(StrEnum):
     EEAS = "EEAS"
 
 
+# What people read where the contract says DG_HOME (notices, pages, documents).
+BODY_NAMES = {
+    "DG_INTPA": "DG International Partnerships (DG INTPA)",
+    "DG_HOME": "DG Migration and Home Affairs (DG HOME)",
+    "EEAS": "the European External Action Service (EEAS)",
+    "EUDEL": "the EU Delegation",
+    "EC services": "the European Commission services",
+}
+
+VOTE_WORDS = {"approved": "approved", "rejected": "rejected", "revise": "asked for a revision"}
+
+
+def body_name(body: str) -> str:
+    """A PSG or consulted body by its full name; an unknown one as it is written."""
+    return BODY_NAMES.get(body, body.replace("_", " "))
+
+
 _REFERENCE = re.compile(r"^(?:action-)?(\d{4}-\d{2,3})$")
 
 

@@ -36,6 +36,7 @@ from glossary.commands import (
     PsgVote,
     describe_validation_error,
 )
+from glossary.names import body_name
 from starter.errors import CliError, Refused
 from starter.session import Session, Target
 from web.pages import Pages
@@ -149,7 +150,7 @@ class AnswerPages:
             until=f"{token.expires - GRACE:%A %d %B %Y, %H:%M} UTC"
             if token.step != AnswerStep.FOLLOW_UP
             else "",
-            fields=FIELDS[(token.step, choice)],
+            fields=fields_for(token, choice),
             token=text,
             action_url=f"/answer/{text}/{choice}",
             button=CHOICES[token.step][choice],
@@ -184,7 +185,7 @@ class AnswerPages:
             message = (
                 "Your answer is already recorded; nothing was changed."
                 if already
-                else f"Your answer could not be recorded: {refusal}"
+                else plain_refusal(str(refusal), self._contact(after))
             )
             return self.pages.render(
                 request,
@@ -194,7 +195,8 @@ class AnswerPages:
                 title=after.title if after else "",
                 ok=False,
                 message=message,
-                detail=str(refusal) if already else "",
+                # The workflow's own sentence, for the MIEUX team the person will write to.
+                detail=f"For the MIEUX team: {refusal}",
             )
         except CliError as error:
             log.error("answer for %s not sent: %s", token.reference, error)
@@ -245,11 +247,53 @@ class AnswerPages:
             (here.scheme, here.netloc),
         }
 
+    def _contact(self, status: ActionStatus | None) -> str:
+        """The Action's project officer, by name and address, for people to write to."""
+        staff = self.session.settings.staff
+        officer = staff.officer(status.project_officer if status else None)
+        return f"{officer.name} ({officer.email})"
+
     async def _status(self, reference: str) -> ActionStatus | None:
         try:
             return await self.session.status(reference)
         except CliError:
             return None
+
+
+def fields_for(token: AnswerToken, choice: str) -> list[Field]:
+    """The form's fields, worded for who answers: an expert's focal point answers for the
+    expert (the link names the expert as its subject and the focal point as recipient)."""
+    fields = FIELDS[(token.step, choice)]
+    if token.step == AnswerStep.INVITATION and token.recipient != token.subject:
+        return [
+            Field(f.name, "Why the expert cannot take part", f.kind, f.required)
+            if f.name == "reason"
+            else f
+            for f in fields
+        ]
+    return fields
+
+
+def plain_refusal(reason: str, contact: str) -> str:
+    """What a person outside the team reads when their answer is not taken: what happened,
+    in plain words, and whom to write to (issue 21: "expert EX-FR-02 was not invited to
+    activity 1 (awaiting: EX-JO-01)" told a late expert nothing true)."""
+    if reason.startswith("This question is closed") or reason.startswith("This link"):
+        what = reason
+    elif "was not invited" in reason or "already on activity" in reason:
+        what = (
+            "This invitation is no longer open: the answer came after its deadline, and the"
+            " place has been offered to another expert."
+        )
+    elif "on hold" in reason:
+        what = "The Action is on hold just now, so no answer can be taken."
+    elif "takes no more commands" in reason:
+        what = "The Action has ended, so no answer can be taken."
+    elif "is for the" in reason and "stage" in reason:
+        what = "This question is no longer open: the Action has moved on."
+    else:
+        what = "Your answer could not be recorded."
+    return f"{what} Please write to {contact}, the project officer of this Action."
 
 
 def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> dict[str, Any]:
@@ -311,11 +355,18 @@ def describe_step(token: AnswerToken, status: ActionStatus | None) -> str:
     if token.step == AnswerStep.INVITATION:
         view = _activity(status, token.activity)
         where = f": {view.type}, {view.place}, {_dates(view.start, view.end)}" if view else ""
-        return f"expert {token.subject} for activity {token.activity}{where}"
+        if token.recipient != token.subject:  # the focal point, for the expert they put up
+            return (
+                f"the participation of the expert you nominated in activity {token.activity}{where}"
+            )
+        return f"your participation as an expert in activity {token.activity}{where}"
     if token.step == AnswerStep.CONSULTATION:
-        return f"comments of the {token.subject} on the Action Fiche (silence is no objection)"
+        return (
+            f"the comments of {body_name(token.subject)} on the Action Fiche"
+            " (no answer by the deadline counts as no objection)"
+        )
     if token.step == AnswerStep.PSG_VOTE:
-        return f"the vote of {token.subject}"
+        return f"the vote of {body_name(token.subject)}"
     if token.step == AnswerStep.VALIDATION:
         return "the partner's validation of the Action's deliverables"
     return "the partner's answers"

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.names import VOTE_WORDS, body_name
     from glossary.public import is_public
     from glossary.register import RegisterRecord, without_personal_data
     from glossary.status import DocumentView, StageSpan
@@ -670,7 +671,12 @@ class ActionLifecycle(Implementation):
         else:
             self.stage = Stage.IMPLEMENTATION
             self.outcome = outcome
-        comments = [f"{v.member}: {v.decision} {v.comment}".strip() for v in votes.values()]
+        comments = [
+            f"{body_name(v.member)} {VOTE_WORDS.get(str(v.decision), v.decision)}"
+            + (f': "{v.comment}"' if v.comment else ".")
+            for v in votes.values()
+        ]
+        revision = self.clocks.get(f"revision-{self.revisions}")
         told = [self._partner(), self._officer()]
         if self.v2:
             told += [e for e in [self._eudel()] if e]
@@ -690,6 +696,10 @@ class ActionLifecycle(Implementation):
                     command=f"mieux fiche submit {self.reference} FICHE.json"
                     if outcome == "revision asked by the PSG"
                     else "",
+                    # The revision's own clock runs: the notice says by when (issue 21).
+                    due_at=revision.due_at
+                    if outcome == "revision asked by the PSG" and revision is not None
+                    else None,
                     details=[f"The PSG's decision: {outcome}.", *comments]
                     if internal
                     else [f"The PSG's decision: {outcome}."],

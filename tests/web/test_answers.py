@@ -48,7 +48,9 @@ async def test_an_expert_confirms_from_the_invitation_with_one_click_and_one_but
 
         page = await web.get(link["confirm"])
         assert page.status_code == 200
-        assert "MIEUX 2026-01" in page.text and f"expert {expert} for activity 1" in page.text
+        assert "MIEUX 2026-01" in page.text
+        assert "your participation as an expert in activity 1: workshop" in page.text
+        assert expert not in page.text.split("<form")[0]  # no roster code in what they read
         assert "<button" in page.text and page.headers["referrer-policy"] == "same-origin"
 
         done = await web.post(link["confirm"], data={"token": token_of(link["confirm"])})
@@ -312,3 +314,35 @@ async def test_a_link_of_an_earlier_round_says_the_question_is_closed_and_change
         assert posted.status_code == 409
         status = await status_of(handle)
         assert [(v.round, v.member) for v in status.psg_votes] == [(1, "DG_HOME")]
+
+
+async def test_a_focal_point_and_a_late_expert_read_plain_words_and_whom_to_write_to(
+    time_skipping_env, task_queue
+):
+    """Issue 21: the focal point was asked "Why you cannot take part"; a late expert read
+    "expert EX-FR-02 was not invited to activity 1 (awaiting: EX-JO-01)"."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox), web_client(env.client, task_queue) as web:
+        handle, status = await _mobilising(env, task_queue, outbox)
+        to_focal_point = first_to(outbox, "invitation", "focal_point")
+        decline = links(to_focal_point)["decline"]
+        page = await web.get(decline)
+        assert "Why the expert cannot take part" in page.text
+        assert "Why you cannot take part" not in page.text
+        assert "the participation of the expert you nominated in activity 1" in page.text
+        expert = to_focal_point.notice.answer.subject
+        await handle.execute_update(
+            "expert_response",
+            {"activity": 1, "expert_id": expert, "confirmed": False, "reason": "ill"},
+        )
+        await until(handle, lambda s: expert not in invited(s, 1))
+        to_expert = next(s for s in outbox.matching("invitation") if s.notice.to.id == expert)
+        late = links(to_expert)["confirm"]
+        answered = await web.post(late, data={"token": token_of(late)})
+    assert answered.status_code == 409
+    said = answered.text.split('id="outcome">')[1].split("</p>")[0]
+    assert said == (
+        "This invitation is no longer open: the answer came after its deadline, and the place"
+        " has been offered to another expert. Please write to Claire Martin"
+        " (po.martin@mieux.example.org), the project officer of this Action."
+    )

@@ -405,3 +405,28 @@ async def test_completion_asks_the_partner_to_validate_reminds_and_escalates_and
     # What the board reads: the Action is overdue once its validation is.
     assert due_on_the_board == began + days(21)
     assert "validation" not in [c.name for c in status.clocks]
+
+
+async def test_a_revision_decision_says_by_when_and_quotes_each_body_by_name(
+    time_skipping_env, task_queue
+):
+    """Issue 21: it said "By: no deadline" while a 10-day revision clock ran, and
+    "DG_HOME: revise Please..."."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        await to_psg(handle)
+        await handle.execute_update(
+            "psg_vote",
+            {"member": "DG_HOME", "decision": "revise", "comment": "Please add a budget."},
+        )
+        status = await until(handle, lambda _: len(outbox.matching("decision", "psg-1")) == 2)
+    revision = next(c for c in status.clocks if c.name == "revision-1")
+    told = to_whom(outbox, "decision", "psg-1")
+    officer = told["po.martin"].notice
+    assert officer.due_at == revision.due_at
+    assert officer.details == [
+        "The PSG's decision: revision asked by the PSG.",
+        'DG Migration and Home Affairs (DG HOME) asked for a revision: "Please add a budget."',
+    ]
+    assert told["partner-2026-01"].notice.due_at == revision.due_at
