@@ -323,7 +323,7 @@ async def test_a_focal_point_and_a_late_expert_read_plain_words_and_whom_to_writ
     "expert EX-FR-02 was not invited to activity 1 (awaiting: EX-JO-01)"."""
     env, outbox = time_skipping_env, Outbox()
     async with running_worker(env, task_queue, outbox), web_client(env.client, task_queue) as web:
-        handle, status = await _mobilising(env, task_queue, outbox)
+        handle, _ = await _mobilising(env, task_queue, outbox)
         to_focal_point = first_to(outbox, "invitation", "focal_point")
         decline = links(to_focal_point)["decline"]
         page = await web.get(decline)
