@@ -291,7 +291,9 @@ class ActivityDelivery(Casework):
                     step="invitation",
                     to=to,
                     subject=f"invitation: {self.activity.type} {self._when_where()}",
-                    awaited=f"the answer of expert {expert_id}: confirm or decline",
+                    awaited="your answer: confirm or decline"
+                    if to.role == "expert"
+                    else f"the answer of {contact.expert.name}: confirm or decline",
                     due_at=due,
                     command=self._answer_command(expert_id),
                     documents=[invitation.docx_path],
@@ -584,15 +586,35 @@ class ActivityDelivery(Casework):
 
     def _notify_confirmation(self, slot: Slot) -> None:
         assert slot.contact is not None
+        a = self.activity
+        name = slot.contact.expert.name
         for to in [slot.contact.expert, self._officer()]:
+            theirs = to.role == "expert"
             self._notify(
                 self.notice(
                     NoticeKind.CONFIRMATION,
                     clock=f"confirmation-{self.activity.number}-{slot.expert_id}",
                     step=f"round-{self.rounds}",
                     to=to,
-                    subject=f"confirmed: {slot.expert_id} for {self._when_where()}",
+                    subject=(
+                        f"your participation is confirmed: {a.type} in {self._when_where()}"
+                        if theirs
+                        else f"{name} confirmed for activity {a.number}, {self._when_where()}"
+                    ),
                     awaited="nothing: the participation is confirmed",
+                    details=[
+                        f"Activity: {a.title} ({a.type})",
+                        f"Where and when: {self._when_where()}",
+                        *(
+                            [
+                                f"What happens next: {self._officer().name}, the project"
+                                " officer, will write about travel and the programme;"
+                                " reminders come before the start.",
+                            ]
+                            if theirs
+                            else [f"Expert: {name} ({slot.expert_id})"]
+                        ),
+                    ],
                 )
             )
 

@@ -191,3 +191,23 @@ async def test_a_nomination_waits_for_a_free_place_and_takes_it_before_the_roste
     assert sorted((e.expert_id, e.state) for e in activity(status, 1).experts) == sorted(
         [(first[1], "invited"), (nominee, "invited")]
     )
+
+
+async def test_an_experts_confirmation_confirms_the_activity_and_says_what_happens_next(
+    time_skipping_env, task_queue
+):
+    """Issue 21: it said "confirmed: EX-HU-02" and nothing else."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await one_activity_action(env, task_queue, outbox)
+        status = await until(handle, lambda s: len(invited(s, 1)) == 2)
+        expert = invited(status, 1)[0]
+        await respond(handle, 1, expert, True)
+        await until(handle, lambda _: bool(outbox.matching("confirmation")))
+    theirs = next(s.notice for s in outbox.matching("confirmation") if s.notice.to.id == expert)
+    assert theirs.subject.startswith("MIEUX 2026-01: your participation is confirmed: workshop")
+    assert expert not in theirs.subject and expert not in " ".join(theirs.details)
+    assert theirs.details[0].startswith("Activity: ")
+    assert theirs.details[-1].startswith("What happens next: Claire Martin, the project officer")
+    invitation = next(s.notice for s in outbox.matching("invitation") if s.notice.to.id == expert)
+    assert invitation.awaited == "your answer: confirm or decline"
