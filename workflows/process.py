@@ -71,7 +71,7 @@ PROCESS: tuple[StageRule, ...] = (
                 "fiche",
                 "fiche_deadline",
                 "fiche_reminders",
-                "project officer, partner focal point",
+                "project officer",
                 MANAGER_WEEKLY,
             ),
             ClockRule(
