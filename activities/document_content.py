@@ -9,6 +9,7 @@ from activities.document_render import Block, Bullets, Content, Facts, Heading, 
 from activities.public_summary import public_summary
 from glossary.action import PlannedActivity
 from glossary.documents import DocumentKind, DocumentRequest
+from glossary.names import VOTE_WORDS, body_name, stage_words
 from glossary.status import ActivityView
 
 
@@ -165,7 +166,7 @@ def _final_report(request: DocumentRequest) -> Content:
                 ("Themes", ", ".join(status.themes)),
                 ("Project officer", status.project_officer),
                 ("Received on", _day(status.received_on)),
-                ("Stage", str(status.stage)),
+                ("Stage", stage_words(str(status.stage))),
                 ("Action Fiche version", str(status.fiche_version)),
                 ("Outcome", status.outcome or "-"),
                 ("Prepared on", _day(request.prepared_on)),
@@ -210,20 +211,28 @@ def _final_report(request: DocumentRequest) -> Content:
         Heading("Project Steering Group"),
         Table(
             ("Round", "Member", "Decision", "Comment"),
-            tuple((str(v.round), v.member, v.decision, v.comment) for v in status.psg_votes),
-        ),
-        Heading("Audit trail"),
-        Table(
-            ("When", "Who", "Command", "Accepted", "Detail"),
             tuple(
                 (
-                    _utc(e.at),
-                    e.by,
-                    e.command,
-                    "yes" if e.accepted else "no",
-                    e.detail,
+                    str(v.round),
+                    body_name(v.member),
+                    VOTE_WORDS.get(v.decision, v.decision),
+                    v.comment,
                 )
-                for e in status.audit
+                for v in status.psg_votes
+            ),
+        ),
+        # The stages as a programme reports them (issue 21: not a dump of the audit log).
+        Heading("Milestones"),
+        Table(
+            ("Stage", "From", "To", "Working days"),
+            tuple(
+                (
+                    stage_words(str(span.stage)),
+                    _day(span.entered.date()),
+                    _day(span.left.date()) if span.left else "-",
+                    f"{span.days(span.left):.0f}" if span.left else "-",
+                )
+                for span in status.stages
             ),
         ),
     )

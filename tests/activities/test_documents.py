@@ -174,10 +174,9 @@ EXPECTED: dict[DocumentKind, list[str]] = {
         "Sub-Saharan Africa",
         "po-amina",
         "31 (17/14)",
-        "DG_HOME",
+        "DG Migration and Home Affairs (DG HOME)",
         "Well targeted",
-        "deliverables validated",
-        "intake_decision",
+        "Milestones",
     ],
     DocumentKind.KPI_REPORT: ["KPI report: MIEUX 2026-07", "share of women", "0.55", "2026"],
     DocumentKind.PUBLIC_SUMMARY: [
@@ -361,3 +360,29 @@ async def test_the_public_summary_names_no_person_and_shows_no_vote_as_a_web_pag
         # The officer, the expert, the PSG member's vote and comment, the audit trail.
         for private in ("po-amina", "EX-AT-01", "Well targeted", "DG_HOME", "amina", "17"):
             assert private not in text, private
+
+
+async def test_the_final_report_reads_as_a_programme_document_not_an_audit_log(
+    documents: DocumentActivities,
+) -> None:
+    """Issue 21: bodies by name, votes in words, milestones; no raw audit entries."""
+    from glossary.status import StageSpan
+
+    status = STATUS.model_copy(
+        update={
+            "stages": [
+                StageSpan(
+                    stage="fiche_drafting",
+                    entered=datetime(2026, 3, 3, tzinfo=UTC),
+                    left=datetime(2026, 4, 14, tzinfo=UTC),
+                    held_days=30,
+                )
+            ]
+        }
+    )
+    request = request_for(DocumentKind.FINAL_REPORT, status=status)
+    ref = await ActivityEnvironment().run(documents.write_document, request)
+    word = word_text(documents.store.read(ref.docx_path))
+    assert "intake_decision" not in word and "Audit trail" not in word
+    assert "DG Migration and Home Affairs (DG HOME)" in word and "approved" in word
+    assert "Action Fiche drafting" in word and "12" in word  # 42 days less 30 on hold
