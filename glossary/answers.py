@@ -126,17 +126,24 @@ def sign(token: AnswerToken, secret: str) -> str:
 
 
 def verify(text: str, secret: str, now: datetime | None = None) -> AnswerToken:
+    # The signature first, and nothing parsed before it holds: a deeply nested or
+    # non-ASCII token is refused as malformed, never a 500 (issue 22.11).
+    if not text.isascii() or len(text) > 2000:
+        raise BadToken("malformed")
     encoded, dot, signature = text.partition(".")
     if not dot or not encoded or not signature:
         raise BadToken("malformed")
     expected = hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()
     try:
         given = _unb64(signature)
-        data = json.loads(_unb64(encoded))
-    except (ValueError, json.JSONDecodeError):
+    except ValueError:
         raise BadToken("malformed") from None
     if not hmac.compare_digest(expected, given):
         raise BadToken("bad signature")
+    try:
+        data = json.loads(_unb64(encoded))
+    except (ValueError, json.JSONDecodeError, RecursionError):
+        raise BadToken("malformed") from None
     try:
         reference, step, subject, activity, recipient, expires, *rest = data
         if len(rest) > 1:

@@ -15,7 +15,18 @@ def _write(path: Path, headers: Iterable[str], rows: Iterable[Iterable[object]])
         writer = csv.writer(out)
         writer.writerow(list(headers))
         for row in rows:
-            writer.writerow(["" if cell is None else cell for cell in row])
+            writer.writerow([_cell(cell) for cell in row])
+
+
+def _cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that starts like a formula (`=`, `+`, `-`,
+    `@`, a tab or a carriage return) gets a leading quote (OWASP's CSV injection advice;
+    issue 22.13). Numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def write_csv(figures: Figures, folder: Path) -> list[Path]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,24 +93,33 @@ STEP_LABEL = {
 
 
 class RateLimit:
-    """At most `limit` requests per token per `window` seconds, in this process: links are
-    personal, so more means a script. (Each web process counts its own; with several behind
-    a balancer the bound multiplies, which is still a bound.)"""
+    """At most `limit` requests per key (a link, a client) per `window` seconds, in this
+    process: links are personal, so more means a script. Bounded (issue 22.6): entries
+    expire with their window, and past `most` keys the least recently seen goes, so junk
+    links cannot grow the process. (Each web process counts its own; with several behind a
+    balancer the bound multiplies, which is still a bound.)"""
 
-    def __init__(self, limit: int = 20, window: float = 600.0) -> None:
-        self.limit, self.window = limit, window
-        self._seen: dict[str, deque[float]] = {}
+    def __init__(self, limit: int = 20, window: float = 600.0, most: int = 10_000) -> None:
+        self.limit, self.window, self.most = limit, window, most
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
 
-    def allow(self, token: str) -> bool:
-        key = hashlib.sha256(token.encode()).hexdigest()[:32]
+    def allow(self, key_text: str) -> bool:
+        key = hashlib.sha256(key_text.encode("utf-8", "replace")).hexdigest()[:32]
         now = time.monotonic()
-        seen = self._seen.setdefault(key, deque())
+        seen = self._seen.pop(key, None) or deque()
         while seen and now - seen[0] > self.window:
             seen.popleft()
         if len(seen) >= self.limit:
+            self._seen[key] = seen
             return False
         seen.append(now)
+        self._seen[key] = seen  # most recent last
+        while len(self._seen) > self.most:
+            self._seen.popitem(last=False)
         return True
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
 
 class AnswerPages:
@@ -118,6 +127,8 @@ class AnswerPages:
         self.pages, self.session, self.secret = pages, session, secret
         self.base_url = base_url
         self.limit = RateLimit()
+        # Per client as well: one address trying many links is a script too.
+        self.per_client = RateLimit(limit=300, window=600.0)
 
     # -- the two routes -------------------------------------------------------------------
 
@@ -220,7 +231,7 @@ class AnswerPages:
     def _check(self, request: Request) -> tuple[AnswerToken, str, str] | Response:
         text = request.path_params["token"]
         choice = request.path_params["choice"]
-        if not self.limit.allow(text):
+        if not self.per_client.allow(_client(request)) or not self.limit.allow(text):
             log.warning("answer refused: too many requests for one link")
             return self.pages.refused(
                 request, "Too many requests for this link; wait a while.", 429

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from config import MieuxSettings
@@ -94,4 +96,34 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
             max_age=12 * 3600,
         )
     ]
+    middleware.append(Middleware(SecurityHeaders, https=web.base_url.startswith("https://")))
     return Starlette(routes=routes, middleware=middleware)
+
+
+class SecurityHeaders:
+    """On every response, /codec and /health included (issue 22.15): no sniffing, no
+    framing, scripts and styles from here only (the pages inline their one style sheet),
+    and HSTS when served over HTTPS."""
+
+    def __init__(self, app: ASGIApp, https: bool) -> None:
+        self.app, self.https = app, https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault(
+                    "Content-Security-Policy",
+                    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+                    " frame-ancestors 'none'; form-action 'self'",
+                )
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                if self.https:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

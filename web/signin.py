@@ -73,7 +73,12 @@ class SignIn:
 
     def staff(self, request: Request) -> Staff | None:
         given = request.query_params.get("token") or _bearer(request)
-        if self.staff_token and given and hmac.compare_digest(given, self.staff_token):
+        if (
+            self.staff_token
+            and given.isascii()
+            and given
+            and hmac.compare_digest(given, self.staff_token)
+        ):
             return Staff(name="staff token", person=None)
         if self.local:
             # A staff token, once set, is the way in even on loopback (a shared host).

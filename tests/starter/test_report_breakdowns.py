@@ -204,3 +204,18 @@ def test_the_csv_files_carry_numbers_a_spreadsheet_can_sum(tmp_path: Path):
         actions = {row["reference"]: row for row in csv.DictReader(source)}
     assert actions["2026-01"]["themes"] == "migration data; labour migration"
     assert actions["2026-02"]["adopted"] == ""
+
+
+def test_a_csv_cell_that_looks_like_a_formula_is_written_as_text(tmp_path: Path):
+    """Issue 22 (13): `=HYPERLINK(...)` in a theme must not run in the reader's spreadsheet."""
+    hostile = _case(
+        "2026-09", "closed", themes=['=HYPERLINK("http://evil.example","x")', "-1+2", "@SUM(A1)"]
+    )
+    write_csv(compute([hostile], targets=TARGETS), tmp_path / "figures")
+    with (tmp_path / "figures" / "actions.csv").open(encoding="utf-8") as source:
+        [row] = list(csv.DictReader(source))
+    with (tmp_path / "figures" / "groups.csv").open(encoding="utf-8") as source:
+        groups = [g["group"] for g in csv.DictReader(source) if g["dimension"] == "theme"]
+    assert row["themes"].startswith("'=HYPERLINK")
+    assert sorted(groups) == ["'-1+2", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)"]
+    assert row["reference"] == "2026-09"

@@ -346,3 +346,22 @@ async def test_a_focal_point_and_a_late_expert_read_plain_words_and_whom_to_writ
         " has been offered to another expert. Please write to Claire Martin"
         " (po.martin@mieux.example.org), the project officer of this Action."
     )
+
+
+def test_the_rate_limiter_stays_bounded_whatever_junk_it_sees():
+    """Issue 22 (6): 120,000 junk links grew the web service by 79 MiB, never freed."""
+    from web.answers import RateLimit
+
+    limit = RateLimit(limit=2, window=600.0, most=1000)
+    for n in range(120_000):
+        assert limit.allow(f"junk-{n}")
+    assert len(limit) == 1000
+    assert limit.allow("a link") and limit.allow("a link")
+    assert not limit.allow("a link")  # the third within the window
+
+
+async def test_one_client_trying_many_links_is_refused_with_429(time_skipping_env, task_queue):
+    async with web_client(time_skipping_env.client, task_queue) as web:
+        answers = [(await web.get(f"/answer/junk{n}.x/confirm")).status_code for n in range(305)]
+    assert answers[:300] == [403] * 300
+    assert set(answers[300:]) == {429}

@@ -8,6 +8,7 @@ import json
 import uuid
 
 import httpx
+import pytest
 from temporalio.api.common.v1 import Payload
 from temporalio.testing import WorkflowEnvironment
 
@@ -207,3 +208,30 @@ async def test_signed_in_the_codec_decodes_for_staff_and_refuses_strangers(time_
     assert base64.b64decode(payload["data"]) == b'{"email":"focal@example.ke"}'
     # Loopback is no privilege once staff sign in: to the sign-in page.
     assert (board.status_code, case.status_code) == (303, 303)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/answer/%C3%A9/confirm", 403),  # a non-ASCII token
+        ("/answer/" + "W" * 3000 + "." + "A" * 43 + "/confirm", 403),  # nested or huge
+        ("/board?token=%C3%A9", 403),
+        ("/health", 200),
+    ],
+)
+async def test_hostile_tokens_are_refused_with_403_and_every_response_has_security_headers(
+    time_skipping_env, path, expected
+):
+    """Issue 22 (11, 15): no 500 with a traceback for a non-ASCII or forged token, and the
+    security headers on every response, /health and /codec included."""
+    settings = MieuxSettings(web=WebSettings(secret=SECRET, base_url=BASE, staff_token="t"))
+    app = create_app(settings, time_skipping_env.client)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as web:
+        answer = await web.get(path)
+        bearer = await web.get("/board", headers={"authorization": "Bearer été".encode("latin-1")})
+        codec = await web.post("/codec/decode", content="{}")
+    assert answer.status_code == expected
+    assert bearer.status_code == 403
+    for response in (answer, bearer, codec):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
