@@ -454,6 +454,11 @@ def _reads(tree: _Tree) -> None:
     p.add_argument(
         "--csv", metavar="DIR", help="also write one CSV file per table into DIR, for spreadsheets"
     )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="exit 0 even when an Action could not be read (it is named on stderr)",
+    )
 
     history = tree.group(
         "history", "Export workflow histories.", "mieux history export 2026-03 -o 2026-03.json"

@@ -17,7 +17,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from glossary.names import Region, Theme
-from starter.errors import DONE, BadInput, Refused, Unreachable
+from starter.errors import DONE, REFUSED, BadInput, Refused, Unreachable
 from starter.inputs import reference
 from starter.session import Session, Target
 from workflows import search_attributes as sa
@@ -206,7 +206,9 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
         async with gate:
             try:
                 return await _case_file(session, ref)
-            except Refused as refusal:
+            except (Refused, Unreachable) as refusal:
+                # This Action's own trouble (its workflow task failing, say): Temporal
+                # answered the listing, so the others' figures still stand.
                 unreadable.append(f"{ref}: {refusal.message}")
                 return None
             except BadInput:
@@ -261,6 +263,12 @@ async def report(session: Session, args: Namespace) -> int:
     cases, unreadable = await case_files(session, args.year)
     for problem in unreadable:
         print(f"mieux: left out of the report: {problem}", file=sys.stderr)
+    if unreadable and not args.partial:
+        print(
+            f"mieux: the report leaves out {len(unreadable)} Action(s); it exits 1 unless"
+            " --partial accepts that",
+            file=sys.stderr,
+        )
     deployed = [
         slot.expert_id
         for case in cases
@@ -301,6 +309,10 @@ async def report(session: Session, args: Namespace) -> int:
         render.figures(figures)
         for path in also:
             print(f"\nwritten to {path}")
+    if unreadable and not args.partial:
+        # Figures without an Action are wrong figures: a script must not take them for whole
+        # (issue 22.16). `--partial` accepts them, named above.
+        return REFUSED
     return DONE
 
 

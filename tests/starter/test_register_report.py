@@ -169,3 +169,29 @@ async def test_knowledge_search_finds_ended_actions_by_outputs_and_lessons(cli: 
     assert bad_country.code == 2
     assert bad_country.err.startswith("mieux: --country: no ended Action is in 'Atlantis';")
     assert "Angola; Ethiopia; Kenya; Syria" in bad_country.err
+
+
+async def test_a_report_that_leaves_an_action_out_exits_1_unless_partial_accepts_it(
+    cli: Cli, local_env: WorkflowEnvironment, task_queue: str
+):
+    """Issue 22 (16): it exited 0, and a script took partial figures for whole ones."""
+    reference = await cli.submit()
+    broken = f"{cli.year}-77"
+    # An Action whose every workflow task fails (an input no release can read): listed by
+    # Temporal, its status never readable.
+    await local_env.client.start_workflow(
+        "ActionLifecycle", {"not": "an Action"}, id=f"action-{broken}", task_queue=task_queue
+    )
+
+    async def listed() -> bool | None:
+        out = await cli("list", "--json")
+        return True if broken in out.out and reference in out.out else None
+
+    await eventually(listed)
+    strict = await cli("report", "--year", str(cli.year), "--timeout", "2")
+    partial = await cli("report", "--year", str(cli.year), "--partial", "--timeout", "2")
+    assert strict.code == 1
+    assert f"mieux: left out of the report: {broken}" in strict.err
+    assert "exits 1 unless --partial" in strict.err
+    assert partial.code == 0 and f"left out of the report: {broken}" in partial.err
+    assert "Requests" in partial.out or "requests" in partial.out
