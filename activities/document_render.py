@@ -53,7 +53,7 @@ class Content:
 
 
 def to_markdown(content: Content) -> str:
-    lines = [f"# {_inline(content.title)}", ""]
+    lines = [f"# {_md(content.title)}", ""]
     for block in content.blocks:
         lines += _markdown_block(block)
         lines.append("")
@@ -79,18 +79,18 @@ def to_docx(content: Content) -> bytes:
 def _markdown_block(block: Block) -> list[str]:
     match block:
         case Heading(text, level):
-            return [f"{'#' * max(2, min(level, 6))} {_inline(text)}"]
+            return [f"{'#' * max(2, min(level, 6))} {_md(text)}"]
         case Paragraph(text):
-            return "\n\n".join(_paragraphs(text)).split("\n")
+            return "\n\n".join(_md(p) for p in _paragraphs(text)).split("\n")
         case Bullets(items):
-            return [f"- {_inline(item)}" for item in items] or ["- (none)"]
+            return [f"- {_md(item)}" for item in items] or ["- (none)"]
         case Facts(pairs):
-            return [f"**{_inline(label)}:** {_inline(value)}  " for label, value in pairs]
+            return [f"**{_md(label)}:** {_md(value)}  " for label, value in pairs]
         case Table(header, rows):
             return [
-                _row(header),
-                _row(tuple("---" for _ in header)),
-                *(_row(row) for row in rows),
+                _md_row(header),
+                _md_row(tuple("---" for _ in header)),
+                *(_md_row(row) for row in rows),
             ]
     raise TypeError(f"unknown block {block!r}")
 
@@ -138,14 +138,20 @@ def _inline(text: str) -> str:
     return " ".join(text.split())
 
 
+def _md(text: str) -> str:
+    """Text as Markdown shows it, never as HTML it would pass through (issue 22.14): a
+    `<script>` someone typed into a request stays visible text on the public pages."""
+    return _inline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(_md(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
 def _paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; other line breaks are just wrapping."""
     found = [_inline(part) for part in text.replace("\r\n", "\n").split("\n\n")]
     return [part for part in found if part] or [""]
-
-
-def _row(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(_inline(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def to_html(content: Content, *, home: str = "") -> str:

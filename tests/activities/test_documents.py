@@ -386,3 +386,24 @@ async def test_the_final_report_reads_as_a_programme_document_not_an_audit_log(
     assert "intake_decision" not in word and "Audit trail" not in word
     assert "DG Migration and Home Affairs (DG HOME)" in word and "approved" in word
     assert "Action Fiche drafting" in word and "12" in word  # 42 days less 30 on hold
+
+
+def test_markdown_pages_show_typed_html_as_text_never_as_markup() -> None:
+    """Issue 22 (14): the .html pages escaped it, the Markdown ones passed it through."""
+    from activities.document_render import Bullets, Content, Facts, Paragraph, Table, to_markdown
+
+    hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    page = to_markdown(
+        Content(
+            hostile,
+            "2026-01",
+            (
+                Paragraph(hostile),
+                Bullets((hostile,)),
+                Facts((("Title", hostile),)),
+                Table(("Cell",), ((hostile,),)),
+            ),
+        )
+    )
+    assert "<script" not in page and "<img" not in page
+    assert page.count("&lt;script&gt;") == 5 and "&amp;" in page
