@@ -10,6 +10,7 @@ from pathlib import Path
 
 from starter.errors import DONE, BadInput
 from starter.inputs import reference
+from starter.outputs import target_file
 from starter.session import Session
 
 
@@ -41,7 +42,7 @@ async def doc_get(session: Session, args: Namespace) -> int:
         raise BadInput(
             f"Action {ref} has no document {args.name!r} (mieux doc list {ref})"
         ) from None
-    out = Path(args.out or args.name)
+    out = target_file(Path(args.out or args.name), force=args.force)
     try:
         await asyncio.to_thread(out.write_bytes, content)
     except OSError as error:

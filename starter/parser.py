@@ -454,6 +454,7 @@ def _reads(tree: _Tree) -> None:
     p.add_argument(
         "--csv", metavar="DIR", help="also write one CSV file per table into DIR, for spreadsheets"
     )
+    p.add_argument("--force", action="store_true", help="overwrite --out and --html files")
     p.add_argument(
         "--partial",
         action="store_true",
@@ -654,6 +655,7 @@ def _tools(tree: _Tree) -> None:
     _ref(p)
     p.add_argument("name", metavar="NAME", help="as `mieux doc list` shows it")
     p.add_argument("--out", metavar="FILE", help="where to write it (default: NAME here)")
+    p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
 
     db = tree.group("db", "The shared database beside Temporal.", "mieux db upgrade")
     db.leaf(

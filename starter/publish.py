@@ -17,6 +17,7 @@ from pathlib import Path
 
 from glossary.public import PUBLIC_STAGE, is_public
 from starter.errors import DONE, BadInput
+from starter.outputs import target_folder
 from starter.report import CaseFile
 from starter.session import Session
 
@@ -89,7 +90,7 @@ def write_site(actions: list[CaseFile], folder: Path) -> int:
 
 
 async def publish(session: Session, args: Namespace) -> int:
-    folder = Path(args.out)
+    folder = target_folder(Path(args.out))
     actions = await public_actions(session)
     try:
         count = await asyncio.to_thread(write_site, actions, folder)

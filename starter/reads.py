@@ -290,11 +290,13 @@ async def report(session: Session, args: Namespace) -> int:
         from starter.report_docx import write_docx
 
         docx = Path(args.out) if args.out else report_path(session, figures.scope)
-        also.append(await _written(docx, write_docx, figures))
+        if not args.out:  # our own folder of reports: made, and each year's report replaced
+            docx.parent.mkdir(parents=True, exist_ok=True)
+        also.append(await _written(docx, write_docx, figures, force=args.force or not args.out))
     if args.html:
         from starter.report_html import write_html
 
-        also.append(await _written(Path(args.html), write_html, figures))
+        also.append(await _written(Path(args.html), write_html, figures, force=args.force))
     if args.csv:
         from starter.report_csv import write_csv
 
@@ -316,10 +318,14 @@ async def report(session: Session, args: Namespace) -> int:
     return DONE
 
 
-async def _written(path: Path, write: Any, figures: Any) -> Path:
+async def _written(path: Path, write: Any, figures: Any, *, force: bool = False) -> Path:
+    from starter.outputs import target_file, target_folder
+
+    if path.suffix:
+        target_file(path, force=force)
+    else:
+        target_folder(path)
     try:
-        if path.suffix:
-            path.parent.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(write, figures, path)
     except OSError as error:
         raise BadInput(f"cannot write {path}: {error.strerror or error}") from None

@@ -18,6 +18,7 @@ from glossary.action import ActivityType
 from glossary.names import Region, Theme, describe_validation_error, has_control
 from starter.errors import DONE, BadInput, Unreachable
 from starter.inputs import read_json, reference
+from starter.outputs import source_text_file
 from starter.session import Session
 
 # Stages an Action of the past can have ended in; `follow_up` counts as completed.
@@ -196,7 +197,7 @@ async def register_lessons(session: Session, args: Namespace) -> int:
         text = (
             sys.stdin.read()
             if args.file == "-"
-            else await asyncio.to_thread(Path(args.file).read_text, "utf-8")
+            else await asyncio.to_thread(source_text_file(Path(args.file)).read_text, "utf-8")
         )
     except (OSError, UnicodeDecodeError) as error:
         why = getattr(error, "strerror", None) or error

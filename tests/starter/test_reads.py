@@ -211,3 +211,34 @@ async def test_a_read_from_another_folder_names_where_it_looked_and_creates_noth
     assert outcome.code == 2
     assert outcome.err.startswith(f"mieux: no database at {elsewhere.resolve() / 'mieux.db'}")
     assert not elsewhere.exists()
+
+
+async def test_outputs_never_follow_links_create_folders_or_overwrite_without_force(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Issue 22 (12): report --html into a missing folder, a symlinked target, lessons from a
+    link to another file."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    link = tmp_path / "link.html"
+    link.symlink_to(precious)
+    existing = tmp_path / "r.html"
+    existing.write_text("last year's")
+    missing = tmp_path / "no-such-folder" / "r.html"
+
+    into_link = await cli("report", "--html", str(link), "--partial")
+    into_missing = await cli("report", "--html", str(missing), "--partial")
+    over = await cli("report", "--html", str(existing), "--partial")
+    forced = await cli("report", "--html", str(existing), "--partial", "--force")
+    lessons = await cli("register", "lessons", f"{cli.year}-01", str(link))
+
+    assert (into_link.code, into_link.err) == (
+        2,
+        f"mieux: {link} is a symbolic link: give the path of a plain file\n",
+    )
+    assert into_missing.code == 2 and "does not exist; create it first" in into_missing.err
+    assert not missing.parent.exists()
+    assert over.code == 2 and "exists: --force overwrites it" in over.err
+    assert forced.code == 0 and existing.read_text() != "last year's"
+    assert precious.read_text() == "keep me"
+    assert lessons.code == 2 and "is a symbolic link" in lessons.err
