@@ -291,6 +291,11 @@ def plain_refusal(reason: str, contact: str) -> str:
     activity 1 (awaiting: EX-JO-01)" told a late expert nothing true)."""
     if reason.startswith("This question is closed") or reason.startswith("This link"):
         what = reason
+    elif "already recorded" in reason:
+        what = (
+            "An answer to this invitation is already recorded"
+            f" ({reason.rsplit(': ', 1)[-1]}); nothing was changed."
+        )
     elif "was not invited" in reason or "already on activity" in reason:
         what = (
             "This invitation is no longer open: the answer came after its deadline, and the"

@@ -1205,6 +1205,9 @@ class ActionLifecycle(Implementation):
     def _relay_expert_response(self, raw: Any) -> str:
         c = self._check_expert_response(raw)
         answer = "confirmed" if c.confirmed else f"declined ({c.reason or 'no reason'})"
+        invitation = self._invitation_of(self.views[c.activity], c.expert_id)
+        if invitation:
+            self.__dict__.setdefault("_answered_invitations", {})[invitation] = answer
         return self._relay_command(
             "expert_response", c, c.activity, f"{c.expert_id} {answer} for activity {c.activity}"
         )

@@ -224,10 +224,24 @@ class Implementation(Casework):
             raise CommandRefused(f"activity {number} has not started (waiting for the plan)")
         return view
 
+    def _invitation_of(self, view: ActivityView, expert_id: str) -> str:
+        """The open invitation's clock (one per invitation), or "" when there is none."""
+        prefix = f"expert-{view.number}-{expert_id}-"
+        return next((c.name for c in view.clocks if c.name.startswith(prefix)), "")
+
     def _check_expert_response(self, raw: Any) -> ExpertResponse:
         command = self._parse(ExpertResponse, raw)
         view = self._activity_view("expert_response", command.activity)
         invited = [e.expert_id for e in view.experts if e.state == "invited"]
+        # The activity learns of an answer a moment after the Action relays it: a second
+        # answer to the same invitation in that moment (the expert confirms, their focal
+        # point declines) is refused here, so one answer wins (issue 22.9).
+        answered = self.__dict__.setdefault("_answered_invitations", {})
+        invitation = self._invitation_of(view, command.expert_id)
+        if invitation and invitation in answered:
+            raise CommandRefused(
+                f"the answer to this invitation is already recorded: {answered[invitation]}"
+            )
         if command.expert_id not in invited:
             raise CommandRefused(
                 f"expert {command.expert_id} was not invited to activity {command.activity}"

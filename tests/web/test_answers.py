@@ -365,3 +365,39 @@ async def test_one_client_trying_many_links_is_refused_with_429(time_skipping_en
         answers = [(await web.get(f"/answer/junk{n}.x/confirm")).status_code for n in range(305)]
     assert answers[:300] == [403] * 300
     assert set(answers[300:]) == {429}
+
+
+async def test_an_experts_confirm_and_their_focal_points_decline_in_one_moment_one_wins(
+    time_skipping_env, task_queue
+):
+    """Issue 22 (9): both pages said "recorded"; the audit said declined, the expert stayed
+    confirmed. Now the second answer is refused and its page says so."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox), web_client(env.client, task_queue) as web:
+        handle, _ = await _mobilising(env, task_queue, outbox)
+        to_expert = first_to(outbox, "invitation", "expert")
+        expert = to_expert.notice.to.id
+        to_focal_point = next(
+            s
+            for s in outbox.matching("invitation")
+            if s.notice.to.role == "focal_point" and s.notice.answer.subject == expert
+        )
+        confirm = links(to_expert)["confirm"]
+        decline = links(to_focal_point)["decline"]
+        first = await web.post(confirm, data={"token": token_of(confirm)})
+        second = await web.post(decline, data={"token": token_of(decline), "reason": "busy"})
+        status = await until(
+            handle,
+            lambda s: any(
+                e.expert_id == expert and e.state != "invited" for e in activity(s, 1).experts
+            ),
+        )
+    assert first.status_code == 200 and second.status_code == 409
+    said = second.text.split('id="outcome">')[1].split("</p>")[0]
+    assert said.startswith("An answer to this invitation is already recorded") or said.startswith(
+        "This invitation is no longer open"
+    )
+    states = {e.expert_id: e.state for e in activity(status, 1).experts}
+    assert states[expert] == "confirmed"
+    answers = [e for e in status.audit if e.command == "expert_response" and e.accepted]
+    assert [e.by for e in answers] == [expert]
