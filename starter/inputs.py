@@ -28,11 +28,27 @@ def reference(text: str) -> str:
         raise BadInput(str(error)) from None
 
 
+MAX_INPUT_BYTES = 500_000
+
+
 def read_json(source: str) -> Any:
     """The parsed JSON of a file, or of stdin when `source` is `-`."""
     name = "stdin" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        # Bounded before anything is read whole: no request, Fiche or plan comes near it,
+        # and Temporal refuses payloads of 2 MB (issue 22.8: a 67 MB file took 2 GB).
+        if source != "-" and Path(source).stat().st_size > MAX_INPUT_BYTES:
+            raise BadInput(
+                f"{name} is {Path(source).stat().st_size:,} bytes; an input file is at most"
+                f" {MAX_INPUT_BYTES:,}"
+            )
+        text = (
+            sys.stdin.read(MAX_INPUT_BYTES + 1)
+            if source == "-"
+            else Path(source).read_text(encoding="utf-8")
+        )
+        if len(text) > MAX_INPUT_BYTES:
+            raise BadInput(f"{name} is longer than {MAX_INPUT_BYTES:,} characters")
     except OSError as error:
         raise BadInput(f"cannot read {name}: {error.strerror or error}") from None
     except UnicodeDecodeError:

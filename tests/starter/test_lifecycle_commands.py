@@ -4,6 +4,7 @@ exit code, and the identity it leaves in the audit trail."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -335,4 +336,16 @@ async def test_a_request_naming_an_unknown_officer_is_refused_in_one_line(cli: C
     assert outcome.err == (
         f"mieux: {path}: project_officer: 'po.nobody' is not a project officer"
         " (officers: po.martin, po.okafor, po.silva)\n"
+    )
+
+
+async def test_a_huge_input_file_is_refused_before_it_is_read_whole(cli: Cli, tmp_path: Path):
+    """Issue 22 (8): a 67 MB file took 2 GB and a traceback."""
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as out:
+        out.truncate(67_000_000)  # sparse: no 67 MB written to the disk
+    outcome = await cli("request", "submit", str(huge))
+    assert outcome.code == 2
+    assert outcome.err == (
+        f"mieux: {huge} is 67,000,000 bytes; an input file is at most 500,000\n"
     )
