@@ -67,6 +67,7 @@ class TemporalConnection:
     tls_server_name: str | None = None
     payload_key: str | None = field(default=None, repr=False)
     payload_key_id: str = "mieux-1"
+    payload_old_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, settings: Any) -> TemporalConnection:
@@ -75,6 +76,9 @@ class TemporalConnection:
         for secret in ("api_key", "payload_key"):
             if values[secret] is not None:
                 values[secret] = values[secret].get_secret_value()
+        values["payload_old_keys"] = {
+            k: v.get_secret_value() for k, v in values["payload_old_keys"].items()
+        }
         return cls(**values)
 
 
@@ -178,8 +182,8 @@ def _toml(config_file: str | None) -> dict[str, Any]:
 
 
 def _temporal(values: dict[str, Any]) -> TemporalConnection:
-    known = {f.name for f in fields(TemporalConnection)}
-    if set(values) - known:
+    known = {f.name for f in fields(TemporalConnection)} - {"payload_old_keys"}
+    if set(values) - known:  # old keys (a table) are the full settings' to read
         raise _NotPlain
     address = _text(values.get("address", "127.0.0.1:7233"), 0, None)
     host, _, port = address.rpartition(":")

@@ -212,12 +212,25 @@ class TemporalSettings(BaseModel):
         default=None, description="base64 of 32 bytes: encrypts every payload (AES-256-GCM)"
     )
     payload_key_id: str = Field(default="mieux-1", min_length=1, max_length=40)
+    payload_old_keys: dict[str, SecretStr] = Field(
+        default={}, description="key id -> base64 key: old keys kept to read old histories"
+    )
 
     @field_validator("payload_key")
     @classmethod
     def _key_is_usable(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value():
             decode_payload_key(value.get_secret_value())
+        return value
+
+    @field_validator("payload_old_keys")
+    @classmethod
+    def _old_keys_usable(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for key_id, key in value.items():
+            try:
+                decode_payload_key(key.get_secret_value())
+            except ValueError as error:
+                raise ValueError(f"old key {key_id!r} {error}") from None
         return value
 
     @field_validator("address")

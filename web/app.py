@@ -39,7 +39,9 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
     board = Board(pages, session, web.ui_url, signin)
     key = settings.temporal.payload_key
     codec = data_converter(
-        key.get_secret_value() if key else None, settings.temporal.payload_key_id
+        key.get_secret_value() if key else None,
+        settings.temporal.payload_key_id,
+        old_keys={k: v.get_secret_value() for k, v in settings.temporal.payload_old_keys.items()},
     ).payload_codec
     trust = trust_of(settings)
 

@@ -42,7 +42,10 @@ async def connect(temporal: Any, *, models_once_loaded: bool = False) -> Client:
         api_key=settings.api_key or None,
         tls=_tls(settings),
         data_converter=data_converter(
-            settings.payload_key, settings.payload_key_id, models_once_loaded=models_once_loaded
+            settings.payload_key,
+            settings.payload_key_id,
+            models_once_loaded=models_once_loaded,
+            old_keys=settings.payload_old_keys,
         ),
         interceptors=[ProofHeaders()],
     )

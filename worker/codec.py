@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import (
     CompositePayloadConverter,
@@ -71,7 +72,15 @@ class EncryptionCodec(PayloadCodec):
             if cipher is None:
                 raise ValueError(f"no payload key {key_id!r} to decrypt with")
             nonce, sealed = payload.data[:12], payload.data[12:]
-            decoded.append(Payload.FromString(cipher.decrypt(nonce, sealed, None)))
+            try:
+                opened = cipher.decrypt(nonce, sealed, None)
+            except InvalidTag:
+                # Not a bare InvalidTag in a failing task (issue 22.5): which key is wrong.
+                raise ValueError(
+                    f"payload key {key_id!r} here is not the one that sealed this payload:"
+                    " give every worker, CLI and web service the same key under that id"
+                ) from None
+            decoded.append(Payload.FromString(opened))
         return decoded
 
 
@@ -116,7 +125,11 @@ class ModelsOnceLoadedPayloadConverter(CompositePayloadConverter):
 
 
 def data_converter(
-    key: str | None, key_id: str = "mieux-1", *, models_once_loaded: bool = False
+    key: str | None,
+    key_id: str = "mieux-1",
+    *,
+    models_once_loaded: bool = False,
+    old_keys: dict[str, str] | None = None,
 ) -> DataConverter:
     """The project's converter: pydantic JSON, encrypted when a key is configured.
 
@@ -129,5 +142,8 @@ def data_converter(
         converter = pydantic_data_converter
     if not key:
         return converter
-    codec = EncryptionCodec({key_id: decode_payload_key(key)}, key_id)
+    # The key ring: the current key seals, every key opens what it sealed (a rotation keeps
+    # the old ones until no running Action's history holds their payloads).
+    ring = {old_id: decode_payload_key(old) for old_id, old in (old_keys or {}).items()}
+    codec = EncryptionCodec({**ring, key_id: decode_payload_key(key)}, key_id)
     return dataclasses.replace(converter, payload_codec=codec)

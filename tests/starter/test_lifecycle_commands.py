@@ -346,6 +346,4 @@ async def test_a_huge_input_file_is_refused_before_it_is_read_whole(cli: Cli, tm
         out.truncate(67_000_000)  # sparse: no 67 MB written to the disk
     outcome = await cli("request", "submit", str(huge))
     assert outcome.code == 2
-    assert outcome.err == (
-        f"mieux: {huge} is 67,000,000 bytes; an input file is at most 500,000\n"
-    )
+    assert outcome.err == (f"mieux: {huge} is 67,000,000 bytes; an input file is at most 500,000\n")

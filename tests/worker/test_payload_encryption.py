@@ -64,3 +64,56 @@ def test_a_bad_payload_key_stops_start_up_with_one_line(monkeypatch):
         "invalid setting temporal.payload_key (MIEUX_TEMPORAL__PAYLOAD_KEY): "
         "must be base64 of 32 random bytes"
     )
+
+
+async def test_a_key_rotation_keeps_old_histories_readable_and_seals_with_the_new_key(
+    time_skipping_env, task_queue, tmp_path
+):
+    """Issue 22 (5), docs/deployment.md's rotation: an Action started under key 1 goes on,
+    and is read, on workers that seal with key 2 and keep key 1 to open its history."""
+    env = time_skipping_env
+    first, second = new_key(), new_key()
+
+    def client(converter):
+        return Client(
+            env.client.service_client, namespace=env.client.namespace, data_converter=converter
+        )
+
+    before = client(data_converter(first, "mieux-1"))
+    after = client(data_converter(second, "mieux-2", old_keys={"mieux-1": first}))
+    outbox = Outbox()
+    activities = outbox.activities() + roster_activities(demo_roster_copy(tmp_path))
+    async with Worker(before, task_queue=task_queue, workflows=WORKFLOWS, activities=activities):
+        handle = await before.start_workflow(
+            ActionLifecycle.run, action_input(), id=f"rotation-{task_queue}", task_queue=task_queue
+        )
+        assert (await status_of(handle)).stage == Stage.INTAKE
+    async with Worker(
+        after,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=activities,
+        max_cached_workflows=0,  # every task replays the history sealed with key 1
+    ):
+        rotated = after.get_workflow_handle(handle.id)
+        await rotated.execute_update("intake_decision", {"decision": "accept", "by": "po.martin"})
+        status = await rotated.query(ActionLifecycle.status)
+        history = await rotated.fetch_history()
+    assert status.stage == Stage.FICHE_DRAFTING
+    ids = {
+        p.metadata.get("encryption-key-id")
+        for e in history.events
+        for p in (
+            e.workflow_execution_started_event_attributes.input.payloads
+            or e.workflow_execution_update_accepted_event_attributes.accepted_request.input.args.payloads
+        )
+    }
+    assert {b"mieux-1", b"mieux-2"} <= ids
+
+
+async def test_a_payload_sealed_with_another_key_of_the_same_id_says_which_key_is_wrong():
+    mine = data_converter(new_key(), "mieux-1").payload_codec
+    theirs = data_converter(new_key(), "mieux-1").payload_codec
+    [sealed] = await theirs.encode([Payload(metadata={"encoding": b"json/plain"}, data=b"{}")])
+    with pytest.raises(ValueError, match="payload key 'mieux-1' here is not the one that sealed"):
+        await mine.decode([sealed])
