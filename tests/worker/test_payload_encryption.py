@@ -100,14 +100,13 @@ async def test_a_key_rotation_keeps_old_histories_readable_and_seals_with_the_ne
         status = await rotated.query(ActionLifecycle.status)
         history = await rotated.fetch_history()
     assert status.stage == Stage.FICHE_DRAFTING
-    ids = {
-        p.metadata.get("encryption-key-id")
-        for e in history.events
-        for p in (
-            e.workflow_execution_started_event_attributes.input.payloads
-            or e.workflow_execution_update_accepted_event_attributes.accepted_request.input.args.payloads
+    def payloads(event):
+        accepted = event.workflow_execution_update_accepted_event_attributes.accepted_request
+        return event.workflow_execution_started_event_attributes.input.payloads or (
+            accepted.input.args.payloads
         )
-    }
+
+    ids = {p.metadata.get("encryption-key-id") for e in history.events for p in payloads(e)}
     assert {b"mieux-1", b"mieux-2"} <= ids
 
 
