@@ -67,11 +67,11 @@ def test_a_bad_payload_key_stops_start_up_with_one_line(monkeypatch):
 
 
 async def test_a_key_rotation_keeps_old_histories_readable_and_seals_with_the_new_key(
-    time_skipping_env, task_queue, tmp_path
+    local_env, task_queue, tmp_path
 ):
     """Issue 22 (5), docs/deployment.md's rotation: an Action started under key 1 goes on,
     and is read, on workers that seal with key 2 and keep key 1 to open its history."""
-    env = time_skipping_env
+    env = local_env  # the real dev server: a worker replaced mid-Action, as in a deployment
     first, second = new_key(), new_key()
 
     def client(converter):
@@ -92,14 +92,14 @@ async def test_a_key_rotation_keeps_old_histories_readable_and_seals_with_the_ne
         after,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=activities,
-        max_cached_workflows=0,  # every task replays the history sealed with key 1
+        activities=activities,  # a new worker: its first task replays the key-1 history
     ):
         rotated = after.get_workflow_handle(handle.id)
         await rotated.execute_update("intake_decision", {"decision": "accept", "by": "po.martin"})
         status = await rotated.query(ActionLifecycle.status)
         history = await rotated.fetch_history()
     assert status.stage == Stage.FICHE_DRAFTING
+
     def payloads(event):
         accepted = event.workflow_execution_update_accepted_event_attributes.accepted_request
         return event.workflow_execution_started_event_attributes.input.payloads or (
