@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -155,6 +156,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 STRANDED_BY_THE_TEST_SERVER = "invalid history builder state for action"
 
 
+def _bounded(run: Any, item: pytest.Item) -> Any:
+    import signal
+
+    seconds = int(item.config.getini("timeout") or 120)
+
+    def expired(signum: int, frame: Any) -> None:
+        pytest.fail(f"the second run took more than {seconds} s", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        return run()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool:
     from _pytest.runner import runtestprotocol
@@ -164,7 +182,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if any(r.failed and STRANDED_BY_THE_TEST_SERVER in r.capstdout for r in reports):
         print(f"\n{item.nodeid}: stranded by the test server (sdk-java#2606); run once more")
         item._initrequest()  # type: ignore[attr-defined]
-        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+        # pytest-timeout's one timer covered the first run only (it wraps this whole hook):
+        # the second gets a bound of its own, or a second stranding would hang CI for good.
+        reports = _bounded(lambda: runtestprotocol(item, nextitem=nextitem, log=False), item)
     for report in reports:
         item.ihook.pytest_runtest_logreport(report=report)
     item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
