@@ -815,10 +815,16 @@ class ActionLifecycle(Implementation):
             self._same_step(
                 link.round, self.fiche_version, "the consultation on the Action Fiche", "version"
             )
-        elif link.step == AnswerStep.INVITATION and (
-            command.expert_id != link.subject or command.activity != link.activity
-        ):
-            raise CommandRefused("This link is for another invitation.")
+        elif link.step == AnswerStep.INVITATION:
+            if command.expert_id != link.subject or command.activity != link.activity:
+                raise CommandRefused("This link is for another invitation.")
+            view = self.views.get(command.activity)
+            open_now = self._invitation_of(view, command.expert_id) if view else ""
+            if link.round is not None and open_now and not open_now.endswith(f"-{link.round}"):
+                raise CommandRefused(
+                    "This question is closed: the link was for an earlier invitation to this"
+                    " activity; the message about the current one carries its own link."
+                )
 
     def _same_step(self, linked: int | None, now_open: int, what: str, word: str) -> None:
         if linked == now_open:

@@ -298,7 +298,7 @@ class ActivityDelivery(Casework):
                     command=self._answer_command(expert_id),
                     documents=[invitation.docx_path],
                     details=[self.activity.title],
-                    answer=self._invitation_answer(expert_id, due),
+                    answer=self._invitation_answer(expert_id, due, clock.name),
                 )
             )
 
@@ -306,12 +306,16 @@ class ActivityDelivery(Casework):
     def _expert_and_focal_point(contact: ExpertContact) -> list[Recipient]:
         return [contact.expert, *([contact.focal_point] if contact.focal_point else [])]
 
-    def _invitation_answer(self, expert_id: str, due: datetime) -> AnswerRequest:
+    def _invitation_answer(self, expert_id: str, due: datetime, clock: str) -> AnswerRequest:
+        # The invitation's number (the last part of its clock's name): a link answers that
+        # invitation only, never a later one of the same expert (docs/security.md).
+        number = clock.rsplit("-", 1)[-1]
         return AnswerRequest(
             step=AnswerStep.INVITATION,
             subject=expert_id,
             activity=self.activity.number,
             until=due,
+            round=int(number) if number.isdigit() else None,
         )
 
     def _expert_clock(self, expert_id: str) -> str:
@@ -500,7 +504,7 @@ class ActivityDelivery(Casework):
             awaited = (
                 "your answer: confirm or decline"
                 if expert_id == to.id
-                else f"the answer of expert {expert_id}: confirm or decline"
+                else "the expert's answer: confirm or decline"
             )
             command = self._answer_command(expert_id)
         else:
@@ -509,7 +513,7 @@ class ActivityDelivery(Casework):
         answer = None
         if clock.kind == "expert":
             answer = self._invitation_answer(
-                self._expert_of_clock(clock.name) or to.id, clock.due_at
+                self._expert_of_clock(clock.name) or to.id, clock.due_at, clock.name
             )
         return self.notice(
             NoticeKind.REMINDER,
