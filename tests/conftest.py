@@ -125,16 +125,22 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_database(postgres_server: str) -> str:
-    """A new, empty database on the session's server, for one test."""
+def postgres_database(postgres_server: str) -> Iterator[str]:
+    """A new, empty database on the session's server, for one test. Its pooled connections
+    are closed after it: a session's tests otherwise keep one pool each open and run the
+    server out of connections ("too many clients", seen in CI)."""
     import sqlalchemy
+
+    from store.db import dispose_engine
 
     name = f"test_{uuid.uuid4().hex[:12]}"
     admin = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return postgres_server.replace("/postgres?", f"/{name}?")
+    url = postgres_server.replace("/postgres?", f"/{name}?")
+    yield url
+    dispose_engine(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
