@@ -16,10 +16,17 @@ import ipaddress
 import logging
 import secrets
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+import authlib.deprecate  # noqa: F401 (sets an "always" filter of its own when imported)
+
+with warnings.catch_warnings():
+    # Authlib warns at import of its own httpx integration, which its Starlette client
+    # uses; staff would read it in every `mieux dev` banner.
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.starlette_client import OAuth, OAuthError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
