@@ -125,5 +125,33 @@ STAGE_WORDS = {
 }
 
 
+# What staff read for the contract's command names (case pages, documents).
+COMMAND_WORDS = {
+    "intake_decision": "intake decision",
+    "submit_fiche": "Action Fiche submitted",
+    "consultation_feedback": "consultation answer",
+    "psg_vote": "PSG vote",
+    "expert_response": "expert's answer",
+    "nominate_expert": "expert nominated",
+    "activity_completed": "completion report",
+    "evaluation_done": "evaluation",
+    "amend_plan": "plan amended",
+    "deliverables_validated": "deliverables validated",
+    "feedback_received": "partner feedback",
+    "follow_up_received": "follow-up answer",
+    "extend_deadline": "deadline extended",
+    "hold": "put on hold",
+    "resume": "resumed",
+    "withdraw": "withdrawn",
+    "activity_progress": "activity report",
+    "notice": "notice",
+    "clock": "clock",
+}
+
+
+def command_words(command: str) -> str:
+    return COMMAND_WORDS.get(command, command.replace("_", " "))
+
+
 def stage_words(stage: str) -> str:
     return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from temporalio.service import RPCError
 
 from glossary import Region, Stage
-from glossary.names import TERMINAL_STAGES, stage_words
+from glossary.names import TERMINAL_STAGES, command_words, stage_words
 from starter.errors import CliError, Refused
 from starter.render import time_left
 from starter.session import Session, Target
@@ -161,6 +161,9 @@ class Board:
             request,
             "action.html",
             s=status,
+            officer=self._name(status.project_officer),
+            who=self._name,
+            what=command_words,
             stage=stage_words(str(status.stage)),
             clocks=shown,
             ui_url=ui_link(self.ui_url, self.session.namespace, f"action-{reference}"),
@@ -169,6 +172,19 @@ class Board:
             signed_in=staff.name,
             notice=notice,
         )
+
+    def _name(self, person: str) -> str:
+        """A staff id by the name the directory gives it (`po.okafor`: Ngozi Okafor)."""
+        directory = self.session.settings.staff
+        people = [
+            directory.programme_manager,
+            directory.programme_director,
+            *directory.project_officers,
+            *directory.ec_services,
+            *directory.administrators,
+            *(m for members in directory.psg.values() for m in members),
+        ]
+        return next((p.name for p in people if p.id == person), person)
 
     async def vote(self, request: Request) -> Response:
         """A PSG desk's vote from the case page; the workflow checks who may cast it."""

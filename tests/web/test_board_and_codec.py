@@ -50,7 +50,7 @@ async def test_the_board_lists_open_actions_with_their_stage_and_filters(
 
         case = await web.get(f"/actions/{second}")
         assert case.status_code == 200
-        assert "Action Fiche drafting" in case.text and "intake_decision" in case.text
+        assert "Action Fiche drafting" in case.text and "intake decision" in case.text
         missing = await web.get(f"/actions/{year}-99")
         assert missing.status_code == 404
 
@@ -235,3 +235,18 @@ async def test_hostile_tokens_are_refused_with_403_and_every_response_has_securi
     for response in (answer, bearer, codec):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+async def test_the_case_page_names_people_and_steps_in_staff_words(time_skipping_env, task_queue):
+    """Issue 21: `po.martin` and `intake_decision` in the case file, where people read."""
+    env = time_skipping_env
+    async with running_worker(env, task_queue, Outbox()), web_client(env.client, task_queue) as web:
+        handle = await start(env.client, task_queue, action_input())
+        await accept(handle)
+        page = await web.get("/actions/2026-01")
+    assert page.status_code == 200
+    officer = page.text.split("<dt>Officer</dt><dd>")[1].split("</dd>")[0]
+    audit = page.text.split("Audit trail")[1]
+    assert officer == "Claire Martin"
+    assert "<td>Claire Martin</td><td>intake decision</td>" in audit
+    assert "intake_decision" not in audit and "po.martin" not in audit
