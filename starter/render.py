@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from glossary.names import stage_words
+from glossary.names import command_words, stage_words
 
 if TYPE_CHECKING:
     from glossary import ActionStatus
@@ -159,7 +159,9 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
         audit = _table(f"Audit trail ({label})", "At", "By", "Command", "Result", "Detail")
         for entry in shown:
             result = "done" if entry.accepted else "refused"
-            _row(audit, _when(entry.at), entry.by, entry.command, result, entry.detail)
+            _row(
+                audit, _when(entry.at), entry.by, command_words(entry.command), result, entry.detail
+            )
         _section(out, audit)
 
 

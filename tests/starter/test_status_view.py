@@ -184,3 +184,12 @@ def test_a_status_without_a_field_this_release_reads_is_left_to_the_model():
     with pytest.raises(AttributeError):
         status_text(StatusView(answer), NOW)
     assert "From        -" in status_text(ActionStatus.model_validate(answer), NOW)
+
+
+def test_the_audit_trail_names_steps_in_staff_words():
+    """Issue 21: `intake_decision` and `hold` were code words in the case file."""
+    status = _rich_status()
+    text = status_text(status, NOW)
+    trail = text.split("Audit trail")[1]
+    assert "put on hold" in trail
+    assert " hold " not in trail.replace("put on hold", "")
