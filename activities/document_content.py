@@ -46,11 +46,11 @@ def _action_fiche(request: DocumentRequest) -> Content:
             ("No.", "Type", "Title", "Place", "Dates", "Experts", "Expertise", "Languages"),
             tuple(
                 (
-                    f"{a.number}{' (optional)' if a.optional else ''}",
-                    a.type.value,
+                    str(a.number),
+                    f"{a.type.value}{' (optional)' if a.optional else ''}",
                     a.title,
                     a.place,
-                    _dates(a.start, a.end),
+                    _short_dates(a.start, a.end),
                     "policy default" if a.experts_needed is None else str(a.experts_needed),
                     ", ".join(a.expertise) or "-",
                     ", ".join(a.languages) or "-",
@@ -289,6 +289,15 @@ def _scores_text(scores: dict[str, int]) -> str:
 
 def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "-"
+
+
+def _short_dates(start: date, end: date) -> str:
+    """For a table's narrow column: 7-9 Jun 2027, 30 Sep-2 Oct 2027, 28 Dec 2027-3 Jan 2028."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b}-{end.day} {end:%b %Y}"
+    return f"{start.day} {start:%b %Y}-{end.day} {end:%b %Y}"
 
 
 def _dates(start: date, end: date) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.shared import Pt
+from docx.shared import Inches, Pt
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ def to_docx(content: Content) -> bytes:
     properties.keywords = content.reference
     properties.author = "mieux-flow"
     document.styles["Normal"].font.size = Pt(11)
+    for section in document.sections:  # room for the tables of a programme's documents
+        section.left_margin = section.right_margin = Inches(0.8)
     document.add_heading(content.title, level=1)
     for block in content.blocks:
         _docx_block(document, block)
@@ -117,6 +119,9 @@ def _docx_table(
     width = len(header) if header else 2
     table = document.add_table(rows=0, cols=width)
     table.style = "Table Grid"
+    table.autofit = False
+    columns = _column_widths(document, list(rows), width, header)
+    small = width > 4  # wide tables in 9 pt, so their words fit their columns whole
     if header:
         cells = table.add_row().cells
         for cell, text in zip(cells, header, strict=True):
@@ -130,7 +135,42 @@ def _docx_table(
             if header is None and index == 0:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
+    for column, column_width in zip(table.columns, columns, strict=True):
+        column.width = column_width  # the table's grid, which LibreOffice reads
+    for row_cells in table.rows:
+        for cell, column_width in zip(row_cells.cells, columns, strict=True):
+            cell.width = column_width  # Word reads a column's width from its cells
+            if small:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(9)
     document.add_paragraph()
+
+
+def _column_widths(
+    document: WordDocument,
+    rows: list[tuple[str, ...]],
+    count: int,
+    header: tuple[str, ...] | None = None,
+) -> list[int]:
+    """Each column as wide as its longest word at least (no "Mappin g"), the rest of the
+    page shared by how much text each column holds (issue 21)."""
+    section = document.sections[-1]
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    per_char = int(Pt(9 if count > 4 else 11) * 0.62)  # a character's width, on average
+    padding = int(Pt(12))  # the cell's own margins, left and right
+    longest = [max((len(w) for r in rows for w in r[c].split()), default=1) for c in range(count)]
+    if header:  # bold: a fifth wider
+        longest = [
+            max(word, *(len(w) * 6 // 5 + 1 for w in header[c].split()))
+            for c, word in enumerate(longest)
+        ]
+    amount = [max(1.0, sum(len(r[c]) for r in rows) / max(1, len(rows))) for c in range(count)]
+    floors = [word * per_char + padding for word in longest]
+    if sum(floors) > usable:  # no room for every word whole: share the page by the floors
+        return [usable * floor // sum(floors) for floor in floors]
+    spare = usable - sum(floors)
+    total = sum(amount)
+    return [floor + int(spare * share / total) for floor, share in zip(floors, amount, strict=True)]
 
 
 def _inline(text: str) -> str:

@@ -141,10 +141,10 @@ EXPECTED: dict[DocumentKind, list[str]] = {
         "Strengthen the collection and use of migration data",
         "Then the policy that uses it.",
         "Migration data workshop",
-        "8 June 2026 to 10 June 2026",
+        "8-10 Jun 2026",
         "Nairobi, Kenya",
         "English, Swahili",
-        "2 (optional)",
+        "study visit (optional)",
         "A migration data sharing protocol",
         "20 March 2026",
     ],
@@ -407,3 +407,26 @@ def test_markdown_pages_show_typed_html_as_text_never_as_markup() -> None:
     )
     assert "<script" not in page and "<img" not in page
     assert page.count("&lt;script&gt;") == 5 and "&amp;" in page
+
+
+def test_a_wide_table_gives_each_column_room_for_its_longest_word() -> None:
+    """Issue 21: the Fiche's activity table broke words ("Mappin g") in equal columns.
+    Checked by eye as a PDF (LibreOffice headless): docs/images/action-fiche-page.png."""
+    import docx as python_docx
+
+    from activities.document_render import Content, Table, to_docx
+
+    rows = (("1", "fact-finding mission", "Mapping of migration data flows", "7-9 Jun 2027"),)
+    document = python_docx.Document(
+        io.BytesIO(
+            to_docx(Content("t", "2026-01", (Table(("No.", "Type", "Title", "Dates"), rows),)))
+        )
+    )
+    section = document.sections[0]
+    usable = section.page_width - section.left_margin - section.right_margin
+    widths = [column.width for column in document.tables[0].columns]
+    assert sum(widths) <= usable
+    # "Mapping of migration data flows" holds the most text; "No." the least.
+    assert widths[2] == max(widths) and widths[0] == min(widths)
+    # Each column is at least as wide as its longest word at 11 pt (about 6 pt a letter).
+    assert widths[1] >= len("fact-finding") * 6 * 12700
