@@ -114,7 +114,36 @@ def rows(outbox: Outbox, began: datetime) -> list[tuple[str, ...]]:
     return out
 
 
-async def main(markdown: bool) -> int:
+PAGE_HEAD = """# Who is told what, and when
+
+Every notice of one standard Action, in the order it went, as printed by (and checked
+against the code by `tests/test_notices_doc.py`)
+
+```
+.venv/bin/python -m tests.notice_timeline --markdown
+```
+
+That command runs the real workflows on Temporal's time-skipping test server with the default
+policy (`docs/process.md`, working hours Mon-Fri 09:00-17:00 in each recipient's zone), the demo
+roster and two workshops, while people answer as MIEUX's reports describe: the Fiche on day
+18 of its 21, positive silence in consultation, one PSG member voting after the day-5
+reminder, every expert confirming on day 5 of 7, completion reports five days after the
+workshops, feedback on day 20, the follow-up questionnaire answered after its reminder.
+The "day" counts from the request; "sent" is when the notice activity ran (UTC).
+
+Who answers how: the MIEUX team (project officer, programme manager, programme director)
+get the `mieux` command that answers each notice; everyone else (partner, EUDEL, EC services,
+PSG members, experts, focal points) answers through the links in the message (one per
+possible answer, bound to that step and round: `docs/security.md`), and questions go by reply
+to the project officer named in the message, the message's `Reply-To`. Without `web.secret`
+notices carry no links and ask for a reply instead. Information notices (decisions,
+confirmations, withdrawals) carry no "Awaited / By" form; the partner and the EUDEL read the
+PSG's decision without the DGs' individual votes.
+"""
+HEAD = ("day", "sent (UTC)", "kind", "clock/step", "to", "attached")
+
+
+async def timeline() -> list[tuple[str, ...]]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_test_server(), data_converter=data_converter(None)
     )
@@ -124,13 +153,21 @@ async def main(markdown: bool) -> int:
         began = await drive(env, outbox)
     finally:
         await env.shutdown()
-    table = rows(outbox, began)
-    head = ("day", "sent (UTC)", "kind", "clock/step", "to", "attached")
+    return rows(outbox, began)
+
+
+def page(table: list[tuple[str, ...]]) -> str:
+    """docs/notices.md: the text above, then the table."""
+    lines = [PAGE_HEAD, "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
+    lines += ["| " + " | ".join(c.strip() for c in row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
+
+
+async def main(markdown: bool) -> int:
+    table = await timeline()
+    head = HEAD
     if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "---|" * len(head))
-        for row in table:
-            print("| " + " | ".join(c.strip() for c in row) + " |")
+        print(page(table), end="")
     else:
         for row in [head, *table]:
             print(f"{row[0]:>6}  {row[1]:16}  {row[2]:15}  {row[3]:34}  {row[4]:36}  {row[5]}")
