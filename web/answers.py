@@ -72,9 +72,7 @@ FIELDS: dict[tuple[AnswerStep, str], list[Field]] = {
         Field("rating", "Overall, how useful was the Action?", "rating", required=True),
         Field("comment", "What worked, and what should MIEUX do better?"),
     ],
-    (AnswerStep.VALIDATION, "validate"): [
-        Field("comment", "Comments on the deliverables (optional)")
-    ],
+    (AnswerStep.VALIDATION, "validate"): [Field("comment", "Comments on the deliverables")],
     (AnswerStep.FOLLOW_UP, "answer"): [
         Field("adopted", "Has a deliverable been adopted?", "yesno", required=True),
         Field("adoption", "How (e.g. approved by ministerial decree)"),
@@ -400,10 +398,11 @@ def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None) -> s
         return f"Thank you: your {answer} for {what} is recorded."
     if token.step == AnswerStep.CONSULTATION:
         said = "no objection" if choice == "no-objection" else "an objection"
-        return f"Thank you: {said} from the {token.subject} to the Action Fiche is recorded."
+        return f"Thank you: {said} from {body_name(token.subject)} to the Action Fiche is recorded."
     if token.step == AnswerStep.PSG_VOTE:
         return (
-            f"Thank you: the vote of {token.subject} ({CHOICES[token.step][choice].lower()})"
+            f"Thank you: the vote of {body_name(token.subject)}"
+            f" ({CHOICES[token.step][choice].lower()})"
             " is recorded."
         )
     if token.step == AnswerStep.VALIDATION:

@@ -605,7 +605,7 @@ class ActionLifecycle(Implementation):
                         step="vote-request",
                         to=to,
                         subject=f"PSG vote: Action Fiche v{self.fiche_version}, {self.title}",
-                        awaited=f"the vote of {body}: approved, rejected or revise",
+                        awaited=f"the vote of {body_name(body)}: approved, rejected or revise",
                         due_at=clock.due_at,
                         command=f"mieux approve {self.reference} --member {body}",
                         documents=self._fiche_attachments(),

@@ -159,7 +159,10 @@ async def test_the_eudel_answers_the_consultation_and_a_psg_member_votes(
             consult["no-objection"], data={"token": token_of(consult["no-objection"])}
         )
         assert done.status_code == 200
-        assert "Thank you: no objection from the EC services to the Action Fiche" in done.text
+        assert (
+            "Thank you: no objection from the European Commission services to the Action Fiche"
+            in done.text
+        )
         await until(handle, lambda s: s.stage == Stage.PSG_REVIEW)
         # An answer after the consultation closed: recorded and passed to the officer.
         late = await web.post(
@@ -184,7 +187,10 @@ async def test_the_eudel_answers_the_consultation_and_a_psg_member_votes(
         done = await web.post(
             revise, data={"token": token_of(revise), "comment": "dates clash with elections"}
         )
-        assert done.status_code == 200 and "the vote of DG_HOME" in done.text
+        assert (
+            done.status_code == 200
+            and "the vote of DG Migration and Home Affairs (DG HOME)" in done.text
+        )
         status = await until(handle, lambda s: s.stage == Stage.FICHE_DRAFTING)
     [cast] = status.psg_votes
     assert (cast.member, cast.decision, cast.comment) == (

@@ -42,3 +42,28 @@ async def test_each_recipient_reads_their_mail_with_its_answer_buttons(
             assert buttons and all(label in text for label in buttons), picture
             if role == "expert":
                 assert sent.notice.to.id not in text.split("Attached")[0], picture
+
+
+async def test_the_partner_opens_the_validation_page_from_the_mail(
+    time_skipping_env: WorkflowEnvironment, task_queue: str
+) -> None:
+    """The page behind the partner's "Validate the deliverables" button, in a browser."""
+    from tests.web.support import links, web_client
+    from tests.workflows.support import running_worker
+    from tests.workflows.test_notices import _completed
+
+    outbox = Outbox()
+    env = time_skipping_env
+    async with running_worker(env, task_queue, outbox), web_client(env.client, task_queue) as web:
+        await _completed(env, task_queue)
+        request = next(iter(outbox.matching("validation_request")))
+        answer = await web.get(links(request)["validate"])
+    assert answer.status_code == 200
+    async with browser_page() as page:
+        await page.set_content(answer.text)
+        text = await page.inner_text("body")
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(IMAGES / "page-partner-validation.png"), full_page=True)
+    assert "Validation of the deliverables" in text
+    assert "the partner's validation of the Action's deliverables" in text
+    assert "Validate the deliverables" in text
