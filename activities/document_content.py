@@ -164,7 +164,7 @@ def _final_report(request: DocumentRequest) -> Content:
                 ("Country", status.country),
                 ("Region", status.region),
                 ("Themes", ", ".join(status.themes)),
-                ("Project officer", status.project_officer),
+                ("Project officer", request.officer_name or status.project_officer),
                 ("Received on", _day(status.received_on)),
                 ("Stage", stage_words(str(status.stage))),
                 ("Action Fiche version", str(status.fiche_version)),

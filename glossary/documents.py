@@ -53,6 +53,9 @@ class DocumentRequest(BaseModel):
     activity: ActivityView | None = Field(default=None, description="activity report")
     outputs: list[str] = Field(default=[], description="activity report: outputs produced")
     status: ActionStatus | None = Field(default=None, description="final report")
+    officer_name: str = Field(
+        default="", max_length=120, description="final report: the project officer, by name"
+    )
     kpi: dict[str, KpiValue] = Field(default={}, description="KPI report: indicator -> value")
     period: str = Field(default="", max_length=80, description="KPI report: e.g. 2026-Q2")
     institutions: list[str] = Field(default=[], description="public summary: the requesters")

@@ -409,6 +409,7 @@ class Implementation(Casework):
                 country=self.request.country,
                 prepared_on=self.now().date(),
                 status=self.status(),
+                officer_name=self._officer().name,
             ),
             result_type=DocumentRef,
             summary="final report",

@@ -380,10 +380,11 @@ async def test_the_final_report_reads_as_a_programme_document_not_an_audit_log(
             ]
         }
     )
-    request = request_for(DocumentKind.FINAL_REPORT, status=status)
+    request = request_for(DocumentKind.FINAL_REPORT, status=status, officer_name="Amina Yusuf")
     ref = await ActivityEnvironment().run(documents.write_document, request)
     word = word_text(documents.store.read(ref.docx_path))
     assert "intake_decision" not in word and "Audit trail" not in word
+    assert "Amina Yusuf" in word
     assert "DG Migration and Home Affairs (DG HOME)" in word and "approved" in word
     assert "Action Fiche drafting" in word and "12" in word  # 42 days less 30 on hold
 
