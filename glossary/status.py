@@ -108,6 +108,7 @@ class ActionStatus(BaseModel):
     region: str
     themes: list[str]
     project_officer: str
+    project_officer_name: str = ""  # what people read; the id above is for filters
     received_on: date
     clocks: list[ClockView] = []
     waiting_on: str = ""

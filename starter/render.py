@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -94,7 +94,7 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
         ("Stage", stage),
         ("Waiting on", action.waiting_on),
         ("From", ", ".join(action.waiting_for) or "-"),
-        ("Officer", action.project_officer),
+        ("Officer", _officer(action)),
         ("Where", f"{action.country} ({action.region})"),
         ("Themes", ", ".join(action.themes)),
         ("Received", f"{action.received_on:%Y-%m-%d}"),
@@ -273,3 +273,10 @@ def candidates(found: Sequence[Candidate]) -> None:
             c.focal_point_id or "",
         )
     out.print(table)
+
+
+def _officer(action: Any) -> str:
+    """The officer by name, with the id staff type in commands (a status of an earlier
+    release has the id only)."""
+    name = getattr(action, "project_officer_name", "")
+    return f"{name} ({action.project_officer})" if name else action.project_officer

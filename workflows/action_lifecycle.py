@@ -1032,6 +1032,7 @@ class ActionLifecycle(Implementation):
             region=self.request.region,
             themes=[str(t) for t in self.request.themes],
             project_officer=self.officer_id,
+            project_officer_name=self._officer().name,
             received_on=self.request.received_on,
             clocks=self.clocks.views(),
             waiting_on=what,

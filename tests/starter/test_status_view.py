@@ -193,3 +193,11 @@ def test_the_audit_trail_names_steps_in_staff_words():
     trail = text.split("Audit trail")[1]
     assert "put on hold" in trail
     assert " hold " not in trail.replace("put on hold", "")
+
+
+def test_the_officer_is_named_with_the_id_staff_type():
+    status = _rich_status().model_copy(update={"project_officer_name": "Claire Martin"})
+    answer = json.loads(pydantic.TypeAdapter(ActionStatus).dump_json(status))
+    text = status_text(StatusView(answer), NOW)
+    assert text == status_text(status, NOW)
+    assert f"Claire Martin ({status.project_officer})" in text
