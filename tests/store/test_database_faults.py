@@ -69,3 +69,22 @@ async def test_a_notice_waits_for_the_database_and_goes_out_once_when_it_is_back
         assert len(smtp_server.inbox.messages) == 1
     finally:
         server.cleanup()
+
+
+def test_a_deleted_sqlite_database_is_not_silently_replaced_by_an_empty_one(tmp_path: Path):
+    """Issue 22 (10): documents and roster were gone, and nothing said so."""
+    from config.settings import MieuxSettings
+    from store.db import dispose_engine
+    from worker.database import DatabaseUnusable, ready
+
+    state = tmp_path / "state"
+    url = f"sqlite:///{state / 'mieux.db'}"
+    settings = MieuxSettings(state_dir=state, database={"url": url})
+    assert "schema upgraded from empty" in ready(settings)
+    dispose_engine(url)
+    (state / "mieux.db").unlink()
+
+    with pytest.raises(DatabaseUnusable) as gone:
+        ready(settings)
+    assert "was created here before and is gone: restore it, or remove" in str(gone.value)
+    assert not (state / "mieux.db").exists()  # nothing written into a fresh empty file
