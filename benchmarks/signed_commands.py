@@ -20,34 +20,24 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 from temporalio.client import Client
 
+from benchmarks.cli_startup import _timed
 from benchmarks.servers import dev_server
 from config.connection import SignIn
 from starter.signin import _save
 from tests.oidc_provider import running_provider
-from tests.workflows.support import Outbox, action_input, running_worker, sample_fiche
-from worker.headers import ProofHeaders, sending
+from tests.workflows.support import Outbox, action_input, proving, running_worker, sample_fiche
+from worker.headers import sending
 from worker.proof import Trust
 from workflows.action_lifecycle import ActionLifecycle
 
 MIEUX = str(Path(sys.executable).with_name("mieux"))
-
-
-def _timed(argv: list[str], env: dict[str, str]) -> float:
-    began = time.perf_counter()
-    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - began
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
-    return elapsed
 
 
 def _device_sign_in(issuer: str, sub: str) -> dict[str, str]:
@@ -83,9 +73,7 @@ async def run(rounds: int) -> dict[str, list[float]]:
     signed: dict[str, list[float]] = {k: [] for k in ("status", "approve")}
     with tempfile.TemporaryDirectory(prefix="mieux-bench-signed-") as folder:
         env = await dev_server()
-        config = env.client.config()
-        config["interceptors"] = [ProofHeaders()]
-        client = Client(**config)
+        client = proving(env.client)
         try:
             with running_provider() as provider:
                 trust = Trust(issuer=provider.issuer, audience="mieux", secret="bench")

@@ -82,6 +82,17 @@ class StaffDirectory(BaseModel):
         description="region -> the staff id of the officer a request without one goes to",
     )
 
+    def members(self) -> list[StaffMember]:
+        """Everyone the directory lists, once per place they are listed."""
+        return [
+            self.programme_manager,
+            self.programme_director,
+            *self.project_officers,
+            *self.ec_services,
+            *self.administrators,
+            *(member for members in self.psg.values() for member in members),
+        ]
+
     def officer(self, staff_id: str | None, region: str = "") -> StaffMember:
         """The named officer; else the region's default officer; else the first one."""
         wanted = staff_id or self.default_officers.get(region)

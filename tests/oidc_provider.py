@@ -151,30 +151,24 @@ def running_provider(token_max_age: timedelta = timedelta(hours=1)) -> Iterator[
 
 def other_key_token(provider: Provider, sub: str, **claims: Any) -> str:
     """A well-formed ID token for `sub`, signed by a key the provider never published."""
-    from joserfc import jwt
     from joserfc.jwk import RSAKey
 
     key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8)})
-    now = int(time.time())
-    body = {
-        "iss": provider.issuer,
-        "aud": "mieux",
-        "sub": sub,
-        "iat": now,
-        "exp": now + 3600,
-        **_claims(sub),
-        **claims,
-    }
-    return jwt.encode({"alg": "RS256", "kid": key.kid}, body, key)
+    return _token(provider, key, sub, claims)
 
 
 def signed_token(provider: Provider, sub: str, **claims: Any) -> str:
     """An ID token signed with the provider's own key, with claims of the test's choosing
     (an expired one, another audience): what only the provider could have issued."""
-    from joserfc import jwt
     from joserfc.jwk import RSAKey
 
     key = RSAKey.import_key(provider.signing_key.as_dict(is_private=True))
+    return _token(provider, key, sub, claims)
+
+
+def _token(provider: Provider, key: Any, sub: str, claims: dict[str, Any]) -> str:
+    from joserfc import jwt
+
     now = int(time.time())
     body = {
         "iss": provider.issuer,

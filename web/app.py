@@ -53,8 +53,7 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
         scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
         if trust.local or scheme.lower() != "bearer" or not bearer.strip().isascii():
             return False
-        if not trust.keys.keys:
-            await trust.load_keys()
+        await trust.keys_at_most(600.0)
         caller = trust.staff(bearer.strip(), datetime.now(UTC), verified=True)
         return caller.kind == CallerKind.STAFF and (
             bool(caller.roles) or person_in(settings.staff, caller.email) is not None

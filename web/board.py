@@ -151,6 +151,8 @@ class Board:
             (n, c, "paused" if c.paused else time_left(c.due_at, now))
             for n, c in sorted(clocks, key=lambda nc: nc[1].due_at)
         ]
+        # Staff ids by the names the directory gives them (`po.okafor`: Ngozi Okafor).
+        names = {p.id: p.name for p in self.session.settings.staff.members()}
         voted = {v.member for v in status.psg_votes if v.round == status.psg_round}
         may_vote = [
             body
@@ -161,8 +163,8 @@ class Board:
             request,
             "action.html",
             s=status,
-            officer=self._name(status.project_officer),
-            who=self._name,
+            officer=names.get(status.project_officer, status.project_officer),
+            who=lambda person: names.get(person, person),
             what=command_words,
             stage=stage_words(str(status.stage)),
             clocks=shown,
@@ -172,19 +174,6 @@ class Board:
             signed_in=staff.name,
             notice=notice,
         )
-
-    def _name(self, person: str) -> str:
-        """A staff id by the name the directory gives it (`po.okafor`: Ngozi Okafor)."""
-        directory = self.session.settings.staff
-        people = [
-            directory.programme_manager,
-            directory.programme_director,
-            *directory.project_officers,
-            *directory.ec_services,
-            *directory.administrators,
-            *(m for members in directory.psg.values() for m in members),
-        ]
-        return next((p.name for p in people if p.id == person), person)
 
     async def vote(self, request: Request) -> Response:
         """A PSG desk's vote from the case page; the workflow checks who may cast it."""

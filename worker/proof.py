@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -104,6 +105,7 @@ class Trust:
     roles_claim: str = ""
     keys: KeySet = field(default_factory=lambda: KeySet([]))
     directory: StaffDirectory | None = None  # the deployment's (for the register)
+    loaded_at: float = float("-inf")
 
     @property
     def local(self) -> bool:
@@ -211,6 +213,13 @@ class Trust:
         known = {k.kid for k in fresh.keys}
         kept = [k for k in self.keys.keys if k.kid not in known]
         self.keys = KeySet([*fresh.keys, *kept])
+        self.loaded_at = time.monotonic()
+
+    async def keys_at_most(self, seconds: float) -> None:
+        """For a service checking tokens on demand (the web's codec endpoint): keys loaded
+        within `seconds`, so a rotation at the provider is seen without a restart."""
+        if time.monotonic() - self.loaded_at > seconds:
+            await self.load_keys()
 
     async def keep_keys_fresh(self, every: float = 600.0) -> None:
         while True:
@@ -261,18 +270,13 @@ class ProofInterceptor(Interceptor):
     """Registered on every worker (`worker.main.build_worker`)."""
 
     def __init__(self, trust: Trust) -> None:
-        self.trust = trust
+        # One class per worker, bound to its trust (not one per workflow run).
+        self._inbound = type("Inbound", (_Inbound,), {"trust": trust})
 
     def workflow_interceptor_class(
         self, input: WorkflowInterceptorClassInput
     ) -> type[WorkflowInboundInterceptor] | None:
-        trust = self.trust
-
-        class Inbound(_Inbound):
-            pass
-
-        Inbound.trust = trust
-        return Inbound
+        return self._inbound
 
 
 class _Inbound(WorkflowInboundInterceptor):

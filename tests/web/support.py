@@ -11,9 +11,8 @@ from temporalio.client import Client, WorkflowHandle
 from activities.answer_links import AnswerLinks, Link
 from config.settings import MieuxSettings, WebSettings
 from glossary import ActionInput
-from tests.workflows.support import Outbox, Sent
+from tests.workflows.support import Outbox, Sent, proving
 from web.app import create_app
-from worker.headers import ProofHeaders
 from workflows.action_lifecycle import ActionLifecycle
 
 SECRET = "test-secret-for-answer-links"
@@ -24,13 +23,6 @@ def settings(task_queue: str, **web: Any) -> MieuxSettings:
     return MieuxSettings(
         task_queue=task_queue, web=WebSettings(secret=SECRET, base_url=BASE, **web)
     )
-
-
-def proving(client: Client) -> Client:
-    """The client as `worker.client.connect` builds it: commands carry their proof."""
-    config = client.config()
-    config["interceptors"] = [ProofHeaders()]
-    return Client(**config)
 
 
 def web_client(client: Client, task_queue: str, **web: Any) -> httpx.AsyncClient:

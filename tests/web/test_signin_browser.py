@@ -3,11 +3,13 @@ casts a PSG vote from the case page (issue 20); strangers get neither pages nor 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
-from temporalio.client import Client
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import AuthSettings
@@ -18,11 +20,12 @@ from tests.web.test_browser import IMAGES, browser_page, web_service, web_settin
 from tests.workflows.support import (
     Outbox,
     action_input,
+    proving,
     running_worker,
     sample_fiche,
     status_of,
 )
-from worker.headers import ProofHeaders, sending
+from worker.headers import sending
 from worker.proof import Trust
 
 
@@ -32,16 +35,13 @@ def provider() -> Iterator[Provider]:
         yield running
 
 
-def proving(env: WorkflowEnvironment) -> Client:
-    config = env.client.config()
-    config["interceptors"] = [ProofHeaders()]
-    return Client(**config)
-
-
-async def test_a_psg_desk_signs_in_and_votes_from_the_case_page(
-    time_skipping_env: WorkflowEnvironment, task_queue: str, provider: Provider
-) -> None:
-    client = proving(time_skipping_env)
+@contextlib.asynccontextmanager
+async def at_psg_with_signin(
+    env: WorkflowEnvironment, task_queue: str, provider: Provider
+) -> AsyncIterator[tuple[WorkflowHandle[Any, Any], str]]:
+    """A worker and `mieux web` trusting the provider, and an Action at the PSG (its
+    officer signed in); yields the Action and the web service's address."""
+    client = proving(env.client)
     trust = Trust(issuer=provider.issuer, audience="mieux", secret=SECRET)
     await trust.load_keys()
     port = free_port()
@@ -50,9 +50,8 @@ async def test_a_psg_desk_signs_in_and_votes_from_the_case_page(
         port,
         auth=AuthSettings(issuer=provider.issuer, client_id="mieux", client_secret="web-client"),
     )
-    base = f"http://127.0.0.1:{port}"
     async with (
-        running_worker(time_skipping_env, task_queue, Outbox(), trust=trust),
+        running_worker(env, task_queue, Outbox(), trust=trust),
         web_service(settings, client),
     ):
         handle = await start(client, task_queue, action_input())
@@ -60,6 +59,13 @@ async def test_a_psg_desk_signs_in_and_votes_from_the_case_page(
             await handle.execute_update("intake_decision", {"decision": "accept"})
             await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
             await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
+        yield handle, f"http://127.0.0.1:{port}"
+
+
+async def test_a_psg_desk_signs_in_and_votes_from_the_case_page(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, provider: Provider
+) -> None:
+    async with at_psg_with_signin(time_skipping_env, task_queue, provider) as (handle, base):
         reference = handle.id.removeprefix("action-")
         case = f"{base}/actions/{reference}"
 
@@ -109,25 +115,7 @@ async def test_a_forged_vote_form_for_another_body_is_refused_by_the_workflow(
 ) -> None:
     """The page offers EEAS only; a hand-made form for DG_HOME reaches the workflow and is
     refused there, where no client goes around the check."""
-    client = proving(time_skipping_env)
-    trust = Trust(issuer=provider.issuer, audience="mieux", secret=SECRET)
-    await trust.load_keys()
-    port = free_port()
-    settings = web_settings(
-        task_queue,
-        port,
-        auth=AuthSettings(issuer=provider.issuer, client_id="mieux", client_secret="web-client"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    async with (
-        running_worker(time_skipping_env, task_queue, Outbox(), trust=trust),
-        web_service(settings, client),
-    ):
-        handle = await start(client, task_queue, action_input())
-        with sending(token=signed_token(provider, "po.martin")):
-            await handle.execute_update("intake_decision", {"decision": "accept"})
-            await handle.execute_update("submit_fiche", {"fiche": sample_fiche()})
-            await handle.execute_update("consultation_feedback", {"organisation": "EC services"})
+    async with at_psg_with_signin(time_skipping_env, task_queue, provider) as (handle, base):
         reference = handle.id.removeprefix("action-")
         async with browser_page() as page:
             await page.goto(f"{base}/actions/{reference}")

@@ -34,6 +34,7 @@ from glossary.documents import DocumentRef, DocumentRequest
 from glossary.people import Contact
 from glossary.register import RegisterRecord
 from store.db import dispose_engine
+from worker.headers import ProofHeaders
 from worker.main import WORKFLOWS
 from worker.proof import ProofInterceptor, Trust
 from workflows.action_lifecycle import ActionLifecycle
@@ -277,6 +278,14 @@ async def running_worker(
     # Every workflow test also checks DOMAIN §4's "never a burst": no clock sends two of its
     # alarms at once, whatever the test drove.
     assert not bursts(outbox.sent), f"alarms of one clock sent together: {bursts(outbox.sent)}"
+
+
+def proving(client: Client) -> Client:
+    """The client as `worker.client.connect` builds it: commands carry their proof
+    (worker/headers.py), as the CLI's and the web service's do."""
+    config = client.config()
+    config["interceptors"] = [ProofHeaders()]
+    return Client(**config)
 
 
 async def start_action(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from glossary.answers import AnswerStep, AnswerToken, sign
@@ -22,13 +22,14 @@ from tests.workflows.support import (
     action_input,
     activity,
     invited,
+    proving,
     running_worker,
     sample_fiche,
     start_action,
     status_of,
     until,
 )
-from worker.headers import ProofHeaders, sending
+from worker.headers import sending
 from worker.proof import Trust
 
 SECRET = "the-workers-secret"
@@ -47,18 +48,11 @@ async def trust(provider: Provider) -> Trust:
     return trusted
 
 
-def proving_client(env: WorkflowEnvironment) -> Client:
-    """What the CLI and the web build: a client that puts the proof in the headers."""
-    config = env.client.config()
-    config["interceptors"] = [ProofHeaders()]
-    return Client(**config)
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def action(
     time_skipping_env: WorkflowEnvironment, task_queue: str, trust: Trust
 ) -> AsyncIterator[WorkflowHandle[Any, Any]]:
-    client = proving_client(time_skipping_env)
+    client = proving(time_skipping_env.client)
     async with running_worker(time_skipping_env, task_queue, Outbox(), trust=trust):
         yield await start_action(client, task_queue, action_input())
 
@@ -69,7 +63,7 @@ async def action_on_dev_server(
 ) -> AsyncIterator[WorkflowHandle[Any, Any]]:
     """The time-skipping test server drops the headers of a signal one workflow sends
     another, so what the Action and its activities say to each other is tested here."""
-    client = proving_client(local_env)
+    client = proving(local_env.client)
     # Activities' ids follow the reference, and the dev server is shared by the session.
     reference = f"2039-{random.randint(100, 999)}"
     async with running_worker(local_env, task_queue, Outbox(), trust=trust):
@@ -375,7 +369,7 @@ async def test_with_a_roles_claim_the_providers_groups_decide(
     """`auth.roles_claim`: roles come from the token, whoever the directory lists."""
     trust = Trust(issuer=provider.issuer, audience="mieux", secret=SECRET, roles_claim="roles")
     await trust.load_keys()
-    client = proving_client(time_skipping_env)
+    client = proving(time_skipping_env.client)
     async with running_worker(time_skipping_env, task_queue, Outbox(), trust=trust):
         handle = await start_action(client, task_queue, action_input())
         # Not in the directory, but the provider says programme manager: may accept.
