@@ -11,12 +11,17 @@ How "at most once" holds across retries, replays and crashes:
    has accepted the data.
 4. Failures before the data goes out (server down, connection refused, a temporary refusal)
    remove the row and raise a retryable error: the retry policy's backoff brings the notice
-   out once the server is back.
+   out once the server is back. A temporary refusal of this recipient or this message (a
+   4xx to RCPT or DATA: a full mailbox, greylisting) is retried on its own slower schedule,
+   up to hourly, and given up after `smtp.give_up_after_hours` (MailGivenUp); each notice is
+   its own activity, so one recipient's trouble never holds another's mail. A copy (Cc)
+   the server refuses, for now or for good, is left out and named in the receipt.
 5. A crash or lost connection while the data is in flight, or between the server's acceptance
    and the `sent` record, leaves the row at `sending`: the outcome is unknown, and we resolve
    it in favour of **no duplicate**. The retry finds the row, sends nothing, logs a warning
-   with the key and returns `sent=False`. The row keeps the message: `mieux mail stuck` lists
-   such rows and `mieux mail resend KEY --confirm` sends one again when staff so decide.
+   with the key and returns `sent=False, unconfirmed=True`: the Action shows it among its
+   mail problems. The row keeps the message: `mieux mail stuck` lists such rows and
+   `mieux mail resend KEY --confirm` sends one again when staff so decide.
 6. The database down: every outbox call raises a retryable error, and Temporal's backoff
    brings the notice out once when it is back.
 
@@ -28,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from contextlib import suppress
+from datetime import timedelta
 
 import aiosmtplib
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,6 +48,8 @@ from activities.options import (
     DATABASE_UNAVAILABLE,
     INVALID_ADDRESS,
     INVALID_NOTICE,
+    MAIL_GIVEN_UP,
+    RECIPIENT_DEFERRED,
     SMTP_UNAVAILABLE,
 )
 from config.settings import SmtpSecurity, SmtpSettings
@@ -50,6 +58,14 @@ from store.documents import DocumentStore, OutsideStore
 from store.outbox import Outbox, OutboxState
 
 __all__ = ["EmailActivities", "message_id"]
+
+# The wait before the next try of a deferred notice: 1 s, 4 s, 16 s, ... then hourly.
+DEFERRAL_FIRST = timedelta(seconds=1)
+DEFERRAL_LONGEST = timedelta(hours=1)
+
+
+def deferral_delay(attempt: int) -> timedelta:
+    return min(DEFERRAL_FIRST * 4 ** min(attempt - 1, 12), DEFERRAL_LONGEST)
 
 
 class EmailActivities:
@@ -94,21 +110,28 @@ class EmailActivities:
             await smtp.connect()
         except (aiosmtplib.SMTPException, OSError) as error:
             raise self._unreachable(notice, error) from None
+        copies_refused: list[str] = []
         try:
-            sent = await self._deliver(smtp, notice, message.as_bytes())
+            sent = await self._deliver(smtp, notice, message.as_bytes(), copies_refused)
         finally:
             await _close(smtp)
         if not sent:
             state = await asyncio.to_thread(self._outbox.state, notice.key)
             return self._not_resent(notice, state or OutboxState.SENDING, receipt)
         activity.logger.info("notice %s (%s to %s) sent", notice.key, notice.kind, notice.to.id)
-        return receipt.model_copy(update={"sent": True})
+        return receipt.model_copy(update={"sent": True, "copies_refused": copies_refused})
 
-    async def _deliver(self, smtp: aiosmtplib.SMTP, notice: Notice, payload: bytes) -> bool:
+    async def _deliver(
+        self, smtp: aiosmtplib.SMTP, notice: Notice, payload: bytes, copies_refused: list[str]
+    ) -> bool:
         """Send the envelope, claim the key, send the data; False when someone else has it."""
         try:
             await smtp.mail(sender_address(self._smtp.sender).addr_spec)
-            await self._recipients(smtp, notice)
+            await self._recipients(smtp, notice, copies_refused)
+        except aiosmtplib.SMTPRecipientRefused as error:
+            raise self._deferred(
+                notice, f"the address of {notice.to.role} {notice.to.id}", error.code
+            ) from None
         except aiosmtplib.SMTPResponseException as error:
             raise unavailable(
                 SMTP_UNAVAILABLE, f"notice {notice.key}: the server refused it ({error.code})"
@@ -132,9 +155,7 @@ class EmailActivities:
                     f"notice {notice.key}: the server permanently refused the message "
                     f"({error.code})",
                 ) from None
-            raise unavailable(
-                SMTP_UNAVAILABLE, f"notice {notice.key}: the server deferred it ({error.code})"
-            ) from None
+            raise self._deferred(notice, "the message", error.code) from None
         except (aiosmtplib.SMTPException, OSError) as error:
             activity.logger.warning(
                 "notice %s: connection lost while delivering (%s); not re-sent",
@@ -145,18 +166,43 @@ class EmailActivities:
         await asyncio.to_thread(self._record_sent, notice.key)
         return True
 
-    async def _recipients(self, smtp: aiosmtplib.SMTP, notice: Notice) -> None:
+    async def _recipients(
+        self, smtp: aiosmtplib.SMTP, notice: Notice, copies_refused: list[str]
+    ) -> None:
         await _rcpt(smtp, notice, notice.to.email, f"{notice.to.role} {notice.to.id}")
         for copy in notice.cc:
             try:
                 await _rcpt(smtp, notice, copy.email, f"{copy.role} {copy.id}")
-            except ApplicationError as error:
-                if error.type != INVALID_ADDRESS:
+            except (ApplicationError, aiosmtplib.SMTPRecipientRefused) as error:
+                if isinstance(error, ApplicationError) and error.type != INVALID_ADDRESS:
                     raise
-                # A bad copy address must not keep the notice from its addressee.
+                # A copy refused, for good or for now, must not keep the notice from its
+                # addressee: it goes without, and the receipt names the copy.
+                copies_refused.append(copy.id)
                 activity.logger.warning(
                     "notice %s: copy to %s %s refused by the server", notice.key, copy.role, copy.id
                 )
+
+    def _deferred(self, notice: Notice, what: str, code: int) -> ApplicationError:
+        """A temporary refusal of this recipient or message: try later, or give up."""
+        info = activity.info()
+        waited = info.current_attempt_scheduled_time - info.scheduled_time
+        give_up = timedelta(hours=self._smtp.give_up_after_hours)
+        if waited >= give_up:
+            return refused(
+                MAIL_GIVEN_UP,
+                f"notice {notice.key}: the server deferred {what} ({code}) for "
+                f"{_hours(waited)}; given up",
+            )
+        delay = deferral_delay(info.attempt)
+        activity.logger.warning(
+            "notice %s: the server deferred %s (%s); next try in %s", notice.key, what, code, delay
+        )
+        return ApplicationError(
+            f"notice {notice.key}: the server deferred {what} ({code})",
+            type=RECIPIENT_DEFERRED,
+            next_retry_delay=delay,
+        )
 
     def _record_sent(self, key: str) -> None:
         self._outbox.mark_sent(key)
@@ -202,6 +248,7 @@ class EmailActivities:
                 "not re-sent, to avoid a duplicate",
                 notice.key,
             )
+            return receipt.model_copy(update={"unconfirmed": True})
         else:
             activity.logger.info("notice %s: already sent, not re-sent", notice.key)
         return receipt
@@ -227,6 +274,11 @@ async def _rcpt(smtp: aiosmtplib.SMTP, notice: Notice, address: str, who: str) -
                 f"notice {notice.key}: the server refused the address of {who} ({error.code})",
             ) from None
         raise
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta / timedelta(hours=1)
+    return f"{round(hours / 24, 1):g} days" if hours >= 48 else f"{hours:.0f} h"
 
 
 async def _close(smtp: aiosmtplib.SMTP) -> None:

@@ -25,13 +25,16 @@ WEBHOOK_UNAVAILABLE = "WebhookUnavailable"
 ROSTER_UNAVAILABLE = "RosterUnavailable"
 DOCUMENT_STORE_UNAVAILABLE = "DocumentStoreUnavailable"
 DATABASE_UNAVAILABLE = "DatabaseUnavailable"
+RECIPIENT_DEFERRED = "RecipientDeferred"  # a 4xx for this recipient or message: retried
+MAIL_GIVEN_UP = "MailGivenUp"  # deferred past `smtp.give_up_after_hours`: not retried
 
 # The activities heartbeat every 2 s while they work (activities/heartbeat.py): a host that
 # dies mid-activity is noticed within this, and another host takes the activity over.
 HEARTBEAT = timedelta(seconds=8)
 
 # SMTP may be down for hours; the notice must still go out once it is back (DOMAIN.md §4),
-# so attempts are unlimited and the backoff is capped at ten minutes.
+# so attempts are unlimited and the backoff is capped at ten minutes. A deferral by the
+# recipient's side sets its own, longer delay (activities/email.py) and ends after days.
 SEND_NOTICE: dict[str, Any] = {
     "start_to_close_timeout": timedelta(seconds=60),
     "heartbeat_timeout": HEARTBEAT,
@@ -39,7 +42,7 @@ SEND_NOTICE: dict[str, Any] = {
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,
         maximum_interval=timedelta(minutes=10),
-        non_retryable_error_types=[INVALID_NOTICE, INVALID_ADDRESS],
+        non_retryable_error_types=[INVALID_NOTICE, INVALID_ADDRESS, MAIL_GIVEN_UP],
     ),
 }
 

@@ -60,6 +60,10 @@ class SmtpSettings(BaseModel):
     security: SmtpSecurity = SmtpSecurity.NONE
     sender: str = "MIEUX <mieux@mieux.example.org>"
     timeout_seconds: float = Field(default=30.0, gt=0)
+    # A recipient's server that keeps deferring (4xx) is retried up to hourly, then given up
+    # and reported, as mail relays do (Postfix's maximal_queue_lifetime is 5 days). Our own
+    # relay being down is not a deferral: that is retried until it is back.
+    give_up_after_hours: float = Field(default=120.0, gt=0)
 
 
 class DatabaseSettings(BaseModel):

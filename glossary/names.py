@@ -155,3 +155,31 @@ def command_words(command: str) -> str:
 
 def stage_words(stage: str) -> str:
     return STAGE_WORDS.get(Stage(stage), stage) if stage in Stage._value2member_map_ else stage
+
+
+# A notice that may not have reached someone (glossary.notices.MailTrouble): what happened,
+# and what staff can do about it. Plain strings: `mieux status` renders without pydantic.
+MAIL_TROUBLE_WORDS: dict[str, tuple[str, str]] = {
+    "unconfirmed": (
+        "may not have arrived: cut off while the mail server took it",
+        "check with them; `mieux mail resend {key} --confirm` sends it again",
+    ),
+    "gave_up": (
+        "not delivered: their mail server kept deferring it",
+        "reach them another way, or check their address",
+    ),
+    "refused": (
+        "not delivered: the mail server refused it",
+        "correct their address in the roster or the request, and tell them another way",
+    ),
+    "copy_refused": (
+        "not delivered: their copy was refused (the addressee has the message)",
+        "tell them another way, or check their address",
+    ),
+}
+
+
+def mail_problem_words(trouble: str, key: str) -> tuple[str, str]:
+    """(what happened, what to do) in staff's words."""
+    what, todo = MAIL_TROUBLE_WORDS[str(trouble)]
+    return what, todo.format(key=key)

@@ -63,3 +63,29 @@ class NoticeReceipt(BaseModel):
     key: str
     message_id: str
     sent: bool = Field(description="False when the outbox already had it: nothing re-sent")
+    # An earlier attempt was cut off while the server took the message: it may or may not
+    # have arrived, and it is not sent again by itself (`mieux mail resend`).
+    unconfirmed: bool = False
+    copies_refused: list[str] = Field(
+        default=[], description="ids of the copies (Cc) the server refused; the message went"
+    )
+
+
+class MailTrouble(StrEnum):
+    UNCONFIRMED = "unconfirmed"  # cut off in delivery: may not have arrived
+    REFUSED = "refused"  # the server refused the address or the message for good
+    GAVE_UP = "gave_up"  # deferred again and again: not delivered
+    COPY_REFUSED = "copy_refused"  # the message went, one of its copies did not
+
+
+class MailProblem(BaseModel):
+    """A notice that did not surely reach someone: shown on the board and in the status."""
+
+    model_config = ConfigDict(frozen=True, use_enum_values=True)
+
+    key: str
+    kind: NoticeKind
+    to: str = Field(description="recipient id")
+    trouble: MailTrouble
+    at: datetime
+    detail: str = ""

@@ -11,6 +11,7 @@ from glossary.names import TERMINAL_STAGES as TERMINAL_STAGES
 from glossary.names import PsgMember as PsgMember
 from glossary.names import Stage as Stage
 from glossary.names import stage_words as stage_words
+from glossary.notices import MailProblem
 
 
 class ClockView(BaseModel):
@@ -77,6 +78,7 @@ class ActivityView(BaseModel):
     # The activity's own count of its reports: the Action keeps the latest, whatever order
     # the signals are handled in.
     report: int = 0
+    mail_problems: list[MailProblem] = []
 
 
 class StageSpan(BaseModel):
@@ -125,3 +127,5 @@ class ActionStatus(BaseModel):
     documents: list[DocumentView] = []
     audit: list[AuditEntry] = []
     stages: list[StageSpan] = []
+    # Its own and its activities': notices that may not have reached someone.
+    mail_problems: list[MailProblem] = []

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from glossary.names import command_words, stage_words
+from glossary.names import command_words, mail_problem_words, stage_words
 
 if TYPE_CHECKING:
     from glossary import ActionStatus
@@ -153,6 +153,15 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
         for document in action.documents:
             _row(documents, document.label, document.docx_path, document.markdown_path)
         _section(out, documents)
+    problems = getattr(action, "mail_problems", None) or []
+    if problems:
+        mail = _table(
+            "Mail that may not have reached someone", "At", "Notice", "To", "What", "To do"
+        )
+        for problem in problems:
+            what, todo = mail_problem_words(problem.trouble, problem.key)
+            _row(mail, _when(problem.at), problem.key, problem.to, what, todo)
+        _section(out, mail)
     if action.audit:
         shown = action.audit[-AUDIT_ENTRIES:]
         label = f"last {len(shown)} of {len(action.audit)}"

@@ -10,12 +10,13 @@ import email
 import email.policy
 import os
 import socket
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
@@ -26,6 +27,9 @@ from temporalio.testing import WorkflowEnvironment
 from worker.binaries import temporal_cli, temporal_test_server
 from worker.client import register_search_attributes
 from workflows import search_attributes
+
+if TYPE_CHECKING:
+    from tests.smtp_faults import FaultyInbox
 
 
 def free_port() -> int:
@@ -72,13 +76,27 @@ class Inbox:
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
-    arrived: asyncio.Event | None = None
+    # The server runs in its own thread: a condition, not an asyncio event, tells a waiter.
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        with self.changed:
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.changed.notify_all()
         return "250 Message accepted for delivery"
+
+    async def wait_for(self, found: Any, seconds: float = 20.0) -> Any:
+        """Block (in a thread) until `found(self)` is true, woken by each message."""
+
+        def wait() -> Any:
+            with self.changed:
+                return self.changed.wait_for(lambda: found(self), timeout=seconds)
+
+        result = await asyncio.to_thread(wait)
+        assert result, f"not received within {seconds} s"
+        return result
 
 
 @dataclass
@@ -106,6 +124,19 @@ def smtp_server() -> Iterator[SmtpServer]:
     yield server
     with contextlib.suppress(AssertionError):  # already stopped by the test
         server.controller.stop()
+
+
+@pytest.fixture
+def faulty_smtp() -> Iterator[tuple[FaultyInbox, SmtpServer]]:
+    """A real SMTP server that refuses what a test tells it to (tests/smtp_faults.py)."""
+    from tests.smtp_faults import FaultyInbox
+
+    inbox = FaultyInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, SmtpServer("127.0.0.1", port, inbox, controller)
+    controller.stop()
 
 
 @pytest.fixture(scope="session")

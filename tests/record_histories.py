@@ -204,6 +204,8 @@ async def submit(handle: Handle, **fiche: Any) -> None:
 
 
 async def no_objection(handle: Handle) -> None:
+    """Every body consulted answers (since 0.5 the consultation waits for each)."""
+    await command(handle, "consultation_feedback", organisation="EC services", by="ec.services")
     await command(handle, "consultation_feedback", organisation="EUDEL Kenya", by="eudel")
 
 
@@ -508,6 +510,9 @@ async def expert_declines_twice_then_nomination(rec: Recorder) -> Handle:
         declined.append(expert)
     await until(handle, "the roster alert", lambda s: rec.sent("escalation", "roster"))
     await command(handle, "nominate_expert", activity=1, expert_id="EX-PT-01", by="po.martin")
+    # Since 0.5 the nominee is invited and confirms like anyone else.
+    await until(handle, "the nominee invited", lambda s: invited(s, 1) == ["EX-PT-01"])
+    await command(handle, "expert_response", activity=1, expert_id="EX-PT-01", confirmed=True)
     await until(handle, "the activity scheduled", lambda s: stages(s) == ["scheduled"])
     return handle
 

@@ -31,6 +31,7 @@ from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.casework import (
     INTAKE_FROM_RECEIPT,
+    MAIL_APART,
     NOTICES_AND_DATED_CLOCKS,
     PUBLIC_SUMMARIES,
     REGISTER_ENDED_ACTIONS,
@@ -186,10 +187,16 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_patched = await _record_under(Patched, env, f"{task_queue}-patched")
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
-    # The project's own release markers (workflows.casework) around the example's: 0.2 at
-    # the start, the example's before the Fiche, 0.3 where the Action ends (never approved,
-    # it writes no public summary: no 0.4 marker).
-    expected = [NOTICES_AND_DATED_CLOCKS, INTAKE_FROM_RECEIPT, PATCH, REGISTER_ENDED_ACTIONS]
+    # The project's own release markers (workflows.casework) around the example's: 0.2 and
+    # 0.6 at the start, the example's before the Fiche, 0.3 where the Action ends (never
+    # approved, it writes no public summary: no 0.4 marker).
+    expected = [
+        NOTICES_AND_DATED_CLOCKS,
+        MAIL_APART,
+        INTAKE_FROM_RECEIPT,
+        PATCH,
+        REGISTER_ENDED_ACTIONS,
+    ]
     assert PUBLIC_SUMMARIES not in _patch_markers(under_patched)
     assert _patch_markers(under_patched) == _patch_markers(under_deprecated) == expected
 

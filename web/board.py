@@ -15,7 +15,7 @@ from starlette.responses import Response
 from temporalio.service import RPCError
 
 from glossary import Region, Stage
-from glossary.names import TERMINAL_STAGES, command_words, stage_words
+from glossary.names import TERMINAL_STAGES, command_words, mail_problem_words, stage_words
 from starter.errors import CliError, Refused
 from starter.render import time_left
 from starter.session import Session, Target
@@ -127,6 +127,7 @@ class Board:
                 "overdue": bool(due and due < now),
                 "due_sort": due or datetime.max.replace(tzinfo=UTC),
                 "officer": attrs.get(sa.PROJECT_OFFICER) or "",
+                "mail_problems": len(status.mail_problems) if status else 0,
                 "status_url": f"/actions/{reference}",
                 "ui_url": ui_link(self.ui_url, namespace, execution.id),
             }
@@ -168,6 +169,9 @@ class Board:
             what=command_words,
             stage=stage_words(str(status.stage)),
             clocks=shown,
+            mail_problems=[
+                (p, *mail_problem_words(p.trouble, p.key)) for p in status.mail_problems
+            ],
             ui_url=ui_link(self.ui_url, self.session.namespace, f"action-{reference}"),
             may_vote=may_vote if status.stage == Stage.PSG_REVIEW else [],
             csrf=self.signin.csrf(request),

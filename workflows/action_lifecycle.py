@@ -135,6 +135,7 @@ class ActionLifecycle(Implementation):
                 self._public_summary(f"Public summary at the end ({self.stage})")
             await self._register()
         await workflow.wait_condition(lambda: all(t.done() for t in self._summaries))
+        await self._mail_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
@@ -1056,6 +1057,8 @@ class ActionLifecycle(Implementation):
             ],
             audit=list(self.audit),
             stages=list(self.__dict__.get("stage_spans", [])),
+            mail_problems=self.mail_problems
+            + [p for n in sorted(self.views) for p in self.views[n].mail_problems],
         )
 
     def _webhook_enabled(self) -> bool:

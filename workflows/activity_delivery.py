@@ -123,6 +123,7 @@ class ActivityDelivery(Casework):
             self._set_stage("delivered")
         except ActionWithdrawn:
             await self._cancel_now()
+        await self._mail_delivered()
         await self._tell_parent()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
@@ -857,6 +858,7 @@ class ActivityDelivery(Casework):
             outputs=list(self.completion.outputs) if self.completion else [],
             clocks=self.clocks.views() if self.v2 else [],
             report=self._reports,
+            mail_problems=list(self.mail_problems),
         )
 
     def _waiting(self) -> str:

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.answers import AnswerRequest
     from glossary.caller import Caller, CallerKind
     from glossary.commands import Command, ExtendDeadline, command_name
+    from glossary.notices import MailProblem, MailTrouble
     from glossary.people import STAFF_ROLES
     from workflows.clock import Alarm, Clock, Clocks
     from workflows.permissions import Person, person_in, refusal
@@ -64,6 +65,12 @@ NOMINATIONS_INVITED = "0.5-nominations-invited"
 # 0.5: activities start as their `depends_on` are delivered; a two-step Action's next step
 # has a clock. Read once, when implementation begins.
 DEPENDENCIES = "0.5-dependencies"
+# 0.6: each notice is delivered on its own, beside the Action: a recipient whose server
+# defers their mail never holds up the clocks, the documents or anyone else's mail; what
+# did not surely arrive is kept in `mail_problems`. Read once at start.
+MAIL_APART = "0.6-mail-apart"
+# Kept in the status: enough to act on, bounded whatever a mail server does.
+MAIL_PROBLEMS_KEPT = 50
 
 
 class ActionWithdrawn(Exception):
@@ -93,6 +100,9 @@ class Casework:
         self._holds = 0
         self._outbox: list[Notice] = []
         self._effects: list[Callable[[], Awaitable[Any]]] = []
+        self.mail_apart = workflow.patched(MAIL_APART)
+        self._deliveries: list[asyncio.Task[None]] = []
+        self.mail_problems: list[MailProblem] = []
         self._alarm_time: datetime | None = None
         # Set by the worker's interceptor (worker/proof.py) around each handler and
         # validator; None where no interceptor runs (replay tests): the local single user.
@@ -421,11 +431,21 @@ class Casework:
             for effect in effects:
                 await effect()
             batch, self._outbox = self._outbox, []
-            await asyncio.gather(*(self._send(n) for n in batch))
+            if self.mail_apart:
+                # Tasks of the workflow's own event loop: deterministic, and the Action's
+                # next step never waits for a mail server.
+                self._deliveries = [t for t in self._deliveries if not t.done()]
+                self._deliveries.extend(asyncio.create_task(self._send(n)) for n in batch)
+            else:
+                await asyncio.gather(*(self._send(n) for n in batch))
+
+    async def _mail_delivered(self) -> None:
+        """Before the run returns: a notice still being retried would be cancelled."""
+        await workflow.wait_condition(lambda: all(t.done() for t in self._deliveries))
 
     async def _send(self, notice: Notice) -> None:
         try:
-            await workflow.execute_activity(
+            receipt = await workflow.execute_activity(
                 "send_notice",
                 notice,
                 result_type=NoticeReceipt,
@@ -433,12 +453,20 @@ class Casework:
                 **activity_options.SEND_NOTICE,
             )
         except ActivityError as error:
-            # Refused for good (a bad address, a header that cannot be written): the Action
-            # goes on without that one message, and the audit trail says so.
+            # Refused for good (a bad address, a header that cannot be written), or deferred
+            # for days (`smtp.give_up_after_hours`): the Action goes on without that one
+            # message, and the audit trail and the status say so.
             cause = getattr(error.cause, "message", str(error.cause))
+            if self.mail_apart:
+                cause = cause.removeprefix(f"notice {notice.key}: ")
+                gave_up = getattr(error.cause, "type", "") == activity_options.MAIL_GIVEN_UP
+                trouble = MailTrouble.GAVE_UP if gave_up else MailTrouble.REFUSED
+                self._mail_problem(notice, trouble, cause)
             self._record("notice", "mail", False, f"{notice.key} not sent: {cause}")
             self._revision += 1
             return
+        if self.mail_apart:
+            self._receipt_problems(notice, receipt)
         if notice.kind == NoticeKind.ESCALATION and self._webhook_enabled():
             await workflow.execute_activity(
                 "post_escalation",
@@ -446,6 +474,35 @@ class Casework:
                 summary=f"escalation webhook for {notice.to.id}",
                 **activity_options.POST_ESCALATION,
             )
+
+    def _receipt_problems(self, notice: Notice, receipt: NoticeReceipt) -> None:
+        for copy in receipt.copies_refused:
+            detail = f"the copy to {copy} was refused by the mail server"
+            self._mail_problem(notice, MailTrouble.COPY_REFUSED, detail, to=copy)
+            self._record("notice", "mail", False, f"{notice.key}: {detail}")
+        if receipt.unconfirmed:
+            detail = (
+                "cut off while the mail server took it: it may not have arrived; "
+                f"`mieux mail resend {notice.key} --confirm` sends it again"
+            )
+            self._mail_problem(notice, MailTrouble.UNCONFIRMED, detail)
+            self._record("notice", "mail", False, f"{notice.key}: {detail}")
+        if receipt.copies_refused or receipt.unconfirmed:
+            self._revision += 1
+
+    def _mail_problem(
+        self, notice: Notice, trouble: MailTrouble, detail: str, to: str = ""
+    ) -> None:
+        """`to`: who did not get it, when not the addressee (a copy)."""
+        problem = MailProblem(
+            key=notice.key,
+            kind=notice.kind,
+            to=to or notice.to.id,
+            trouble=trouble,
+            at=workflow.now(),
+            detail=detail,
+        )
+        self.mail_problems = [*self.mail_problems, problem][-MAIL_PROBLEMS_KEPT:]
 
     def _webhook_enabled(self) -> bool:
         return False

@@ -3,12 +3,11 @@ what the server refuses is classified as permanent or temporary."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import dataclasses
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from pydantic import ValidationError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -19,7 +18,8 @@ from config.settings import SmtpSettings
 from glossary.people import Contact
 from store.outbox import Outbox
 from tests.activities.support import MANAGER, OFFICER, make_notice
-from tests.conftest import Inbox, SmtpServer, free_port
+from tests.conftest import SmtpServer
+from tests.smtp_faults import FaultyInbox
 
 INJECTED_SUBJECTS = [
     "Fiche due\r\nBcc: victim@example.org",
@@ -108,41 +108,17 @@ async def test_a_document_outside_the_store_is_refused(
     assert not smtp_server.inbox.envelopes
 
 
-@dataclass
-class PickyInbox(Inbox):
-    """A server that refuses some addresses for good and defers the data a number of times."""
-
-    refuse: set[str] = field(default_factory=set)
-    defer_data: int = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.defer_data:
-            self.defer_data -= 1
-            return "451 4.3.0 try again later"
-        return await super().handle_DATA(server, session, envelope)
-
-
 @pytest.fixture
-def picky() -> Iterator[tuple[PickyInbox, SmtpSettings]]:
-    inbox = PickyInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, SmtpSettings(host="127.0.0.1", port=port, timeout_seconds=5)
-    controller.stop()
+def picky(faulty_smtp: tuple[FaultyInbox, SmtpServer]) -> tuple[FaultyInbox, SmtpSettings]:
+    inbox, server = faulty_smtp
+    return inbox, SmtpSettings(host=server.host, port=server.port, timeout_seconds=5)
 
 
 async def test_an_address_the_server_refuses_for_good_is_not_retried(
-    picky: tuple[PickyInbox, SmtpSettings], database_url: str
+    picky: tuple[FaultyInbox, SmtpSettings], database_url: str
 ) -> None:
     inbox, settings = picky
-    inbox.refuse.add(OFFICER.email)
+    inbox.rcpt[OFFICER.email] = "550 5.1.1 mailbox unavailable"
 
     error = await refusal(EmailActivities(settings, database_url))
 
@@ -152,34 +128,79 @@ async def test_an_address_the_server_refuses_for_good_is_not_retried(
     assert Outbox(database_url).state(make_notice().key) is None
 
 
+@pytest.mark.parametrize("reply", ["550 5.1.1 no such user", "452 4.2.2 mailbox full"])
 async def test_a_copy_the_server_refuses_does_not_stop_the_notice(
-    picky: tuple[PickyInbox, SmtpSettings], database_url: str
+    reply: str, picky: tuple[FaultyInbox, SmtpSettings], database_url: str
 ) -> None:
+    """For good or for now, a refused copy goes without: the receipt names it, and the
+    addressee has the message at the first try."""
     inbox, settings = picky
-    inbox.refuse.add(MANAGER.email)
+    inbox.rcpt[MANAGER.email] = reply
 
     receipt = await ActivityEnvironment().run(
         EmailActivities(settings, database_url).send_notice, make_notice()
     )
 
-    assert receipt.sent
+    assert receipt.sent and receipt.copies_refused == [MANAGER.id]
     assert inbox.envelopes == [("mieux@mieux.example.org", [OFFICER.email])]
 
 
 async def test_a_deferred_message_is_retried_and_then_sent_once(
-    picky: tuple[PickyInbox, SmtpSettings], database_url: str
+    picky: tuple[FaultyInbox, SmtpSettings], database_url: str
 ) -> None:
     inbox, settings = picky
-    inbox.defer_data = 1
+    inbox.data.append("451 4.3.0 try again later")
     activities = EmailActivities(settings, database_url)
 
     error = await refusal(activities)
-    assert error.type == "SmtpUnavailable" and not error.non_retryable
+    assert error.type == "RecipientDeferred" and not error.non_retryable
+    assert error.next_retry_delay == timedelta(seconds=1)
     receipt = await ActivityEnvironment().run(activities.send_notice, make_notice())
     again = await ActivityEnvironment().run(activities.send_notice, make_notice())
 
     assert receipt.sent and not again.sent
     assert len(inbox.messages) == 1
+
+
+def _attempt(number: int, waited: timedelta) -> ActivityEnvironment:
+    env = ActivityEnvironment()
+    first = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    env.info = dataclasses.replace(
+        env.info,
+        attempt=number,
+        scheduled_time=first,
+        current_attempt_scheduled_time=first + waited,
+    )
+    return env
+
+
+async def test_a_mailbox_that_defers_is_retried_more_slowly_then_given_up(
+    picky: tuple[FaultyInbox, SmtpSettings], database_url: str
+) -> None:
+    """Postfix's way: a 4xx for the addressee is retried on a growing delay, at most hourly,
+    and after `smtp.give_up_after_hours` the notice is given up (and reported by the
+    workflow), never retried for ever."""
+    inbox, settings = picky
+    inbox.rcpt[OFFICER.email] = "451 4.2.2 mailbox full"
+    activities = EmailActivities(
+        settings.model_copy(update={"give_up_after_hours": 120}), database_url
+    )
+    delays = []
+    for number, waited in [(1, timedelta(0)), (3, timedelta(seconds=5)), (40, timedelta(days=2))]:
+        with pytest.raises(ApplicationError) as caught:
+            await _attempt(number, waited).run(activities.send_notice, make_notice())
+        assert caught.value.type == "RecipientDeferred" and not caught.value.non_retryable
+        delays.append(caught.value.next_retry_delay)
+    with pytest.raises(ApplicationError) as given_up:
+        await _attempt(130, timedelta(days=5)).run(activities.send_notice, make_notice())
+
+    assert delays == [timedelta(seconds=1), timedelta(seconds=16), timedelta(hours=1)]
+    assert given_up.value.type == "MailGivenUp" and given_up.value.non_retryable
+    assert "deferred the address of project_officer po-amina (451) for 5 days" in (
+        given_up.value.message
+    )
+    assert not inbox.messages
+    assert Outbox(database_url).state(make_notice().key) is None
 
 
 async def test_an_encoded_word_in_a_name_cannot_plant_a_header(

@@ -22,6 +22,7 @@ from glossary.status import (
     PsgVoteView,
     StageSpan,
 )
+from glossary.notices import MailProblem
 from starter.render import status_text
 from starter.status_view import DATES, MAPS, TIMES, StatusView
 
@@ -150,6 +151,15 @@ def _rich_status() -> ActionStatus:
             for m in range(10)
         ],
         stages=[StageSpan(stage="intake", entered=at, left=at + timedelta(days=1))],
+        mail_problems=[
+            MailProblem(
+                key="2027-04/fiche/reminder-1/po.martin",
+                kind="reminder",
+                to="po.martin",
+                trouble="unconfirmed",
+                at=at,
+            )
+        ],
     )
 
 
@@ -164,6 +174,7 @@ def test_the_table_from_the_json_is_the_table_from_the_models(variant: str):
                 "activities": [],
                 "documents": [],
                 "audit": [],
+                "mail_problems": [],
                 "on_hold": False,
                 "title": "Kenya III",
             }
@@ -176,6 +187,10 @@ def test_the_table_from_the_json_is_the_table_from_the_models(variant: str):
     assert from_json == status_text(status, NOW)
     shown = "Data [pilot]" in from_json and "relevance 5/5" in from_json
     assert shown == (variant == "everything")
+    mail = "Mail that may not have reached someone" in from_json
+    assert mail == (variant == "everything")
+    if mail:  # a table wraps its cells: the words, not the whole sentence
+        assert "may not have arrived" in from_json and "resend" in from_json
 
 
 def test_a_status_without_a_field_this_release_reads_is_left_to_the_model():
