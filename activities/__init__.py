@@ -1,4 +1,5 @@
-"""The systems an Action touches, one module each: email (`send_notice`), documents
+"""The systems an Action touches, one module each: email (`send_notice`, and
+`unconfirmed_notices` for the daily digest), documents
 (`write_document`), the roster (`find_candidates`, `reserve_expert`, `release_expert`,
 `record_deployment`, `expert_contact`), the escalation webhook (`post_escalation`) and the
 register of Actions (`register_action`), and the workers' own settings for a new Action
@@ -35,6 +36,7 @@ def all_activities(settings: MieuxSettings) -> list[Callable[..., Any]]:
     register = RegisterActivities(settings.database_url)
     return [
         email.send_notice,
+        email.unconfirmed_notices,
         documents.write_document,
         roster.find_candidates,
         roster.reserve_expert,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from contextlib import suppress
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiosmtplib
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,11 +53,14 @@ from activities.options import (
     SMTP_UNAVAILABLE,
 )
 from config.settings import SmtpSecurity, SmtpSettings
-from glossary.notices import Notice, NoticeReceipt
+from glossary.notices import Notice, NoticeReceipt, UnconfirmedNotice
 from store.documents import DocumentStore, OutsideStore
 from store.outbox import Outbox, OutboxState
 
 __all__ = ["EmailActivities", "message_id"]
+
+# A delivery takes seconds; a claim older than this was cut off.
+UNCONFIRMED_AFTER = 300.0
 
 # The wait before the next try of a deferred notice: 1 s, 4 s, 16 s, ... then hourly.
 DEFERRAL_FIRST = timedelta(seconds=1)
@@ -203,6 +206,22 @@ class EmailActivities:
             type=RECIPIENT_DEFERRED,
             next_retry_delay=delay,
         )
+
+    @activity.defn(name="unconfirmed_notices")
+    async def unconfirmed_notices(self) -> list[UnconfirmedNotice]:
+        """Claimed for delivery over `UNCONFIRMED_AFTER` ago and never confirmed."""
+        try:
+            stuck = await asyncio.to_thread(self._outbox.stuck, UNCONFIRMED_AFTER)
+        except SQLAlchemyError as error:
+            raise unavailable(
+                DATABASE_UNAVAILABLE, f"the outbox is unreachable ({type(error).__name__})"
+            ) from None
+        return [
+            UnconfirmedNotice(
+                key=row.key, claimed_at=datetime.fromtimestamp(row.claimed_at, UTC), host=row.host
+            )
+            for row in stuck
+        ]
 
     def _record_sent(self, key: str) -> None:
         self._outbox.mark_sent(key)

@@ -46,6 +46,12 @@ SEND_NOTICE: dict[str, Any] = {
     ),
 }
 
+# The daily digest's read of the outbox: a database that is away delays it, nothing more.
+UNCONFIRMED_NOTICES: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=10)),
+}
+
 # The chat channel is a courtesy copy of an escalation: give up after about a day.
 POST_ESCALATION: dict[str, Any] = {
     "start_to_close_timeout": timedelta(seconds=30),
@@ -110,6 +116,7 @@ DEPLOYMENT_SETTINGS: dict[str, Any] = {
 
 BY_ACTIVITY: dict[str, dict[str, Any]] = {
     "send_notice": SEND_NOTICE,
+    "unconfirmed_notices": UNCONFIRMED_NOTICES,
     "post_escalation": POST_ESCALATION,
     "write_document": WRITE_DOCUMENT,
     "find_candidates": FIND_CANDIDATES,

@@ -64,6 +64,21 @@ class SmtpSettings(BaseModel):
     # and reported, as mail relays do (Postfix's maximal_queue_lifetime is 5 days). Our own
     # relay being down is not a deferral: that is retried until it is back.
     give_up_after_hours: float = Field(default=120.0, gt=0)
+    # The programme manager's daily list of notices whose delivery is unknown (`mieux mail
+    # stuck`): a Temporal schedule the workers keep, at this hour in this zone.
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    digest_time_zone: str = "Europe/Brussels"
+
+    @field_validator("digest_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. Europe/Brussels)") from None
+        return value
 
 
 class DatabaseSettings(BaseModel):

@@ -25,6 +25,7 @@ class NoticeKind(StrEnum):
     VOTE_REQUEST = "vote_request"
     VALIDATION_REQUEST = "validation_request"  # the partner: please validate the deliverables
     LATE_ANSWER = "late_answer"  # to the officer: an answer came after its step had closed
+    MAIL_DIGEST = "mail_digest"  # to the programme manager, daily: mail that may not have arrived
 
 
 class Notice(BaseModel):
@@ -89,3 +90,13 @@ class MailProblem(BaseModel):
     trouble: MailTrouble
     at: datetime
     detail: str = ""
+
+
+class UnconfirmedNotice(BaseModel):
+    """An outbox row claimed for delivery and never confirmed: it may not have arrived."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    claimed_at: datetime
+    host: str

@@ -14,11 +14,13 @@ from temporalio.worker import Worker
 
 from config import MieuxSettings
 from worker.proof import ProofInterceptor, Trust, trust_of
+from worker.schedules import keep_schedules
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.activity_delivery import ActivityDelivery
+from workflows.mail_digest import MailDigest
 from workflows.reference_register import ReferenceRegister
 
-WORKFLOWS: list[type] = [ActionLifecycle, ActivityDelivery, ReferenceRegister]
+WORKFLOWS: list[type] = [ActionLifecycle, ActivityDelivery, ReferenceRegister, MailDigest]
 
 log = logging.getLogger("mieux.worker")
 
@@ -51,6 +53,7 @@ def build_worker(
 async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Event) -> None:
     trust = trust_of(settings)
     await trust.load_keys()  # a provider the worker cannot reach stops it here, said once
+    await keep_schedules(client, settings)
     worker = build_worker(
         client,
         settings.task_queue,

@@ -12,6 +12,7 @@ import pydantic
 import pytest
 
 from glossary import status as models
+from glossary.notices import MailProblem
 from glossary.status import (
     ActionStatus,
     ActivityView,
@@ -22,7 +23,6 @@ from glossary.status import (
     PsgVoteView,
     StageSpan,
 )
-from glossary.notices import MailProblem
 from starter.render import status_text
 from starter.status_view import DATES, MAPS, TIMES, StatusView
 
