@@ -19,7 +19,8 @@ from tests.conftest import SmtpServer
 NAIROBI_DEADLINE = "Monday 23 March 2026, 18:00 (Africa/Nairobi, UTC+03:00)"
 
 
-@pytest.mark.parametrize("kind", list(NoticeKind))
+# The digest is the programme's, not one Action's: tests/workflows/test_mail_digest.py.
+@pytest.mark.parametrize("kind", [k for k in NoticeKind if k != NoticeKind.MAIL_DIGEST])
 async def test_every_kind_of_notice_arrives_with_its_recipients_subject_and_body(
     kind: NoticeKind, email_activities: EmailActivities, smtp_server: SmtpServer
 ) -> None:
