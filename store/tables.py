@@ -175,3 +175,14 @@ class KnowledgeRow(Base):
     title: Mapped[str] = mapped_column(Text)
     produced: Mapped[str] = mapped_column(Text)
     lessons: Mapped[str] = mapped_column(Text)
+
+
+class FingerprintRow(Base):
+    """One host's fingerprint of `web.secret`, an HMAC (store/fingerprints.py)."""
+
+    __tablename__ = "fingerprints"
+
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    host: Mapped[str] = mapped_column(String(120), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[float] = mapped_column(Float)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
@@ -17,6 +19,7 @@ from temporalio.client import Client
 from config import MieuxSettings
 from glossary.caller import CallerKind
 from starter.session import Session
+from store.fingerprints import Fingerprints, mismatch_text
 from web.answers import AnswerPages
 from web.board import Board
 from web.codec import CodecEndpoint
@@ -66,8 +69,19 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
         codec_allowed,
     )
 
+    fingerprints = Fingerprints(settings.database_url)
+
     async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
+        """200 "ok" while the answer links work; 503 naming what does not."""
+        try:
+            seen, differing = await asyncio.to_thread(
+                fingerprints.workers_differing, web.secret.get_secret_value()
+            )
+        except (SQLAlchemyError, OSError):
+            return PlainTextResponse("not ok: the database is unreachable", status_code=503)
+        if differing:
+            return PlainTextResponse(f"not ok: {mismatch_text(differing)}", status_code=503)
+        return PlainTextResponse("ok" if seen else "ok (no worker has reported in the last hour)")
 
     routes = [
         Route("/answer/{token}/{choice}", answers.show, methods=["GET"]),

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import Iterator
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio.client import Client
 
 from config import MieuxSettings
+from store.fingerprints import Fingerprints, mismatch_text
 from web.app import create_app
+
+log = logging.getLogger("mieux.web")
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -43,4 +49,20 @@ def server(
 
 
 async def serve(settings: MieuxSettings, client: Client | None = None) -> None:
+    await check_secret(settings)
     await server(settings, client).serve()
+
+
+async def check_secret(settings: MieuxSettings) -> None:
+    """Said once at start, and by /health for as long as it lasts: workers that sign links
+    with another secret make every link in their notices answer 403."""
+    secret = settings.web.secret.get_secret_value() if settings.web.secret else ""
+    try:
+        _, differing = await asyncio.to_thread(
+            Fingerprints(settings.database_url).workers_differing, secret
+        )
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("could not compare web.secret with the workers' (%s)", type(error).__name__)
+        return
+    if differing:
+        log.error("mieux web: %s", mismatch_text(differing))

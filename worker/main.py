@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -50,6 +51,26 @@ def build_worker(
     )
 
 
+async def keep_fingerprint(settings: MieuxSettings) -> None:
+    """This host's fingerprint of `web.secret`, kept fresh for the web service to compare
+    (store/fingerprints.py); a database away only delays it."""
+    from store.fingerprints import REFRESH_SECONDS
+
+    while True:
+        await record_fingerprint(settings)
+        await asyncio.sleep(REFRESH_SECONDS)
+
+
+async def record_fingerprint(settings: MieuxSettings) -> None:
+    from store.fingerprints import Fingerprints
+
+    secret = settings.web.secret.get_secret_value() if settings.web.secret else ""
+    try:
+        await asyncio.to_thread(Fingerprints(settings.database_url).record, "worker", secret)
+    except (SQLAlchemyError, OSError) as error:
+        log.warning("could not record this worker's secret fingerprint (%s)", type(error).__name__)
+
+
 async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Event) -> None:
     trust = trust_of(settings)
     await trust.load_keys()  # a provider the worker cannot reach stops it here, said once
@@ -62,6 +83,7 @@ async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Even
         trust,
     )
     refresh = asyncio.create_task(trust.keep_keys_fresh()) if not trust.local else None
+    fingerprint = asyncio.create_task(keep_fingerprint(settings))
     async with worker:
         log.info(
             "worker polling task queue %r on %s; %s",
@@ -72,10 +94,9 @@ async def run_worker(client: Client, settings: MieuxSettings, stop: asyncio.Even
             else "local single-user mode (no auth.issuer)",
         )
         await stop.wait()
+    fingerprint.cancel()
     if refresh is not None:
         refresh.cancel()
-        log.info("worker polling task queue %r on %s", settings.task_queue, client.namespace)
-        await stop.wait()
     log.info("worker stopped")
 
 

@@ -41,7 +41,7 @@ def test_an_empty_database_is_upgraded_to_the_latest_migration(database_url: str
     engine = new_engine(database_url)
     assert current(engine) is None
     assert upgrade(engine) == (None, head())
-    assert head() == "0004"
+    assert head() == "0005"
     tables = set(inspect(engine).get_table_names())
     assert {"experts", "assignments", "outbox", "documents", "alembic_version"} <= tables
     assert upgrade(engine) == (head(), head())  # nothing more to do
