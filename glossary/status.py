@@ -97,6 +97,10 @@ class StageSpan(BaseModel):
         return ((self.left or now) - self.entered).total_seconds() / 86400 - self.held_days
 
 
+# The status query stays well under Temporal's payload limits whatever happened.
+AUDIT_IN_STATUS = 500
+
+
 class ActionStatus(BaseModel):
     model_config = ConfigDict(use_enum_values=True)
 
@@ -129,3 +133,8 @@ class ActionStatus(BaseModel):
     stages: list[StageSpan] = []
     # Its own and its activities': notices that may not have reached someone.
     mail_problems: list[MailProblem] = []
+    # The status carries the latest AUDIT_IN_STATUS entries; this many earlier ones are left
+    # out (the Temporal UI's history has every event).
+    audit_left_out: int = 0
+    # Refusals past the first 200, counted by "command from sender" (glossary/status.py).
+    refusals_not_listed: dict[str, int] = {}

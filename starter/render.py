@@ -164,7 +164,8 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
         _section(out, mail)
     if action.audit:
         shown = action.audit[-AUDIT_ENTRIES:]
-        label = f"last {len(shown)} of {len(action.audit)}"
+        total = len(action.audit) + (getattr(action, "audit_left_out", 0) or 0)
+        label = f"last {len(shown)} of {total}"
         audit = _table(f"Audit trail ({label})", "At", "By", "Command", "Result", "Detail")
         for entry in shown:
             result = "done" if entry.accepted else "refused"
@@ -172,6 +173,10 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
                 audit, _when(entry.at), entry.by, command_words(entry.command), result, entry.detail
             )
         _section(out, audit)
+    counted = getattr(action, "refusals_not_listed", None) or {}
+    if counted:
+        lines = ", ".join(f"{what}: {n:,}" for what, n in sorted(counted.items()))
+        out.print(Text(f"Refusals past the first 200, counted only: {lines}"))
 
 
 def action_list(rows: Sequence[Mapping[str, object]], now: datetime) -> None:

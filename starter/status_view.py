@@ -14,7 +14,7 @@ from typing import Any
 
 DATES = frozenset({"received_on", "start", "end"})
 TIMES = frozenset({"next_due", "at", "started_at", "due_at", "entered", "left"})
-MAPS = frozenset({"evaluation"})
+MAPS = frozenset({"evaluation", "refusals_not_listed"})
 
 
 class StatusView:

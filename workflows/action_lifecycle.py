@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.names import VOTE_WORDS, body_name
     from glossary.public import is_public
     from glossary.register import RegisterRecord, without_personal_data
-    from glossary.status import DocumentView, StageSpan
+    from glossary.status import AUDIT_IN_STATUS, DocumentView, StageSpan
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
     from workflows.casework import (
@@ -1055,7 +1055,9 @@ class ActionLifecycle(Implementation):
                 )
                 for d in [*self.documents, *self._final_report_listed()]
             ],
-            audit=list(self.audit),
+            audit=self.audit[-AUDIT_IN_STATUS:],
+            audit_left_out=max(0, len(self.audit) - AUDIT_IN_STATUS),
+            refusals_not_listed=dict(self.refusals_not_listed),
             stages=list(self.__dict__.get("stage_spans", [])),
             mail_problems=self.mail_problems
             + [p for n in sorted(self.views) for p in self.views[n].mail_problems],

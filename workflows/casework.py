@@ -71,6 +71,11 @@ DEPENDENCIES = "0.5-dependencies"
 MAIL_APART = "0.6-mail-apart"
 # Kept in the status: enough to act on, bounded whatever a mail server does.
 MAIL_PROBLEMS_KEPT = 50
+# Refusals listed one by one in the audit trail; past this they are only counted (by command
+# and sender, at most REFUSAL_COUNTERS of them), so a flood of forged or mistaken signals
+# cannot grow the state, the status query or the case file without bound (issue 22.7).
+REFUSALS_LISTED = 200
+REFUSAL_COUNTERS = 50
 
 
 class ActionWithdrawn(Exception):
@@ -103,6 +108,8 @@ class Casework:
         self.mail_apart = workflow.patched(MAIL_APART)
         self._deliveries: list[asyncio.Task[None]] = []
         self.mail_problems: list[MailProblem] = []
+        self._refusals = 0
+        self.refusals_not_listed: dict[str, int] = {}
         self._alarm_time: datetime | None = None
         # Set by the worker's interceptor (worker/proof.py) around each handler and
         # validator; None where no interceptor runs (replay tests): the local single user.
@@ -197,9 +204,20 @@ class Casework:
             self._caller = None
 
     def _record(self, command_name: str, by: str, accepted: bool, detail: str) -> None:
+        if not accepted:
+            self._refusals += 1
+            if self._refusals > REFUSALS_LISTED:
+                self._count_refusal(f"{command_name} from {by[:80]}")
+                return
         self.audit.append(
             AuditEntry(at=self.now(), by=by, command=command_name, accepted=accepted, detail=detail)
         )
+
+    def _count_refusal(self, what: str) -> None:
+        counts = self.refusals_not_listed
+        if what not in counts and len(counts) >= REFUSAL_COUNTERS:
+            what = "others"
+        counts[what] = counts.get(what, 0) + 1
 
     def _accepted(self, command_name: str, command: Command, detail: str) -> str:
         self._record(command_name, command.by, True, detail)

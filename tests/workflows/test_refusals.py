@@ -5,6 +5,7 @@ same name are fire-and-forget, so their refusal is kept in the audit trail and n
 changes.
 """
 
+import pydantic_core
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
@@ -146,3 +147,22 @@ async def test_a_signal_without_a_payload_or_with_extra_arguments_is_refused_not
     assert refused == [("hold", False), ("psg_vote", False), ("activity_progress", False)]
     assert status.stage == Stage.FICHE_DRAFTING
     assert not status.on_hold
+
+
+async def test_a_flood_of_refused_signals_is_counted_not_kept_and_the_status_stays_small(
+    time_skipping_env, task_queue
+):
+    """Issue 22.7: 2,500 refused `hold` signals made the status too large to read. Past 200,
+    refusals are counted by command and sender; the status holds at most 500 audit entries."""
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input())
+        for _ in range(260):  # `resume` with nothing on hold: refused each time
+            await handle.signal("resume", {"by": "po.martin"})
+        status = await status_of(handle)
+        answer = await handle.query("status")  # the raw query, as the CLI reads it
+
+    refused = [e for e in status.audit if not e.accepted]
+    assert len(refused) == 200
+    assert status.refusals_not_listed == {"resume from po.martin": 60}
+    assert len(pydantic_core.to_json(answer)) < 200_000
