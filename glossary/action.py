@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from glossary.bounds import FEW, SOME, Line, Word
 from glossary.people import Contact, check_display_name
 
 
@@ -31,8 +32,8 @@ class PlannedActivity(BaseModel):
     number: int = Field(ge=1, le=99)
     type: ActivityType
     title: str = Field(min_length=2, max_length=200)
-    country: str = ""
-    city: str = Field(default="", description='empty or "remote" for remote support')
+    country: str = Field(default="", max_length=80)
+    city: str = Field(default="", max_length=80, description='empty or "remote" for remote support')
     # They go into notice subjects, hence mail headers.
     _header_text = field_validator("title", "country", "city")(check_display_name)
     start: date
@@ -40,8 +41,8 @@ class PlannedActivity(BaseModel):
     experts_needed: int | None = Field(
         default=None, ge=0, le=10, description="empty: the policy's experts_per_activity"
     )
-    expertise: list[str] = []
-    languages: list[str] = ["English"]
+    expertise: list[Word] = Field(default=[], max_length=FEW)
+    languages: list[Word] = Field(default=["English"], max_length=FEW)
     optional: bool = False
     depends_on: list[int] = Field(
         default=[], description="activities that must be delivered before this one starts"
@@ -79,7 +80,7 @@ def _dependencies_come_first(activities: list[PlannedActivity]) -> None:
 class ActivityPlan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    activities: list[PlannedActivity] = Field(min_length=1)
+    activities: list[PlannedActivity] = Field(min_length=1, max_length=SOME)
 
     @model_validator(mode="after")
     def _numbers_unique(self) -> ActivityPlan:
@@ -99,8 +100,8 @@ class ActionFiche(BaseModel):
     objective: str = Field(min_length=2, max_length=5000)
     intervention_logic: str = Field(default="", max_length=20000)
     institutional_framework: str = Field(default="", max_length=20000)
-    activities: list[PlannedActivity] = Field(min_length=1)
-    expected_outputs: list[str] = []
+    activities: list[PlannedActivity] = Field(min_length=1, max_length=SOME)
+    expected_outputs: list[Line] = Field(default=[], max_length=SOME)
     two_step: bool = Field(
         default=False, description="a fact-finding mission first, the rest planned after it"
     )

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.bounds import SOME, Line
 from glossary.names import describe_validation_error, has_control
 
 
@@ -90,7 +91,7 @@ class IntakeDecision(Command):
     decision: IntakeOutcome
     reason: str = Field(default="", max_length=2000)
     forward_to: str = Field(default="", max_length=200)
-    project_officer: str | None = None
+    project_officer: str | None = Field(default=None, max_length=60)
 
     @model_validator(mode="after")
     def _explained(self) -> IntakeDecision:
@@ -120,7 +121,7 @@ class VoteDecision(StrEnum):
 
 
 class PsgVote(Command):
-    member: str = Field(description="DG_INTPA, DG_HOME or EEAS")
+    member: str = Field(max_length=40, description="DG_INTPA, DG_HOME or EEAS")
     decision: VoteDecision
     comment: str = Field(default="", max_length=5000)
 
@@ -133,14 +134,14 @@ class PsgVote(Command):
 
 class ExpertResponse(Command):
     activity: int = Field(ge=1)
-    expert_id: str = Field(min_length=1)
+    expert_id: str = Field(min_length=1, max_length=60)
     confirmed: bool
     reason: str = Field(default="", max_length=2000)
 
 
 class NominateExpert(Command):
     activity: int = Field(ge=1)
-    expert_id: str = Field(min_length=1)
+    expert_id: str = Field(min_length=1, max_length=60)
 
 
 class ActivityCompleted(Command):
@@ -148,7 +149,7 @@ class ActivityCompleted(Command):
     participants: int = Field(ge=0)
     women: int = Field(ge=0)
     men: int = Field(ge=0)
-    outputs: list[str] = []
+    outputs: list[Line] = Field(default=[], max_length=SOME)
     narrative: str = Field(default="", max_length=10000)
 
     @model_validator(mode="after")
@@ -230,7 +231,7 @@ MAX_EXTENSION = timedelta(days=366)
 
 
 class ExtendDeadline(Command):
-    clock: str = Field(min_length=1)
+    clock: str = Field(min_length=1, max_length=80)
     extend_by: timedelta
     reason: str = Field(min_length=2, max_length=2000)
     activity: int | None = Field(

@@ -47,8 +47,8 @@ class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=120)
-    email: str
-    timezone: str = "UTC"
+    email: str = Field(max_length=254)  # RFC 5321's longest path
+    timezone: str = Field(default="UTC", max_length=64)
 
     _email = field_validator("email")(check_email)
     _name = field_validator("name")(check_display_name)

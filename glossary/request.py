@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from glossary.bounds import FEW, SOME, Word
 from glossary.names import Region, Theme
 from glossary.people import Contact, check_display_name
 
@@ -61,18 +62,20 @@ class Request(BaseModel):
     )
     channel: Channel = Channel.EMAIL
     received_via: ReceivedVia = ReceivedVia.MIEUX_TEAM
-    requesting_authorities: list[RequestingAuthority] = Field(min_length=1)
-    countries: list[str] = Field(min_length=1, description="countries covered")
+    requesting_authorities: list[RequestingAuthority] = Field(min_length=1, max_length=FEW)
+    countries: list[Word] = Field(min_length=1, max_length=FEW, description="countries covered")
     region: Region
-    themes: list[Theme] = Field(min_length=1)
+    themes: list[Theme] = Field(min_length=1, max_length=FEW)
     topic: str = Field(min_length=2, max_length=200, description='e.g. "migration data"')
     eligibility_instrument: EligibilityInstrument = EligibilityInstrument.DCI
-    previous_requests: list[str] = []
+    previous_requests: list[Word] = Field(default=[], max_length=SOME)
     description: str = Field(default="", max_length=5000)
     partner_focal_point: Contact
     eudel_contact: Contact | None = None
     project_officer: str | None = Field(
-        default=None, description="staff id; the default officer of the region when absent"
+        default=None,
+        max_length=60,
+        description="staff id; the default officer of the region when absent",
     )
 
     @property

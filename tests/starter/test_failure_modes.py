@@ -10,7 +10,7 @@ from temporalio.worker import Worker
 
 from tests.conftest import free_port
 from tests.starter.conftest import Cli, eventually
-from tests.workflows.support import Outbox, running_worker
+from tests.workflows.support import Outbox, running_worker, sample_request
 
 
 async def test_an_unreachable_server_exits_3_naming_the_address_tried(
@@ -232,3 +232,28 @@ async def test_a_command_sent_twice_under_one_key_is_applied_once(cli: Cli, work
     assert again.startswith(f"{reference}: already applied under key hold-1: ")
     assert not status.on_hold
     assert [e.command for e in status.audit if e.accepted] == ["hold", "resume"]
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"countries": ["K" * 3000]}, "countries.0"),  # the country search attribute
+        ({"previous_requests": ["2019-01"] * 400}, "previous_requests"),
+        (
+            {"requesting_authorities": [{"institution": "Ministry", "country": "Kenya"}] * 300},
+            "requesting_authorities",
+        ),
+    ],
+    ids=["an over-long country", "400 previous requests", "300 authorities"],
+)
+async def test_a_request_past_a_bound_is_refused_at_the_cli_naming_the_field(
+    cli: Cli, change: dict[str, object], named: str
+):
+    """Issue 22.8: inputs near Temporal's limits passed validation and broke the Action."""
+    request = sample_request(received_on=f"{cli.year}-03-02").model_dump(mode="json") | change
+
+    outcome = await cli("request", "submit", cli.file("big.json", request))
+
+    assert outcome.code == 2 and outcome.out == ""
+    [line] = outcome.err.splitlines()
+    assert named in line and "Traceback" not in line
