@@ -23,7 +23,6 @@ NOT_SEEN = {
     (Stage.INTAKE, Stage.FORWARDED),
     (Stage.PSG_REVIEW, Stage.REJECTED),
     (Stage.CONSULTATION, Stage.FICHE_DRAFTING),
-    (Stage.PSG_REVIEW, Stage.FICHE_DRAFTING),
     *(
         (rule.stage, Stage.WITHDRAWN)
         for rule in PROCESS

@@ -24,7 +24,7 @@ from temporalio.client import (
 )
 
 from config.settings import MieuxSettings
-from workflows.mail_digest import DIGEST_SCHEDULE_ID, MailDigest
+from workflows.mail_digest import MailDigest, digest_schedule_id
 
 log = logging.getLogger("mieux.worker")
 
@@ -32,7 +32,9 @@ log = logging.getLogger("mieux.worker")
 def mail_digest_schedule(settings: MieuxSettings) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
-            MailDigest.run, id=DIGEST_SCHEDULE_ID, task_queue=settings.task_queue
+            MailDigest.run,
+            id=digest_schedule_id(settings.task_queue),
+            task_queue=settings.task_queue,
         ),
         spec=ScheduleSpec(
             calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(settings.smtp.digest_hour)])],
@@ -44,13 +46,13 @@ def mail_digest_schedule(settings: MieuxSettings) -> Schedule:
 
 
 async def keep_schedules(client: Client, settings: MieuxSettings) -> None:
-    schedule = mail_digest_schedule(settings)
+    schedule, schedule_id = mail_digest_schedule(settings), digest_schedule_id(settings.task_queue)
     try:
-        await client.create_schedule(DIGEST_SCHEDULE_ID, schedule)
-        log.info("schedule %s created", DIGEST_SCHEDULE_ID)
+        await client.create_schedule(schedule_id, schedule)
+        log.info("schedule %s created", schedule_id)
     except ScheduleAlreadyRunningError:
 
         def current(_: ScheduleUpdateInput) -> ScheduleUpdate:
             return ScheduleUpdate(schedule=schedule)
 
-        await client.get_schedule_handle(DIGEST_SCHEDULE_ID).update(current)
+        await client.get_schedule_handle(schedule_id).update(current)

@@ -19,7 +19,12 @@ with workflow.unsafe.imports_passed_through():
     from glossary.notices import Notice, NoticeKind, NoticeReceipt, UnconfirmedNotice
     from glossary.people import Recipient
 
-DIGEST_SCHEDULE_ID = "mieux-mail-digest"
+
+def digest_schedule_id(task_queue: str) -> str:
+    """One schedule per deployment (its task queue): `mieux-mail-digest` by default."""
+    return f"{task_queue}-mail-digest"
+
+
 # Listed in full up to this many; past it, the count and `mieux mail stuck` for the rest.
 LISTED = 40
 

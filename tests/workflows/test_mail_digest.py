@@ -19,7 +19,7 @@ from store.outbox import Outbox
 from store.tables import OutboxRow
 from tests.conftest import SmtpServer
 from worker.schedules import keep_schedules
-from workflows.mail_digest import DIGEST_SCHEDULE_ID, MailDigest
+from workflows.mail_digest import MailDigest, digest_schedule_id
 
 KEY = "2026-01/fiche/reminder-1/po.martin"
 
@@ -65,7 +65,7 @@ async def test_the_schedule_sends_the_manager_the_notices_that_may_not_have_arri
     await keep_schedules(env.client, settings)
     # A second worker host starting with another hour brings the schedule up to date.
     await keep_schedules(env.client, _settings(smtp_server, task_queue, hour=6))
-    schedule = env.client.get_schedule_handle(DIGEST_SCHEDULE_ID)
+    schedule = env.client.get_schedule_handle(digest_schedule_id(task_queue))
     try:
         described = await schedule.describe()
         [calendar] = described.schedule.spec.calendars
