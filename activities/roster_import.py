@@ -174,12 +174,14 @@ def _upsert_focal_point(session: Session, focal: RosterFocalPoint) -> None:
     row = session.get(FocalPointRow, focal.id) or FocalPointRow(id=focal.id)
     row.name, row.email = focal.name, focal.email
     row.member_state, row.timezone = focal.member_state, focal.timezone
+    row.language = focal.language.value if focal.language else ""
     session.add(row)
 
 
 def _upsert_expert(session: Session, expert: RosterExpert) -> None:
     row = session.get(ExpertRow, expert.id) or ExpertRow(id=expert.id)
     row.name, row.email, row.timezone = expert.name, expert.email, expert.timezone
+    row.language = expert.language.value if expert.language else ""
     row.nationality, row.administration = expert.nationality, expert.administration
     row.category, row.focal_point_id = expert.category.value, expert.focal_point_id
     row.expertise = [ExpertiseRow(area=a) for a in _distinct(expert.expertise)]

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Engine, and_, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from activities.roster_rank import rank, why_busy
+from glossary.languages import Language, language_named
 from glossary.people import Recipient
 from glossary.roster import (
     Candidate,
@@ -121,6 +122,7 @@ class RosterStore:
                     name=expert.name,
                     email=expert.email,
                     timezone=expert.timezone,
+                    language=_language(expert.language, [r.language for r in expert.languages]),
                 ),
                 focal_point=_focal_recipient(focal) if focal else None,
             )
@@ -166,4 +168,17 @@ def _focal_recipient(focal: FocalPointRow) -> Recipient:
         name=focal.name,
         email=focal.email,
         timezone=focal.timezone,
+        language=_language(focal.language, []),
     )
+
+
+def _language(chosen: str, speaks: list[str]) -> Language:
+    """Their own setting; else the first language they work in that notices are written in
+    (an expert of the roster "Spanish, English" reads Spanish); else English."""
+    if chosen:
+        return Language(chosen)
+    for name in speaks:
+        found = language_named(name)
+        if found is not None:
+            return found
+    return Language.EN

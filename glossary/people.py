@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from glossary.languages import Language
+
 # Addresses are checked here, at the boundary, so a bad one is refused when the data enters,
 # not when a reminder is due weeks later. Deliberately strict: ASCII local part and domain.
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -49,6 +51,8 @@ class Contact(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(max_length=254)  # RFC 5321's longest path
     timezone: str = Field(default="UTC", max_length=64)
+    # What they are written to in; None: the default of their country (glossary/languages).
+    language: Language | None = None
 
     _email = field_validator("email")(check_email)
     _name = field_validator("name")(check_display_name)
@@ -150,6 +154,8 @@ class Recipient(BaseModel):
     name: str
     email: str
     timezone: str = "UTC"
+    # Outsiders' notices are written in it; the team's stay English.
+    language: Language = Language.EN
 
     @classmethod
     def of(cls, role: str, person: Contact, person_id: str | None = None) -> Recipient:
@@ -159,4 +165,5 @@ class Recipient(BaseModel):
             name=person.name,
             email=person.email,
             timezone=person.timezone,
+            language=person.language or Language.EN,
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from glossary.bounds import FEW, SOME, Word
+from glossary.languages import language_of_country
 from glossary.names import Region, Theme
 from glossary.people import Contact, check_display_name
 
@@ -81,6 +82,19 @@ class Request(BaseModel):
     @property
     def country(self) -> str:
         return self.countries[0]
+
+    @model_validator(mode="after")
+    def _languages_of_the_country(self) -> Request:
+        """The partner and the EU Delegation are written to in the country's working
+        language unless the request says otherwise (glossary/languages.py)."""
+        default = language_of_country(self.country)
+        if self.partner_focal_point.language is None:
+            self.partner_focal_point = self.partner_focal_point.model_copy(
+                update={"language": default}
+            )
+        if self.eudel_contact is not None and self.eudel_contact.language is None:
+            self.eudel_contact = self.eudel_contact.model_copy(update={"language": default})
+        return self
 
 
 __all__ = [

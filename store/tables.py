@@ -36,6 +36,7 @@ class FocalPointRow(Base):
     email: Mapped[str] = mapped_column(String(254))
     member_state: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class ExpertRow(Base):
@@ -48,6 +49,7 @@ class ExpertRow(Base):
     administration: Mapped[str] = mapped_column(String(200), default="")
     category: Mapped[str] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     focal_point_id: Mapped[str | None] = mapped_column(ForeignKey("focal_points.id"))
 
     focal_point: Mapped[FocalPointRow | None] = relationship()
