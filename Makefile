@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-no-cache lint histories process-doc bench clean
+.PHONY: install run test test-no-cache lint histories process-doc bench clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ NO_CACHE_TESTS := $(addprefix tests/workflows/,test_commands_at_close.py \
 	test_references.py test_consultation_and_psg.py test_fiche_clock.py test_visibility.py)
 test-no-cache: $(STAMP)
 	MIEUX_WORKER__MAX_CACHED_WORKFLOWS=0 $(BIN)/pytest -q $(NO_CACHE_TESTS)
+
+# The translation catalogs (docs/languages.md): the template from the code and templates,
+# then each language's catalog brought up to it; translators fill glossary/locales/*/.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k T -k N_ -k _ --no-location --sort-output \
+		--project mieux-flow -o glossary/locales/messages.pot .
+	for lang in fr es pt ru ar; do \
+		if [ -f glossary/locales/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching -i glossary/locales/messages.pot \
+				-d glossary/locales -l $$lang; \
+		else \
+			$(BIN)/pybabel init -i glossary/locales/messages.pot -d glossary/locales -l $$lang; \
+		fi; \
+	done
+	$(BIN)/python -m glossary.catalogs
 
 histories: $(STAMP)
 	$(BIN)/python -m tests.record_histories

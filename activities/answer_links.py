@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from glossary.answers import CHOICES, AnswerToken, sign
-from glossary.notices import Notice
+from glossary.catalogs import gettext_for
+from glossary.notices import Notice, reader_language
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,15 @@ class AnswerLinks:
         if notice.answer is None:
             return []
         # From the notice alone (planned_at, not the clock): a retried send has the same links.
+        language = reader_language(notice)
         token = sign(
             AnswerToken.for_notice(
-                notice.reference, notice.to.id, notice.answer, notice.planned_at
+                notice.reference, notice.to.id, notice.answer, notice.planned_at, language
             ),
             self.secret,
         )
+        gettext = gettext_for(language)
         return [
-            Link(label, f"{self.base_url}/answer/{token}/{choice}")
+            Link(gettext(label), f"{self.base_url}/answer/{token}/{choice}")
             for choice, label in CHOICES[notice.answer.step].items()
         ]

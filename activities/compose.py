@@ -12,30 +12,48 @@ import hashlib
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
+from functools import cache
 from pathlib import PurePosixPath
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from activities.answer_links import Link
 from activities.errors import refused
 from activities.options import INVALID_ADDRESS, INVALID_NOTICE
-from glossary.notices import Notice
+from glossary.catalogs import gettext_for, is_rtl, local_moment, translations, write_date
+from glossary.languages import Language
+from glossary.notices import Notice, NoticeText, reader_language
 from glossary.people import STAFF_ROLES, Recipient, check_display_name, check_email
+from glossary.phrases import render
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("activities", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+
+@cache
+def _templates(language: Language) -> Environment:
+    """The templates with the language's catalog: `{% trans %}` and `_()` translate."""
+    environment = Environment(
+        loader=PackageLoader("activities", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return environment
+
+
+def subject_of(notice: Notice) -> str:
+    if notice.text is None or notice.text.subject is None:
+        return notice.subject
+    language = reader_language(notice)
+    phrase = render(notice.text.subject, gettext_for(language), write_date(language))
+    return f"MIEUX {notice.reference}: {phrase}"
 
 
 # RFC 5322 allows header lines up to 998 characters. At the default 78, Python's folder
@@ -58,16 +76,8 @@ def message_id(key: str) -> str:
 
 def local_time(moment: datetime, timezone: str) -> str:
     """`Monday 9 March 2026, 17:00 (Africa/Nairobi, UTC+03:00)`: deadlines are exact, but
-    people read them in their own zone (DOMAIN.md §4)."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone, timezone = ZoneInfo("UTC"), "UTC"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(zone)
-    offset = local.strftime("%z")
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({timezone}, UTC{offset[:3]}:{offset[3:]})"
+    people read them in their own zone (DOMAIN.md §4); in their language too (compose)."""
+    return local_moment(moment, timezone, Language.EN)
 
 
 def sender_address(sender: str) -> Address:
@@ -83,8 +93,9 @@ def compose(
 ) -> EmailMessage:
     """The message for a notice, or a non-retryable ApplicationError naming what is wrong."""
     _check_header_text(notice.key, "the notice key")
-    _check_header_text(notice.subject, "the subject")
-    if not notice.subject.strip():
+    subject = subject_of(notice)
+    _check_header_text(subject, "the subject")
+    if not subject.strip():
         raise refused(INVALID_NOTICE, f"notice {notice.key}: the subject is empty")
     to = _recipient_address(notice, notice.to)
     cc = [_recipient_address(notice, r) for r in notice.cc]
@@ -97,7 +108,8 @@ def compose(
     if notice.reply_to is not None:
         # "Reply to the officer named": an answer by email reaches a person, not the robot.
         message["Reply-To"] = _recipient_address(notice, notice.reply_to)
-    message["Subject"] = notice.subject
+    message["Subject"] = subject
+    message["Content-Language"] = reader_language(notice).value
     message["Message-ID"] = message_id(notice.key)
     message["Date"] = formatdate(usegmt=True)
     # RFC 3834: an automatic notice, so auto-responders do not answer it.
@@ -129,13 +141,22 @@ def render_bodies(notice: Notice, links: Sequence[Link] = ()) -> tuple[str, str]
 
 
 def _render(notice: Notice, flavour: str, context: dict[str, object]) -> str:
-    return _TEMPLATES.get_template(f"{notice.kind.value}.{flavour}.j2").render(context)
+    environment = _templates(reader_language(notice))
+    return environment.get_template(f"{notice.kind.value}.{flavour}.j2").render(context)
 
 
 def _context(
     notice: Notice, attachments: list[Attachment], links: Sequence[Link] = ()
 ) -> dict[str, object]:
+    language = reader_language(notice)
+    gettext, dates = gettext_for(language), write_date(language)
+    text = notice.text or NoticeText()
+    awaited = render(text.awaited, gettext, dates) if text.awaited else notice.awaited
+    details = [render(p, gettext, dates) for p in text.details] if text.details else notice.details
     return {
+        "subject": subject_of(notice),
+        "lang": language.value,
+        "rtl": is_rtl(language),
         "links": list(links),
         "notice": notice,
         "role": notice.to.role,
@@ -147,10 +168,10 @@ def _context(
         "name": notice.to.name,
         "reference": notice.reference,
         "title": notice.action_title,
-        "awaited": notice.awaited,
-        "due": local_time(notice.due_at, notice.to.timezone) if notice.due_at else "",
+        "awaited": awaited,
+        "due": local_moment(notice.due_at, notice.to.timezone, language) if notice.due_at else "",
         "command": notice.command,
-        "details": notice.details,
+        "details": details,
         "attachments": [PurePosixPath(a.path).name for a in attachments],
     }
 

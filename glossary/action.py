@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from glossary.bounds import FEW, SOME, Line, Word
 from glossary.people import Contact, check_display_name
+from glossary.phrases import N_
 
 
 class ActivityType(StrEnum):
@@ -24,6 +25,14 @@ class ActivityType(StrEnum):
     ROUND_TABLE = "round table"
     VALIDATION_EVENT = "validation event"
     OTHER = "other"
+
+
+# The types as msgids for the catalogs: an outsider reads "atelier", "visite d'étude".
+ACTIVITY_TYPE_MSGIDS = (
+    N_("fact-finding mission"), N_("assessment"), N_("information session"), N_("workshop"),
+    N_("drafting session"), N_("training"), N_("study visit"), N_("remote support"),
+    N_("conference"), N_("round table"), N_("validation event"), N_("other"),
+)  # fmt: skip
 
 
 class PlannedActivity(BaseModel):

@@ -16,6 +16,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from glossary.languages import Language
+from glossary.phrases import N_
+
 
 class AnswerStep(StrEnum):
     INVITATION = "invitation"  # an expert (or their focal point) confirms or declines
@@ -27,13 +30,18 @@ class AnswerStep(StrEnum):
 
 
 # One link per possible answer, in the order the message lists them.
+# The labels are msgids: the links and pages show them in the reader's language.
 CHOICES: dict[AnswerStep, dict[str, str]] = {
-    AnswerStep.INVITATION: {"confirm": "Confirm", "decline": "Decline"},
-    AnswerStep.CONSULTATION: {"no-objection": "No objection", "objection": "Object"},
-    AnswerStep.PSG_VOTE: {"approve": "Approve", "reject": "Reject", "revise": "Ask for revision"},
-    AnswerStep.FEEDBACK: {"answer": "Answer the questionnaire"},
-    AnswerStep.FOLLOW_UP: {"answer": "Answer the follow-up questionnaire"},
-    AnswerStep.VALIDATION: {"validate": "Validate the deliverables"},
+    AnswerStep.INVITATION: {"confirm": N_("Confirm"), "decline": N_("Decline")},
+    AnswerStep.CONSULTATION: {"no-objection": N_("No objection"), "objection": N_("Object")},
+    AnswerStep.PSG_VOTE: {
+        "approve": N_("Approve"),
+        "reject": N_("Reject"),
+        "revise": N_("Ask for revision"),
+    },
+    AnswerStep.FEEDBACK: {"answer": N_("Answer the questionnaire")},
+    AnswerStep.FOLLOW_UP: {"answer": N_("Answer the follow-up questionnaire")},
+    AnswerStep.VALIDATION: {"validate": N_("Validate the deliverables")},
 }
 
 # The update each step sends: the same the CLI sends (DOMAIN.md §6).
@@ -79,10 +87,17 @@ class AnswerToken(BaseModel):
     recipient: str = Field(min_length=1, max_length=60)
     expires: datetime
     round: int | None = Field(default=None, ge=1)
+    # The language the page answers in: the notice's (links made before 0.6 have none).
+    lang: Language = Language.EN
 
     @classmethod
     def for_notice(
-        cls, reference: str, recipient: str, answer: AnswerRequest, sent: datetime
+        cls,
+        reference: str,
+        recipient: str,
+        answer: AnswerRequest,
+        sent: datetime,
+        lang: Language = Language.EN,
     ) -> AnswerToken:
         until = answer.until or sent + timedelta(days=30)
         return cls(
@@ -93,6 +108,7 @@ class AnswerToken(BaseModel):
             recipient=recipient,
             expires=until + GRACE,
             round=answer.round,
+            lang=lang,
         )
 
 
@@ -118,8 +134,10 @@ def sign(token: AnswerToken, secret: str) -> str:
         token.recipient,
         int(token.expires.timestamp()),
     ]
-    if token.round is not None:
+    if token.round is not None or token.lang != Language.EN:
         fields.append(token.round)
+    if token.lang != Language.EN:
+        fields.append(token.lang.value)
     encoded = _b64(json.dumps(fields, separators=(",", ":")).encode())
     mac = hmac.new(secret.encode(), encoded.encode(), hashlib.sha256).digest()
     return f"{encoded}.{_b64(mac)}"
@@ -146,10 +164,11 @@ def verify(text: str, secret: str, now: datetime | None = None) -> AnswerToken:
         raise BadToken("malformed") from None
     try:
         reference, step, subject, activity, recipient, expires, *rest = data
-        if len(rest) > 1:
+        if len(rest) > 2:
             raise ValueError("too many fields")
         token = AnswerToken(
             round=rest[0] if rest else None,
+            lang=rest[1] if len(rest) > 1 else Language.EN,
             reference=reference,
             step=step,
             subject=subject,

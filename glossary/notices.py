@@ -8,7 +8,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.answers import AnswerRequest
-from glossary.people import Recipient
+from glossary.languages import Language
+from glossary.people import STAFF_ROLES, Recipient
+from glossary.phrases import Phrase
 
 
 class NoticeKind(StrEnum):
@@ -26,6 +28,17 @@ class NoticeKind(StrEnum):
     VALIDATION_REQUEST = "validation_request"  # the partner: please validate the deliverables
     LATE_ANSWER = "late_answer"  # to the officer: an answer came after its step had closed
     MAIL_DIGEST = "mail_digest"  # to the programme manager, daily: mail that may not have arrived
+
+
+class NoticeText(BaseModel):
+    """A notice's sentences for an outsider, as phrases: written in the recipient's language
+    when the email is composed (the English fields of the notice hold the same in English)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subject: Phrase | None = None
+    awaited: Phrase | None = None
+    details: list[Phrase] = []
 
 
 class Notice(BaseModel):
@@ -56,6 +69,7 @@ class Notice(BaseModel):
     answer: AnswerRequest | None = Field(
         default=None, description="the answers the recipient may give from the message"
     )
+    text: NoticeText | None = None
 
 
 class NoticeReceipt(BaseModel):
@@ -100,3 +114,8 @@ class UnconfirmedNotice(BaseModel):
     key: str
     claimed_at: datetime
     host: str
+
+
+def reader_language(notice: Notice) -> Language:
+    """Outsiders read their own language; the team reads English (its commands, its board)."""
+    return Language.EN if notice.to.role in STAFF_ROLES else Language(notice.to.language)

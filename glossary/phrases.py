@@ -8,7 +8,9 @@ from the catalogs (glossary/catalogs.py). The English here needs neither Babel n
 catalog, so it is cheap and deterministic inside a workflow.
 
 Fields: `{name}` is put in as it is (a name, a place); `{name:date}` is an ISO date written
-the reader's way; `{name:t}` is itself a msgid (marked with `N_` where it is written).
+the reader's way ("12 December 2026"), `{name:shortdate}` shorter ("12 Dec 2026"),
+`{name:daymonth}` without the year ("12 Dec");
+`{name:t}` is itself a msgid (marked with `N_` where it is written).
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ class Phrase(BaseModel):
         return render(self, lambda text: text, english_date)
 
 
+DATE_STYLES = {"date": "%d %B %Y", "shortdate": "%d %b %Y", "daymonth": "%d %b"}
+
+
+def english_date(day: date, style: str = "date") -> str:
+    return day.strftime(DATE_STYLES[style])
+
+
 def T(msgid: str, **args: object) -> Phrase:
     """A phrase to translate; dates go in as dates, the rest as text."""
     return Phrase(id=msgid, args={k: _text(v) for k, v in args.items()})
@@ -50,10 +59,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def english_date(day: date) -> str:
-    return f"{day:%d %B %Y}"
-
-
 def render(phrase: Phrase, gettext: Callable[[str], str], write_date: Callable[[date], str]) -> str:
     """`phrase` in the language of `gettext`, dates as `write_date` writes them."""
     out = []
@@ -62,8 +67,8 @@ def render(phrase: Phrase, gettext: Callable[[str], str], write_date: Callable[[
         if field is None:
             continue
         value = phrase.args.get(field, "")
-        if spec == "date" and value:
-            out.append(write_date(date.fromisoformat(value)))
+        if spec in DATE_STYLES and value:
+            out.append(write_date(date.fromisoformat(value), spec))
         elif spec == "t":
             out.append(gettext(value))
         else:

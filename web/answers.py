@@ -9,6 +9,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from glossary.answers import (
     BadToken,
     verify,
 )
+from glossary.catalogs import gettext_for, local_moment
 from glossary.commands import (
     ConsultationFeedback,
     DeliverablesValidated,
@@ -36,13 +38,18 @@ from glossary.commands import (
     PsgVote,
     describe_validation_error,
 )
+from glossary.languages import Language
 from glossary.names import body_name
+from glossary.phrases import N_
 from starter.errors import CliError, Refused
 from starter.session import Session, Target
 from web.pages import Pages
 from worker.headers import sending
 
 log = logging.getLogger("mieux.web")
+
+# The reader's gettext: `str` (English as written) where no page is being made.
+Say = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -57,36 +64,39 @@ class Field:
 FIELDS: dict[tuple[AnswerStep, str], list[Field]] = {
     (AnswerStep.INVITATION, "confirm"): [],
     (AnswerStep.INVITATION, "decline"): [
-        Field("reason", "Why you cannot take part", required=True)
+        Field("reason", N_("Why you cannot take part"), required=True)
     ],
     (AnswerStep.CONSULTATION, "no-objection"): [],
     (AnswerStep.CONSULTATION, "objection"): [
-        Field("comments", "Your objection and comments", required=True)
+        Field("comments", N_("Your objection and comments"), required=True)
     ],
-    (AnswerStep.PSG_VOTE, "approve"): [Field("comment", "Comment")],
+    (AnswerStep.PSG_VOTE, "approve"): [Field("comment", N_("Comment"))],
     (AnswerStep.PSG_VOTE, "reject"): [
-        Field("comment", "Why the Action is rejected", required=True)
+        Field("comment", N_("Why the Action is rejected"), required=True)
     ],
-    (AnswerStep.PSG_VOTE, "revise"): [Field("comment", "What should be revised", required=True)],
+    (AnswerStep.PSG_VOTE, "revise"): [
+        Field("comment", N_("What should be revised"), required=True)
+    ],
     (AnswerStep.FEEDBACK, "answer"): [
-        Field("rating", "Overall, how useful was the Action?", "rating", required=True),
-        Field("comment", "What worked, and what should MIEUX do better?"),
+        Field("rating", N_("Overall, how useful was the Action?"), "rating", required=True),
+        Field("comment", N_("What worked, and what should MIEUX do better?")),
     ],
-    (AnswerStep.VALIDATION, "validate"): [Field("comment", "Comments on the deliverables")],
+    (AnswerStep.VALIDATION, "validate"): [Field("comment", N_("Comments on the deliverables"))],
     (AnswerStep.FOLLOW_UP, "answer"): [
-        Field("adopted", "Has a deliverable been adopted?", "yesno", required=True),
-        Field("adoption", "How (e.g. approved by ministerial decree)"),
-        Field("comment", "What became of the Action's results?"),
+        Field("adopted", N_("Has a deliverable been adopted?"), "yesno", required=True),
+        Field("adoption", N_("How (e.g. approved by ministerial decree)")),
+        Field("comment", N_("What became of the Action's results?")),
     ],
 }
 
+# Labels are msgids: each page shows them in the language of the link's recipient.
 STEP_LABEL = {
-    AnswerStep.INVITATION: "Invitation to an activity",
-    AnswerStep.CONSULTATION: "Consultation on the Action Fiche",
-    AnswerStep.PSG_VOTE: "Project Steering Group vote",
-    AnswerStep.FEEDBACK: "Partner feedback questionnaire",
-    AnswerStep.FOLLOW_UP: "Follow-up questionnaire",
-    AnswerStep.VALIDATION: "Validation of the deliverables",
+    AnswerStep.INVITATION: N_("Invitation to an activity"),
+    AnswerStep.CONSULTATION: N_("Consultation on the Action Fiche"),
+    AnswerStep.PSG_VOTE: N_("Project Steering Group vote"),
+    AnswerStep.FEEDBACK: N_("Partner feedback questionnaire"),
+    AnswerStep.FOLLOW_UP: N_("Follow-up questionnaire"),
+    AnswerStep.VALIDATION: N_("Validation of the deliverables"),
 }
 
 
@@ -135,13 +145,15 @@ class AnswerPages:
         if isinstance(checked, Response):
             return checked
         token, text, choice = checked
+        _ = gettext_for(token.lang)
         status = await self._status(token.reference)
-        closed = _closed(token, status)
+        closed = _closed(token, status, _)
         if closed:
             return self.pages.render(
                 request,
                 "outcome.html",
                 410,
+                language=token.lang,
                 reference=token.reference,
                 title=status.title if status else "",
                 ok=False,
@@ -151,18 +163,19 @@ class AnswerPages:
         return self.pages.render(
             request,
             "answer.html",
+            language=token.lang,
             reference=token.reference,
             title=status.title if status else "",
-            step_label=STEP_LABEL[token.step],
-            what=describe_step(token, status),
-            choice_label=CHOICES[token.step][choice],
-            until=f"{token.expires - GRACE:%A %d %B %Y, %H:%M} UTC"
+            step_label=_(STEP_LABEL[token.step]),
+            what=describe_step(token, status, _),
+            choice_label=_(CHOICES[token.step][choice]),
+            until=local_moment(token.expires - GRACE, "UTC", token.lang)
             if token.step != AnswerStep.FOLLOW_UP
             else "",
-            fields=fields_for(token, choice),
+            fields=fields_for(token, choice, _),
             token=text,
             action_url=f"/answer/{text}/{choice}",
-            button=CHOICES[token.step][choice],
+            button=_(CHOICES[token.step][choice]),
         )
 
     async def submit(self, request: Request) -> Response:
@@ -170,17 +183,20 @@ class AnswerPages:
         if isinstance(checked, Response):
             return checked
         token, text, choice = checked
+        _ = gettext_for(token.lang)
         form = await request.form()
         # Cross-site posting: the form must carry the link's own token, and a browser that
         # says where the form came from must say it came from here. No cookies are used.
         if form.get("token") != text or not self._same_origin(request):
             log.warning("answer refused: form not posted from its own page")
-            return self.pages.refused(request, "This form was not sent from its own page.", 403)
+            return self.pages.refused(
+                request, _("This form was not sent from its own page."), 403, token.lang
+            )
         values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
         try:
-            payload = command_payload(token, choice, values)
+            payload = command_payload(token, choice, values, _)
         except ValueError as error:
-            return self.pages.refused(request, str(error), 400)
+            return self.pages.refused(request, str(error), 400, token.lang)
         status = await self._status(token.reference)
         try:
             # The link itself goes with the answer: the workflow checks what it answers.
@@ -192,14 +208,15 @@ class AnswerPages:
             after = await self._status(token.reference)
             already = after is not None and _already_answered(after, token)
             message = (
-                "Your answer is already recorded; nothing was changed."
+                _("Your answer is already recorded; nothing was changed.")
                 if already
-                else plain_refusal(str(refusal), self._contact(after))
+                else plain_refusal(str(refusal), self._contact(after), _)
             )
             return self.pages.render(
                 request,
                 "outcome.html",
                 409,
+                language=token.lang,
                 reference=token.reference,
                 title=after.title if after else "",
                 ok=False,
@@ -210,17 +227,23 @@ class AnswerPages:
         except CliError as error:
             log.error("answer for %s not sent: %s", token.reference, error)
             return self.pages.refused(
-                request, "The case files cannot be reached just now; please try again later.", 503
+                request,
+                _("The case files cannot be reached just now; please try again later."),
+                503,
+                token.lang,
             )
         log.info("answer recorded: %s %s %s", token.reference, token.step, choice)
         return self.pages.render(
             request,
             "outcome.html",
+            language=token.lang,
             reference=token.reference,
             title=status.title if status else "",
             ok=True,
             # A late answer is taken, not refused: the workflow says what became of it.
-            message=detail if detail.startswith("Your ") else thank_you(token, choice, status),
+            message=late_answer(detail, token.lang, _)
+            if detail.startswith("Your ")
+            else thank_you(token, choice, status, _),
             detail="",
         )
 
@@ -231,17 +254,30 @@ class AnswerPages:
         choice = request.path_params["choice"]
         if not self.per_client.allow(_client(request)) or not self.limit.allow(text):
             log.warning("answer refused: too many requests for one link")
+            language = request_language(request)
             return self.pages.refused(
-                request, "Too many requests for this link; wait a while.", 429
+                request,
+                gettext_for(language)("Too many requests for this link; wait a while."),
+                429,
+                language,
             )
         try:
             token = verify(text, self.secret)
         except BadToken as error:
             # The token itself never goes to the log: it is the credential.
             log.warning("answer link refused (%s) from %s", error, _client(request))
-            return self.pages.refused(request, "This link is not valid (or no longer valid).", 403)
+            language = request_language(request)
+            return self.pages.refused(
+                request,
+                gettext_for(language)("This link is not valid (or no longer valid)."),
+                403,
+                language,
+            )
         if choice not in CHOICES[token.step]:
-            return self.pages.refused(request, "This link does not offer that answer.", 404)
+            say = gettext_for(token.lang)
+            return self.pages.refused(
+                request, say("This link does not offer that answer."), 404, token.lang
+            )
         return token, text, choice
 
     def _same_origin(self, request: Request) -> bool:
@@ -269,48 +305,72 @@ class AnswerPages:
             return None
 
 
-def fields_for(token: AnswerToken, choice: str) -> list[Field]:
+def fields_for(token: AnswerToken, choice: str, _: Say = str) -> list[Field]:
     """The form's fields, worded for who answers: an expert's focal point answers for the
     expert (the link names the expert as its subject and the focal point as recipient)."""
     fields = FIELDS[(token.step, choice)]
     if token.step == AnswerStep.INVITATION and token.recipient != token.subject:
-        return [
-            Field(f.name, "Why the expert cannot take part", f.kind, f.required)
+        fields = [
+            Field(f.name, N_("Why the expert cannot take part"), f.kind, f.required)
             if f.name == "reason"
             else f
             for f in fields
         ]
-    return fields
+    return [Field(f.name, _(f.label), f.kind, f.required) for f in fields]
 
 
-def plain_refusal(reason: str, contact: str) -> str:
+def plain_refusal(reason: str, contact: str, _: Say = str) -> str:
     """What a person outside the team reads when their answer is not taken: what happened,
     in plain words, and whom to write to (issue 21: "expert EX-FR-02 was not invited to
-    activity 1 (awaiting: EX-JO-01)" told a late expert nothing true)."""
+    activity 1 (awaiting: EX-JO-01)" told a late expert nothing true). `reason` is the
+    workflow's English sentence, for the team; the reader gets theirs."""
     if reason.startswith("This question is closed") or reason.startswith("This link"):
-        what = reason
+        what = _("This question is closed: the step it answered has ended; nothing was changed.")
     elif "already recorded" in reason:
-        what = (
-            "An answer to this invitation is already recorded"
-            f" ({reason.rsplit(': ', 1)[-1]}); nothing was changed."
-        )
+        what = _(
+            "An answer to this invitation is already recorded ({answer}); nothing was changed."
+        ).format(answer=reason.rsplit(": ", 1)[-1])
     elif "was not invited" in reason or "already on activity" in reason:
-        what = (
+        what = _(
             "This invitation is no longer open: the answer came after its deadline, and the"
             " place has been offered to another expert."
         )
     elif "on hold" in reason:
-        what = "The Action is on hold just now, so no answer can be taken."
+        what = _("The Action is on hold just now, so no answer can be taken.")
     elif "takes no more commands" in reason:
-        what = "The Action has ended, so no answer can be taken."
+        what = _("The Action has ended, so no answer can be taken.")
     elif "is for the" in reason and "stage" in reason:
-        what = "This question is no longer open: the Action has moved on."
+        what = _("This question is no longer open: the Action has moved on.")
     else:
-        what = "Your answer could not be recorded."
-    return f"{what} Please write to {contact}, the project officer of this Action."
+        what = _("Your answer could not be recorded.")
+    write = _("Please write to {contact}, the project officer of this Action.")
+    return f"{what} {write.format(contact=contact)}"
 
 
-def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> dict[str, Any]:
+def late_answer(detail: str, language: str, _: Say = str) -> str:
+    """The workflow took an answer after its step had closed: it is kept for the officer.
+    English readers get the workflow's own sentence; others its gist in their language."""
+    if language == Language.EN:
+        return detail
+    return _(
+        "Your answer arrived after this step had closed: it is kept for the project officer,"
+        " who will decide whether it changes anything."
+    )
+
+
+def request_language(request: Request) -> Language:
+    """Before a link is read: the first of the browser's languages that pages are written
+    in (Accept-Language), else English."""
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().split("-")[0].lower()
+        if code in {language.value for language in Language}:
+            return Language(code)
+    return Language.EN
+
+
+def command_payload(
+    token: AnswerToken, choice: str, form: dict[str, str], _: Say = str
+) -> dict[str, Any]:
     """The update's payload, checked by the same model the CLI uses; ValueError with one
     sentence when a field is missing or wrong."""
     by = token.recipient
@@ -318,7 +378,7 @@ def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> di
     model: type[BaseModel]
     for field in FIELDS[(token.step, choice)]:
         if field.required and not form.get(field.name):
-            raise ValueError(f"Please fill in: {field.label.lower()}.")
+            raise ValueError(_("Please fill in: {field}.").format(field=_(field.label).lower()))
     match token.step:
         case AnswerStep.INVITATION:
             model = ExpertResponse
@@ -346,7 +406,7 @@ def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> di
             model = FeedbackReceived
             rating = form.get("rating", "")
             if not rating.isdigit():
-                raise ValueError("Please choose a rating from 1 to 5.")
+                raise ValueError(_("Please choose a rating from 1 to 5."))
             data = {"overall_rating": int(rating), "comment": form.get("comment", "")}
         case AnswerStep.VALIDATION:
             model = DeliverablesValidated
@@ -365,52 +425,74 @@ def command_payload(token: AnswerToken, choice: str, form: dict[str, str]) -> di
     return command.model_dump(mode="json")
 
 
-def describe_step(token: AnswerToken, status: ActionStatus | None) -> str:
+def describe_step(token: AnswerToken, status: ActionStatus | None, _: Say = str) -> str:
     if token.step == AnswerStep.INVITATION:
         view = _activity(status, token.activity)
-        where = f": {view.type}, {view.place}, {_dates(view.start, view.end)}" if view else ""
-        if token.recipient != token.subject:  # the focal point, for the expert they put up
-            return (
-                f"the participation of the expert you nominated in activity {token.activity}{where}"
+        number = str(token.activity)
+        if view:
+            where = _("{type}, {place}, {dates}").format(
+                type=_(str(view.type)),
+                place=view.place,
+                dates=_dates(view.start, view.end, token.lang),
             )
-        return f"your participation as an expert in activity {token.activity}{where}"
+            if token.recipient != token.subject:  # the focal point, for the expert they put up
+                return _(
+                    "the participation of the expert you nominated in activity {number}: {where}"
+                ).format(number=number, where=where)
+            return _("your participation as an expert in activity {number}: {where}").format(
+                number=number, where=where
+            )
+        if token.recipient != token.subject:
+            return _("the participation of the expert you nominated in activity {number}").format(
+                number=number
+            )
+        return _("your participation as an expert in activity {number}").format(number=number)
     if token.step == AnswerStep.CONSULTATION:
-        return (
-            f"the comments of {body_name(token.subject)} on the Action Fiche"
+        return _(
+            "the comments of {body} on the Action Fiche"
             " (no answer by the deadline counts as no objection)"
-        )
+        ).format(body=body_name(token.subject))
     if token.step == AnswerStep.PSG_VOTE:
-        return f"the vote of {body_name(token.subject)}"
+        return _("the vote of {body}").format(body=body_name(token.subject))
     if token.step == AnswerStep.VALIDATION:
-        return "the partner's validation of the Action's deliverables"
-    return "the partner's answers"
+        return _("the partner's validation of the Action's deliverables")
+    return _("the partner's answers")
 
 
-def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None) -> str:
+def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None, _: Say = str) -> str:
     if token.step == AnswerStep.INVITATION:
         view = _activity(status, token.activity)
         what = (
-            f"the {view.type} in {view.place.split(',')[0]}, {_dates(view.start, view.end)}"
+            _("the {type} in {place}, {dates}").format(
+                type=_(str(view.type)),
+                place=view.place.split(",")[0],
+                dates=_dates(view.start, view.end, token.lang),
+            )
             if view
-            else f"activity {token.activity}"
+            else _("activity {number}").format(number=token.activity)
         )
-        answer = "confirmation" if choice == "confirm" else "decline"
-        return f"Thank you: your {answer} for {what} is recorded."
+        if choice == "confirm":
+            return _("Thank you: your confirmation for {what} is recorded.").format(what=what)
+        return _("Thank you: your decline for {what} is recorded.").format(what=what)
     if token.step == AnswerStep.CONSULTATION:
-        said = "no objection" if choice == "no-objection" else "an objection"
-        return f"Thank you: {said} from {body_name(token.subject)} to the Action Fiche is recorded."
+        body = body_name(token.subject)
+        if choice == "no-objection":
+            return _("Thank you: no objection from {body} to the Action Fiche is recorded.").format(
+                body=body
+            )
+        return _("Thank you: an objection from {body} to the Action Fiche is recorded.").format(
+            body=body
+        )
     if token.step == AnswerStep.PSG_VOTE:
-        return (
-            f"Thank you: the vote of {body_name(token.subject)}"
-            f" ({CHOICES[token.step][choice].lower()})"
-            " is recorded."
+        return _("Thank you: the vote of {body} ({vote}) is recorded.").format(
+            body=body_name(token.subject), vote=_(CHOICES[token.step][choice]).lower()
         )
     if token.step == AnswerStep.VALIDATION:
-        return "Thank you: your validation of the deliverables is recorded."
-    return "Thank you: your answers are recorded."
+        return _("Thank you: your validation of the deliverables is recorded.")
+    return _("Thank you: your answers are recorded.")
 
 
-def _closed(token: AnswerToken, status: ActionStatus | None) -> str:
+def _closed(token: AnswerToken, status: ActionStatus | None, _: Say = str) -> str:
     """The step this link answers has passed (a later PSG round, a later Fiche version)."""
     if status is None or token.round is None:
         return ""
@@ -421,14 +503,14 @@ def _closed(token: AnswerToken, status: ActionStatus | None) -> str:
     if now_open is None or now_open == token.round:
         return ""
     what = (
-        f"the PSG vote (round {token.round})"
+        _("the PSG vote (round {round})")
         if token.step == AnswerStep.PSG_VOTE
-        else f"the consultation on Action Fiche v{token.round}"
-    )
-    return (
-        f"This question is closed: the link was for {what}, which has ended. The message"
+        else _("the consultation on Action Fiche v{round}")
+    ).format(round=token.round)
+    return _(
+        "This question is closed: the link was for {what}, which has ended. The message"
         " about the current one carries its own link; nothing was changed."
-    )
+    ).format(what=what)
 
 
 def _already_answered(status: ActionStatus, token: AnswerToken) -> bool:
@@ -444,7 +526,11 @@ def _activity(status: ActionStatus | None, number: int | None) -> Any:
     return next((a for a in status.activities if a.number == number), None)
 
 
-def _dates(start: Any, end: Any) -> str:
+def _dates(start: Any, end: Any, language: str = "en") -> str:
+    if language != "en":
+        from babel.dates import format_interval
+
+        return format_interval(start, end, "yMMMd", locale=language)
     if start.month == end.month and start.year == end.year:
         return f"{start.day}-{end.day} {end:%B %Y}"
     return f"{start.day} {start:%B}-{end.day} {end:%B %Y}"

@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.names import VOTE_WORDS, body_name
+    from glossary.phrases import N_, Phrase, T
     from glossary.public import is_public
     from glossary.register import RegisterRecord, without_personal_data
     from glossary.status import AUDIT_IN_STATUS, DocumentView, StageSpan
@@ -231,22 +232,28 @@ class ActionLifecycle(Implementation):
                 clock="intake",
                 step="acknowledgement",
                 to=self._partner(),
-                subject=f"request received: {self.request.name}",
-                awaited="nothing for now: we are assessing your request",
+                subject=T("request received: {name}", name=self.request.name),
+                awaited=T("nothing for now: we are assessing your request"),
                 details=[
-                    f"Your request is registered as MIEUX {self.reference}; please quote it.",
-                    f"Your contact in the MIEUX team is {self._officer().name}.",
+                    T(
+                        "Your request is registered as MIEUX {reference}; please quote it.",
+                        reference=self.reference,
+                    ),
+                    T(
+                        "Your contact in the MIEUX team is {officer}.",
+                        officer=self._officer().name,
+                    ),
                     *self._decision_due(),
                 ],
             )
         )
         self._assign()
 
-    def _decision_due(self) -> list[str]:
+    def _decision_due(self) -> list[Phrase]:
         due = self.clocks.open["intake"].due_at
         if due > self.now():
-            return [f"A first decision is due by {due:%d %B %Y}."]
-        return ["We will write with a first decision shortly."]
+            return [T("A first decision is due by {due:date}.", due=due)]
+        return [T("We will write with a first decision shortly.")]
 
     def _tell_partner_accepted(self) -> None:
         """The Fiche is drafted *jointly* (DOMAIN §3): the partner must know it has begun."""
@@ -257,12 +264,15 @@ class ActionLifecycle(Implementation):
                 clock="intake",
                 step="decision",
                 to=self._partner(),
-                subject=f"your request {self.request.name}: accepted",
-                awaited="nothing: this is the decision on your request",
+                subject=T("your request {name}: accepted", name=self.request.name),
+                awaited=T("nothing: this is the decision on your request"),
                 details=[
-                    "The decision: accepted.",
-                    f"{self._officer().name} will draft the Action Fiche with you by"
-                    f" {fiche.due_at:%d %B %Y}.",
+                    T("The decision: accepted."),
+                    T(
+                        "{officer} will draft the Action Fiche with you by {due:date}.",
+                        officer=self._officer().name,
+                        due=fiche.due_at,
+                    ),
                 ],
             )
         )
@@ -317,10 +327,19 @@ class ActionLifecycle(Implementation):
                 command,
                 f"accepted; Action Fiche due in {self.policy.fiche_deadline.days} days",
             )
+        name = self.request.name
         if command.decision == IntakeOutcome.REJECT:
             self._end(Stage.REJECTED, f"rejected at intake: {command.reason}")
+            subject = T(
+                "your request {name}: rejected at intake: {reason}",
+                name=name,
+                reason=command.reason,
+            )
+            decision = T("The decision: rejected at intake: {reason}.", reason=command.reason)
         else:
             self._end(Stage.FORWARDED, f"forwarded to {command.forward_to}")
+            subject = T("your request {name}: forwarded to {to}", name=name, to=command.forward_to)
+            decision = T("The decision: forwarded to {to}.", to=command.forward_to)
         self._notify(
             self.notice(
                 NoticeKind.DECISION,
@@ -328,9 +347,9 @@ class ActionLifecycle(Implementation):
                 step="decision",
                 to=self._partner(),
                 cc=[self._officer()],
-                subject=f"your request {self.request.name}: {self.outcome}",
-                awaited="nothing: this is the decision on your request",
-                details=[f"The decision: {self.outcome}."],
+                subject=subject,
+                awaited=T("nothing: this is the decision on your request"),
+                details=[decision],
             )
         )
         return self._accepted("intake_decision", command, self.outcome)
@@ -434,7 +453,7 @@ class ActionLifecycle(Implementation):
             Clock(
                 name=self._consultation_clock(),
                 kind="consultation",
-                label="Consultation",
+                label=N_("Consultation"),
                 started_at=now,
                 due_at=now + self.policy.consultation_window,
                 reminders=list(self.policy.consultation_reminders),
@@ -458,8 +477,12 @@ class ActionLifecycle(Implementation):
                     clock=clock.name,
                     step="fiche",
                     to=to,
-                    subject=f"for comments: Action Fiche v{self.fiche_version}, {self.title}",
-                    awaited="your comments on the Action Fiche, or no objection",
+                    subject=T(
+                        "for comments: Action Fiche v{version}, {title}",
+                        version=self.fiche_version,
+                        title=self.title,
+                    ),
+                    awaited=T("your comments on the Action Fiche, or no objection"),
                     due_at=clock.due_at,
                     command=f"mieux consult {self.reference} --by ORG --no-objection",
                     documents=self._fiche_attachments(),
@@ -657,11 +680,11 @@ class ActionLifecycle(Implementation):
         votes = self._votes_this_round()
         decisions = {v.decision for v in votes.values()}
         if VoteDecision.REJECTED in decisions:
-            outcome = "rejected by the PSG"
+            outcome = N_("rejected by the PSG")
         elif VoteDecision.REVISE in decisions:
-            outcome = "revision asked by the PSG"
+            outcome = N_("revision asked by the PSG")
         elif silence_approves or all(body in votes for body in self.staff.psg):
-            outcome = "approved by the PSG"
+            outcome = N_("approved by the PSG")
         else:
             return
         self.clocks.stop(self._psg_clock())
@@ -690,10 +713,10 @@ class ActionLifecycle(Implementation):
                     clock=self._psg_clock(),
                     step="decision",
                     to=to,
-                    subject=f"PSG decision: {outcome}",
-                    awaited="nothing: this is the PSG's decision"
+                    subject=T("PSG decision: {outcome:t}", outcome=outcome),
+                    awaited=T("nothing: this is the PSG's decision")
                     if outcome != "revision asked by the PSG"
-                    else "a revised Action Fiche",
+                    else T("a revised Action Fiche"),
                     command=f"mieux fiche submit {self.reference} FICHE.json"
                     if outcome == "revision asked by the PSG"
                     else "",
@@ -701,9 +724,9 @@ class ActionLifecycle(Implementation):
                     due_at=revision.due_at
                     if outcome == "revision asked by the PSG" and revision is not None
                     else None,
-                    details=[f"The PSG's decision: {outcome}.", *comments]
+                    details=[T("The PSG's decision: {outcome:t}.", outcome=outcome), *comments]
                     if internal
-                    else [f"The PSG's decision: {outcome}."],
+                    else [T("The PSG's decision: {outcome:t}.", outcome=outcome)],
                 )
             )
 
@@ -731,8 +754,8 @@ class ActionLifecycle(Implementation):
                     clock="withdrawal",
                     step="notice",
                     to=to,
-                    subject=f"Action {self.request.name} withdrawn",
-                    awaited="nothing: the Action is withdrawn",
+                    subject=T("Action {name} withdrawn", name=self.request.name),
+                    awaited=T("nothing: the Action is withdrawn"),
                     details=[reason],
                 )
             )
@@ -775,7 +798,9 @@ class ActionLifecycle(Implementation):
             clock=clock.name,
             step=alarm.step,
             to=to,
-            subject=f"reminder: {clock.label} due {clock.due_at:%d %b %Y}",
+            subject=T(
+                "reminder: {label:t} due {due:shortdate}", label=clock.label, due=clock.due_at
+            ),
             awaited=awaited,
             due_at=clock.due_at,
             command=command,
@@ -863,7 +888,7 @@ class ActionLifecycle(Implementation):
             command=f"mieux resume {self.reference}",
         )
 
-    def _awaited(self, clock: Clock) -> tuple[str, str]:
+    def _awaited(self, clock: Clock) -> tuple[str | Phrase, str]:
         ref = self.reference
         officer = self._officer().name
         if clock.kind == "intake":
@@ -875,7 +900,7 @@ class ActionLifecycle(Implementation):
             )
         if clock.kind == "consultation":
             return (
-                "comments on the Action Fiche (silence counts as no objection)",
+                T("comments on the Action Fiche (silence counts as no objection)"),
                 f"mieux consult {ref} --by ORG --no-objection",
             )
         if clock.kind == "psg":
@@ -885,14 +910,14 @@ class ActionLifecycle(Implementation):
                 f"mieux approve {ref} --member MEMBER",
             )
         if clock.kind == "feedback":
-            return ("the partner feedback questionnaire", f"mieux feedback {ref} FEEDBACK.json")
+            return (T("the partner feedback questionnaire"), f"mieux feedback {ref} FEEDBACK.json")
         if clock.kind == "next_step":
             return (
                 "the plan of the next step after the fact-finding mission",
                 f"mieux plan next-step {ref} PLAN.json",
             )
         if clock.kind == "validation":
-            return ("the partner's validation of the deliverables", f"mieux validate {ref}")
+            return (T("the partner's validation of the deliverables"), f"mieux validate {ref}")
         return (clock.label, "")
 
     # -- who ----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from glossary.answers import AnswerRequest, AnswerStep
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.phrases import T
     from glossary.roster import (
         Candidate,
         CandidateQuery,
@@ -291,10 +292,15 @@ class ActivityDelivery(Casework):
                     clock=clock.name,
                     step="invitation",
                     to=to,
-                    subject=f"invitation: {self.activity.type} {self._when_where()}",
-                    awaited="your answer: confirm or decline"
+                    subject=T(
+                        "invitation: {type:t} {place}, {start:daymonth}-{end:shortdate}",
+                        **self._what_where(),
+                    ),
+                    awaited=T("your answer: confirm or decline")
                     if to.role == "expert"
-                    else f"the answer of {contact.expert.name}: confirm or decline",
+                    else T(
+                        "the answer of {expert}: confirm or decline", expert=contact.expert.name
+                    ),
                     due_at=due,
                     command=self._answer_command(expert_id),
                     documents=[invitation.docx_path],
@@ -497,15 +503,20 @@ class ActivityDelivery(Casework):
 
     def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
         if clock.kind == "activity":
-            subject = f"reminder: {self.activity.type} {self._when_where()}"
-            awaited, command = "your participation", ""
+            subject = T(
+                "reminder: {type:t} {place}, {start:daymonth}-{end:shortdate}",
+                **self._what_where(),
+            )
+            awaited, command = T("your participation"), ""
         elif clock.kind == "expert":
             expert_id = self._expert_of_clock(clock.name) or to.id
-            subject = f"reminder: please answer the invitation by {clock.due_at:%d %b %Y}"
+            subject = T(
+                "reminder: please answer the invitation by {due:shortdate}", due=clock.due_at
+            )
             awaited = (
-                "your answer: confirm or decline"
+                T("your answer: confirm or decline")
                 if expert_id == to.id
-                else "the expert's answer: confirm or decline"
+                else T("the expert's answer: confirm or decline")
             )
             command = self._answer_command(expert_id)
         else:
@@ -602,19 +613,29 @@ class ActivityDelivery(Casework):
                     step=f"round-{self.rounds}",
                     to=to,
                     subject=(
-                        f"your participation is confirmed: {a.type} in {self._when_where()}"
+                        T(
+                            "your participation is confirmed: {type:t} in {place},"
+                            " {start:daymonth}-{end:shortdate}",
+                            **self._what_where(),
+                        )
                         if theirs
                         else f"{name} confirmed for activity {a.number}, {self._when_where()}"
                     ),
-                    awaited="nothing: the participation is confirmed",
+                    awaited=T("nothing: the participation is confirmed"),
                     details=[
-                        f"Activity: {a.title} ({a.type})",
-                        f"Where and when: {self._when_where()}",
+                        T("Activity: {title} ({type:t})", title=a.title, type=a.type),
+                        T(
+                            "Where and when: {place}, {start:daymonth}-{end:shortdate}",
+                            **self._what_where(),
+                        ),
                         *(
                             [
-                                f"What happens next: {self._officer().name}, the project"
-                                " officer, will write about travel and the programme;"
-                                " reminders come before the start.",
+                                T(
+                                    "What happens next: {officer}, the project officer, will"
+                                    " write about travel and the programme; reminders come"
+                                    " before the start.",
+                                    officer=self._officer().name,
+                                ),
                             ]
                             if theirs
                             else [f"Expert: {name} ({slot.expert_id})"]
@@ -740,8 +761,11 @@ class ActivityDelivery(Casework):
                             clock=f"cancel-{self.activity.number}",
                             step=f"invitation-{slot.expert_id}",
                             to=to,
-                            subject=f"invitation withdrawn: {self._when_where()}",
-                            awaited="nothing: the activity is cancelled",
+                            subject=T(
+                                "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}",
+                                **self._what_where(),
+                            ),
+                            awaited=T("nothing: the activity is cancelled"),
                             details=[self.cancel_reason],
                         )
                     )
@@ -760,10 +784,17 @@ class ActivityDelivery(Casework):
                     clock=f"cancel-{self.activity.number}",
                     step=f"confirmed-{slot.expert_id}",
                     to=to,
-                    subject=f"activity cancelled: {self._when_where()}",
-                    awaited="nothing: the activity is cancelled and the dates are released",
+                    subject=T(
+                        "activity cancelled: {place}, {start:daymonth}-{end:shortdate}",
+                        **self._what_where(),
+                    ),
+                    awaited=T("nothing: the activity is cancelled and the dates are released"),
                     details=[
-                        f"{slot.expert_id} was confirmed for {self.activity.title}",
+                        T(
+                            "{expert} was confirmed for {title}",
+                            expert=slot.expert_id,
+                            title=self.activity.title,
+                        ),
                         self.cancel_reason,
                     ],
                 )
@@ -831,6 +862,11 @@ class ActivityDelivery(Casework):
     def _when_where(self) -> str:
         a = self.activity
         return f"{a.place}, {a.start:%d %b}-{a.end:%d %b %Y}"
+
+    def _what_where(self) -> dict[str, Any]:
+        """The activity's type, place and dates, for phrases the reader's language writes."""
+        a = self.activity
+        return {"type": a.type, "place": a.place, "start": a.start, "end": a.end}
 
     def view(self) -> ActivityView:
         a = self.activity

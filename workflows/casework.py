@@ -32,8 +32,9 @@ with workflow.unsafe.imports_passed_through():
     from glossary.answers import AnswerRequest
     from glossary.caller import Caller, CallerKind
     from glossary.commands import Command, ExtendDeadline, command_name
-    from glossary.notices import MailProblem, MailTrouble
+    from glossary.notices import MailProblem, MailTrouble, NoticeText
     from glossary.people import STAFF_ROLES
+    from glossary.phrases import Phrase, words
     from workflows.clock import Alarm, Clock, Clocks
     from workflows.permissions import Person, person_in, refusal
 
@@ -405,15 +406,32 @@ class Casework:
         clock: str,
         step: str,
         to: Recipient,
-        subject: str,
-        awaited: str,
+        subject: str | Phrase,
+        awaited: str | Phrase,
         due_at: datetime | None = None,
         command: str = "",
         cc: list[Recipient] | None = None,
-        details: list[str] | None = None,
+        details: list[str | Phrase] | list[str] | None = None,
         documents: list[str] | None = None,
         answer: AnswerRequest | None = None,
     ) -> Notice:
+        """Phrases (glossary/phrases.py) are written in the recipient's language when the
+        mail is composed; the notice keeps their English too, for staff and the audit."""
+        lines = list(details or [])
+        phrased = [x for x in (subject, awaited, *lines) if isinstance(x, Phrase)]
+        text = (
+            NoticeText(
+                subject=subject if isinstance(subject, Phrase) else None,
+                awaited=awaited if isinstance(awaited, Phrase) else None,
+                # A plain line (a name, an output from the Fiche) is data: kept as it is.
+                details=[
+                    line if isinstance(line, Phrase) else Phrase(id="{text}", args={"text": line})
+                    for line in lines
+                ],
+            )
+            if phrased
+            else None
+        )
         return Notice(
             key=f"{self.reference}/{clock}/{step}/{to.id}",
             kind=kind,
@@ -421,15 +439,16 @@ class Casework:
             action_title=self.title,
             to=to,
             cc=cc or [],
-            subject=f"MIEUX {self.reference}: {subject}",
-            awaited=awaited,
+            subject=f"MIEUX {self.reference}: {words(subject)}",
+            awaited=words(awaited),
             due_at=due_at,
             command=command,
-            details=details or [],
+            details=[words(line) for line in lines],
             documents=documents or [],
             planned_at=self.now(),
             reply_to=None if to.role in STAFF_ROLES else self._officer(),
             answer=None if to.role in STAFF_ROLES else answer,
+            text=text,
         )
 
     def _notify(self, *notices: Notice) -> None:

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.answers import AnswerRequest, AnswerStep
     from glossary.commands import Command
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.phrases import N_, T
     from glossary.request import Request
     from workflows.activity_delivery import ActivityDelivery, ParentInstruction
     from workflows.casework import DEPENDENCIES, VALIDATION_REQUEST, Casework
@@ -372,8 +373,8 @@ class Implementation(Casework):
                 step="questionnaire",
                 to=self._partner(),
                 cc=[eudel] if eudel else [],
-                subject="your feedback on the Action",
-                awaited="the partner feedback questionnaire",
+                subject=T("your feedback on the Action"),
+                awaited=T("the partner feedback questionnaire"),
                 due_at=now + self.policy.feedback_deadline,
                 command=f"mieux feedback {self.reference} FEEDBACK.json",
                 answer=AnswerRequest(
@@ -385,7 +386,7 @@ class Implementation(Casework):
             Clock(
                 name="feedback",
                 kind="feedback",
-                label="Partner feedback",
+                label=N_("Partner feedback"),
                 started_at=now,
                 due_at=now + self.policy.feedback_deadline,
                 reminders=list(self.policy.feedback_reminders),
@@ -424,7 +425,7 @@ class Implementation(Casework):
             Clock(
                 name="validation",
                 kind="validation",
-                label="Validation of the deliverables",
+                label=N_("Validation of the deliverables"),
                 started_at=now,
                 due_at=due,
                 reminders=list(self.policy.validation_reminders),
@@ -434,8 +435,22 @@ class Implementation(Casework):
             )
         )
         delivered = [
-            f"Activity {v.number}: {v.type}, {v.title} ({v.place})"
-            + (f"; outputs: {', '.join(v.outputs)}" if v.outputs else "")
+            T(
+                "Activity {number}: {type:t}, {title} ({place}); outputs: {outputs}",
+                number=v.number,
+                type=v.type,
+                title=v.title,
+                place=v.place,
+                outputs=", ".join(v.outputs),
+            )
+            if v.outputs
+            else T(
+                "Activity {number}: {type:t}, {title} ({place})",
+                number=v.number,
+                type=v.type,
+                title=v.title,
+                place=v.place,
+            )
             for v in sorted(self.views.values(), key=lambda v: v.number)
             if v.stage != "cancelled"
         ]
@@ -445,8 +460,8 @@ class Implementation(Casework):
                 clock="validation",
                 step="request",
                 to=self._partner(),
-                subject="please validate the deliverables of the Action",
-                awaited="your validation of the deliverables",
+                subject=T("please validate the deliverables of the Action"),
+                awaited=T("your validation of the deliverables"),
                 due_at=due,
                 command=f"mieux validate {self.reference}",
                 details=delivered,
@@ -491,7 +506,7 @@ class Implementation(Casework):
             Clock(
                 name="follow-up",
                 kind="follow_up",
-                label="Follow-up",
+                label=N_("Follow-up"),
                 started_at=now,
                 due_at=now + self.policy.adoption_check_after,
                 reminders=[first] + [first + r for r in self.policy.follow_up_reminders],
@@ -531,8 +546,8 @@ class Implementation(Casework):
                 step=alarm.step,
                 to=alarm.recipient,
                 cc=[e for e in [self._eudel()] if e] if questionnaire else [],
-                subject="follow-up: what became of the Action's deliverables?",
-                awaited="the follow-up questionnaire",
+                subject=T("follow-up: what became of the Action's deliverables?"),
+                awaited=T("the follow-up questionnaire"),
                 due_at=clock.due_at,
                 command=f"mieux follow-up {self.reference} FOLLOW_UP.json",
                 answer=AnswerRequest(step=AnswerStep.FOLLOW_UP, until=clock.due_at),
