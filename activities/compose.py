@@ -109,7 +109,6 @@ def compose(
         # "Reply to the officer named": an answer by email reaches a person, not the robot.
         message["Reply-To"] = _recipient_address(notice, notice.reply_to)
     message["Subject"] = subject
-    message["Content-Language"] = reader_language(notice).value
     message["Message-ID"] = message_id(notice.key)
     message["Date"] = formatdate(usegmt=True)
     # RFC 3834: an automatic notice, so auto-responders do not answer it.
@@ -131,6 +130,8 @@ def compose(
             subtype=subtype,
             filename=PurePosixPath(attachment.path).name,
         )
+    # Last: set_content and add_alternative move or drop the Content-* headers before them.
+    message["Content-Language"] = reader_language(notice).value
     return message
 
 

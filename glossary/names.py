@@ -62,12 +62,17 @@ class PsgMember(StrEnum):
 
 
 # What people read where the contract says DG_HOME (notices, pages, documents).
+def N_(msgid: str) -> str:  # the gettext marker (glossary/phrases.py), without pydantic
+    return msgid
+
+
+# Msgids too: an answer page names the body in its reader's language.
 BODY_NAMES = {
-    "DG_INTPA": "DG International Partnerships (DG INTPA)",
-    "DG_HOME": "DG Migration and Home Affairs (DG HOME)",
-    "EEAS": "the European External Action Service (EEAS)",
-    "EUDEL": "the EU Delegation",
-    "EC services": "the European Commission services",
+    "DG_INTPA": N_("DG International Partnerships (DG INTPA)"),
+    "DG_HOME": N_("DG Migration and Home Affairs (DG HOME)"),
+    "EEAS": N_("the European External Action Service (EEAS)"),
+    "EUDEL": N_("the EU Delegation"),
+    "EC services": N_("the European Commission services"),
 }
 
 VOTE_WORDS = {"approved": "approved", "rejected": "rejected", "revise": "asked for a revision"}

@@ -451,9 +451,9 @@ def describe_step(token: AnswerToken, status: ActionStatus | None, _: Say = str)
         return _(
             "the comments of {body} on the Action Fiche"
             " (no answer by the deadline counts as no objection)"
-        ).format(body=body_name(token.subject))
+        ).format(body=_(body_name(token.subject)))
     if token.step == AnswerStep.PSG_VOTE:
-        return _("the vote of {body}").format(body=body_name(token.subject))
+        return _("the vote of {body}").format(body=_(body_name(token.subject)))
     if token.step == AnswerStep.VALIDATION:
         return _("the partner's validation of the Action's deliverables")
     return _("the partner's answers")
@@ -475,7 +475,7 @@ def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None, _: S
             return _("Thank you: your confirmation for {what} is recorded.").format(what=what)
         return _("Thank you: your decline for {what} is recorded.").format(what=what)
     if token.step == AnswerStep.CONSULTATION:
-        body = body_name(token.subject)
+        body = _(body_name(token.subject))
         if choice == "no-objection":
             return _("Thank you: no objection from {body} to the Action Fiche is recorded.").format(
                 body=body
@@ -485,7 +485,7 @@ def thank_you(token: AnswerToken, choice: str, status: ActionStatus | None, _: S
         )
     if token.step == AnswerStep.PSG_VOTE:
         return _("Thank you: the vote of {body} ({vote}) is recorded.").format(
-            body=body_name(token.subject), vote=_(CHOICES[token.step][choice]).lower()
+            body=_(body_name(token.subject)), vote=_(CHOICES[token.step][choice]).lower()
         )
     if token.step == AnswerStep.VALIDATION:
         return _("Thank you: your validation of the deliverables is recorded.")

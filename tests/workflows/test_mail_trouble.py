@@ -6,22 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from temporalio import activity
-
-from activities.email import EmailActivities
-from config.settings import SmtpSettings
-from glossary.notices import MailTrouble, Notice, NoticeReceipt
+from glossary.notices import MailTrouble
 from tests.conftest import SmtpServer
 from tests.smtp_faults import FaultyInbox
+from tests.workflows.real_mail import RealMail
 from tests.workflows.support import (
     STAFF,
-    Outbox,
-    Sent,
     accept,
     action_input,
     days,
     running_worker,
-    sent_at,
     start_action,
     status_of,
 )
@@ -29,29 +23,6 @@ from tests.workflows.support import (
 OFFICER = STAFF.officer("po.martin").email
 MANAGER = STAFF.programme_manager.email
 PARTNER = "focal@immigration.example.ke"
-
-
-class RealMail(Outbox):
-    """The workflow test's activities, with the real email activity in place of the
-    recording one: notices go through aiosmtplib to the fault-injecting server."""
-
-    def __init__(self, smtp: SmtpServer, database_url: str, give_up_after_hours: float) -> None:
-        super().__init__()
-        settings = SmtpSettings(
-            host=smtp.host,
-            port=smtp.port,
-            timeout_seconds=5,
-            give_up_after_hours=give_up_after_hours,
-        )
-        self.email = EmailActivities(settings, database_url)
-
-    @activity.defn(name="send_notice")
-    async def send_notice(self, notice: Notice) -> NoticeReceipt:
-        """Each attempt recorded with the moment the notice was first scheduled."""
-        scheduled = sent_at(notice, activity.info().scheduled_time)
-        if activity.info().attempt == 1:
-            self.sent.append(Sent(notice, scheduled))
-        return await self.email.send_notice(notice)
 
 
 async def test_a_mailbox_that_defers_holds_up_neither_the_clocks_nor_anyone_elses_mail(

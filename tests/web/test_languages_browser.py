@@ -1,0 +1,161 @@
+"""Answer pages in the reader's language, as they open them (issue 23): real notices caught
+by the SMTP server, their links opened in chromium. A French EU Delegation (Niger) answers
+the consultation, an Arabic one (Jordan) reads its page right to left, a Spanish expert
+confirms. Screenshots go to docs/images/ with MIEUX_SCREENSHOTS=1."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities.answer_links import AnswerLinks
+from activities.documents import DocumentActivities
+from activities.email import EmailActivities
+from config.settings import SmtpSettings
+from glossary.people import Contact
+from tests.activities.support import bodies
+from tests.conftest import SmtpServer, free_port
+from tests.web.support import SECRET, start
+from tests.web.test_browser import IMAGES, browser_page, pytestmark, web_service, web_settings
+from tests.workflows.support import (
+    Outbox,
+    accept,
+    action_input,
+    activity_plan,
+    demo_roster_copy,
+    invited,
+    roster_activities,
+    sample_fiche,
+    until,
+    vote,
+)
+from worker.main import WORKFLOWS
+
+__all__ = ["pytestmark"]  # chromium needed, as for every browser test
+
+NIGER_EUDEL = "delegation-niger@eeas.example.eu"
+JORDAN_EUDEL = "delegation-jordan@eeas.example.eu"
+
+
+def _link(smtp: SmtpServer, to: str, kind: str, choice: str) -> str:
+    for message in smtp.inbox.messages:
+        if message["To"].addresses[0].addr_spec == to and message["X-Mieux-Notice"] == kind:
+            found = re.search(rf'href="([^"]+/{choice})"', bodies(message)[1])
+            assert found is not None
+            return found.group(1)
+    raise AssertionError(f"no {kind} to {to}")
+
+
+def _with_eudel(reference: str, country: str, email: str, **more: Any) -> Any:
+    return action_input(
+        reference,
+        countries=[country],
+        eudel_contact=Contact(name=f"EU Delegation {country}", email=email),
+        **more,
+    )
+
+
+async def test_answer_pages_speak_the_language_of_the_link(
+    time_skipping_env: WorkflowEnvironment, task_queue: str, smtp_server: SmtpServer, tmp_path: Path
+):
+    env, outbox = time_skipping_env, Outbox()
+    port = free_port()
+    settings = web_settings(task_queue, port)
+    database = f"sqlite:///{tmp_path / 'mieux.db'}"
+    roster = demo_roster_copy(tmp_path)
+    engine = create_engine(roster)
+    with engine.begin() as db:
+        db.execute(text("UPDATE experts SET language = 'es'"))
+    engine.dispose()
+    email = EmailActivities(
+        SmtpSettings(host=smtp_server.host, port=smtp_server.port),
+        database,
+        links=AnswerLinks(settings.web.base_url, SECRET),
+    )
+    async with (
+        Worker(
+            env.client,
+            task_queue=task_queue,
+            workflows=WORKFLOWS,
+            activities=[
+                email.send_notice,
+                DocumentActivities(database).write_document,
+                outbox.post_escalation,
+                *roster_activities(roster),
+            ],
+        ),
+        web_service(settings, env.client),
+    ):
+        today = (await env.get_current_time()).date()
+        niger = await start(env.client, task_queue, _with_eudel("2026-01", "Niger", NIGER_EUDEL))
+        jordan = await start(
+            env.client,
+            task_queue,
+            _with_eudel("2026-02", "Jordan", JORDAN_EUDEL, region="Middle East"),
+        )
+        plan = activity_plan(today + timedelta(days=40), 1)
+        for handle in (niger, jordan):
+            await accept(handle)
+            await handle.execute_update("submit_fiche", {"fiche": sample_fiche(activities=plan)})
+        await smtp_server.inbox.wait_for(
+            lambda inbox: (
+                {NIGER_EUDEL, JORDAN_EUDEL}
+                <= {m["To"].addresses[0].addr_spec for m in inbox.messages}
+            )
+        )
+        IMAGES.mkdir(parents=True, exist_ok=True)
+
+        async with browser_page() as page:
+            # French: the consultation, answered.
+            await page.goto(_link(smtp_server, NIGER_EUDEL, "consultation", "no-objection"))
+            assert await page.locator("html").get_attribute("lang") == "fr"
+            await page.get_by_role("heading", name="Consultation sur la fiche d'Action").wait_for()
+            await page.get_by_role("button", name="Pas d'objection").click()
+            said = await page.locator("#outcome").inner_text()
+            assert said == (
+                "Merci : l'absence d'objection de la Délégation de l'UE à la fiche d'Action"
+                " est enregistrée."
+            )
+            # Arabic: right to left.
+            await page.goto(_link(smtp_server, JORDAN_EUDEL, "consultation", "objection"))
+            assert await page.locator("html").get_attribute("dir") == "rtl"
+            direction = await page.evaluate("getComputedStyle(document.body).direction")
+            assert direction == "rtl"
+            await page.get_by_role("button", name="اعتراض").wait_for()
+            await page.screenshot(path=str(IMAGES / "answer-page-ar.png"), full_page=True)
+
+            # Spanish: the expert's invitation, once the Niger Action is approved.
+            await niger.execute_update(
+                "consultation_feedback", {"organisation": "EC services", "by": "ec.services"}
+            )
+            for member in ("DG_INTPA", "DG_HOME", "EEAS"):
+                await vote(niger, member)
+            status = await until(niger, lambda s: len(invited(s, 1)) == 2)
+            expert = next(a for a in status.activities if a.number == 1).experts[0].expert_id
+            address = _expert_address(roster, expert)
+            await smtp_server.inbox.wait_for(
+                lambda inbox: any(m["To"].addresses[0].addr_spec == address for m in inbox.messages)
+            )
+            await page.goto(_link(smtp_server, address, "invitation", "confirm"))
+            assert await page.locator("html").get_attribute("lang") == "es"
+            await page.get_by_role("heading", name="Invitación a una actividad").wait_for()
+            await page.screenshot(path=str(IMAGES / "answer-page-es.png"), full_page=True)
+            await page.get_by_role("button", name="Confirmar").click()
+            said = await page.locator("#outcome").inner_text()
+        assert said.startswith("Gracias: su confirmación para la actividad «taller» en Nairobi")
+
+
+def _expert_address(roster: str, expert_id: str) -> str:
+    engine = create_engine(roster)
+    with engine.connect() as db:
+        found = db.execute(
+            text("SELECT email FROM experts WHERE id = :id"), {"id": expert_id}
+        ).scalar_one()
+    engine.dispose()
+    return str(found)
