@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime
 from activities.document_render import Block, Bullets, Content, Facts, Heading, Paragraph, Table
 from activities.public_summary import public_summary
 from glossary.action import PlannedActivity
+from glossary.catalogs import gettext_for, write_date
 from glossary.documents import DocumentKind, DocumentRequest
+from glossary.languages import LANGUAGE_NAMES, Language
 from glossary.names import VOTE_WORDS, body_name, stage_words
 from glossary.status import ActivityView
 
@@ -30,6 +32,12 @@ def _action_fiche(request: DocumentRequest) -> Content:
                 ("Country", request.country or "-"),
                 ("Two-step Action", "yes, fact-finding first" if fiche.two_step else "no"),
                 ("EUDEL contact", fiche.eudel_contact.name if fiche.eudel_contact else "-"),
+                (
+                    "Working language",
+                    LANGUAGE_NAMES[fiche.working_language]
+                    if fiche.working_language
+                    else "the partner's",
+                ),
                 ("Prepared on", _day(request.prepared_on)),
             )
         ),
@@ -53,7 +61,8 @@ def _action_fiche(request: DocumentRequest) -> Content:
                     _short_dates(a.start, a.end),
                     "policy default" if a.experts_needed is None else str(a.experts_needed),
                     ", ".join(a.expertise) or "-",
-                    ", ".join(a.languages) or "-",
+                    (", ".join(a.languages) or "-")
+                    + (f"; interpretation: {a.interpretation}" if a.interpretation else ""),
                 )
                 for a in fiche.activities
             ),
@@ -65,53 +74,85 @@ def _action_fiche(request: DocumentRequest) -> Content:
 
 
 def _expert_invitation(request: DocumentRequest) -> Content:
+    """In the expert's language: it is theirs to sign off (issue 23)."""
     fiche = request.fiche
     assert fiche is not None and request.expert_id is not None
     activity = request.planned_activity()
-    greeting = f"Dear {request.expert_name}," if request.expert_name else "Dear expert,"
+    _ = gettext_for(request.language)
+    day = _written_day(request.language)
+    greeting = (
+        _("Dear {name},").format(name=request.expert_name)
+        if request.expert_name
+        else _("Dear expert,")
+    )
+    dates = (
+        day(activity.start)
+        if activity.start == activity.end
+        else _("{start} to {end}").format(start=day(activity.start), end=day(activity.end))
+    )
+    kind = _(activity.type.value)
     blocks: tuple[Block, ...] = (
         Paragraph(greeting),
         Paragraph(
-            f"MIEUX invites you, through your focal point, to contribute as an expert to "
-            f"activity {activity.number} of MIEUX Action {request.reference} "
-            f"({request.action_title}). Please confirm or decline by "
-            f"{_day(request.respond_by)}."
+            _(
+                "MIEUX invites you, through your focal point, to contribute as an expert to"
+                " activity {number} of MIEUX Action {reference} ({title}). Please confirm or"
+                " decline by {due}."
+            ).format(
+                number=activity.number,
+                reference=request.reference,
+                title=request.action_title,
+                due=day(request.respond_by),
+            )
         ),
         Facts(
             (
-                ("Reference", f"MIEUX {request.reference}"),
-                ("Expert", request.expert_id),
-                ("Activity", f"{activity.number}: {activity.title}"),
-                ("Type", activity.type.value),
-                ("Place", activity.place),
-                ("Dates", _dates(activity.start, activity.end)),
-                ("Working languages", ", ".join(activity.languages) or "-"),
-                ("Expertise sought", ", ".join(activity.expertise) or "-"),
-                ("Answer by", _day(request.respond_by)),
+                (_("Reference"), f"MIEUX {request.reference}"),
+                (_("Expert"), request.expert_id),
+                (_("Activity"), f"{activity.number}: {activity.title}"),
+                (_("Type"), kind),
+                (_("Place"), activity.place),
+                (_("Dates"), dates),
+                (_("Working languages"), ", ".join(activity.languages) or "-"),
+                (_("Interpretation"), activity.interpretation or _("none needed")),
+                (_("Expertise sought"), ", ".join(activity.expertise) or "-"),
+                (_("Answer by"), day(request.respond_by)),
             )
         ),
-        Heading("Terms of reference"),
-        Heading("Background", level=3),
+        Heading(_("Terms of reference")),
+        Heading(_("Background"), level=3),
         Paragraph(fiche.objective),
-        Heading("Tasks", level=3),
-        Bullets(_tasks(activity)),
-        Heading("Expected outputs", level=3),
+        Heading(_("Tasks"), level=3),
+        Bullets(_tasks(activity, kind, _)),
+        Heading(_("Expected outputs"), level=3),
         Bullets(tuple(fiche.expected_outputs)),
     )
     return Content(
-        f"Invitation and terms of reference: MIEUX {request.reference}, activity {activity.number}",
+        _("Invitation and terms of reference: MIEUX {reference}, activity {number}").format(
+            reference=request.reference, number=activity.number
+        ),
         request.reference,
         blocks,
+        language=request.language,
     )
 
 
-def _tasks(activity: PlannedActivity) -> tuple[str, ...]:
+def _tasks(activity: PlannedActivity, kind: str, _: Callable[[str], str] = str) -> tuple[str, ...]:
     return (
-        f"Prepare the {activity.type.value} with the MIEUX team and the partner institution",
-        f"Deliver the {activity.type.value} at {activity.place} on the dates above",
-        "Share materials and presentations with the MIEUX team",
-        "Contribute to the completion report within 7 days after the activity ends",
+        _("Prepare the {type} with the MIEUX team and the partner institution").format(type=kind),
+        _("Deliver the {type} at {place} on the dates above").format(
+            type=kind, place=activity.place
+        ),
+        _("Share materials and presentations with the MIEUX team"),
+        _("Contribute to the completion report within 7 days after the activity ends"),
     )
+
+
+def _written_day(language: str) -> Callable[[date | None], str]:
+    if language == Language.EN:
+        return _day
+    write = write_date(language)
+    return lambda value: write(value, "date") if value else "-"
 
 
 def _activity_report(request: DocumentRequest) -> Content:

@@ -50,6 +50,7 @@ class Content:
     title: str
     reference: str
     blocks: tuple[Block, ...]
+    language: str = "en"  # the reader's (glossary/languages.py): Word's proofing language
 
 
 def to_markdown(content: Content) -> str:
@@ -67,6 +68,7 @@ def to_docx(content: Content) -> bytes:
     properties.subject = f"MIEUX {content.reference}"
     properties.keywords = content.reference
     properties.author = "mieux-flow"
+    properties.language = content.language
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:  # room for the tables of a programme's documents
         section.left_margin = section.right_margin = Inches(0.8)

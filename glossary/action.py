@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from glossary.bounds import FEW, SOME, Line, Word
+from glossary.languages import Language
 from glossary.people import Contact, check_display_name
 from glossary.phrases import N_
 
@@ -52,6 +53,11 @@ class PlannedActivity(BaseModel):
     )
     expertise: list[Word] = Field(default=[], max_length=FEW)
     languages: list[Word] = Field(default=["English"], max_length=FEW)
+    interpretation: str = Field(
+        default="",
+        max_length=120,
+        description='e.g. "French-English, consecutive"; empty: none needed',
+    )
     optional: bool = False
     depends_on: list[int] = Field(
         default=[], description="activities that must be delivered before this one starts"
@@ -115,6 +121,9 @@ class ActionFiche(BaseModel):
         default=False, description="a fact-finding mission first, the rest planned after it"
     )
     eudel_contact: Contact | None = None
+    # The language the Action works in with the partner (its documents, its sessions);
+    # empty: the partner's. Interpretation, where needed, is set per activity.
+    working_language: Language | None = None
 
     @model_validator(mode="after")
     def _plan_is_consistent(self) -> ActionFiche:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.languages import Language
 from glossary.roster import REFERENCE_PATTERN, ROSTER_ID_PATTERN
 from glossary.status import ActionStatus, ActivityView
 
@@ -50,6 +51,8 @@ class DocumentRequest(BaseModel):
     expert_id: str | None = Field(default=None, max_length=40, pattern=ROSTER_ID_PATTERN)
     expert_name: str = Field(default="", max_length=120)
     respond_by: date | None = Field(default=None, description="invitation: answer by")
+    # The reader's language: the invitation is written in the expert's (issue 23).
+    language: Language = Language.EN
     activity: ActivityView | None = Field(default=None, description="activity report")
     outputs: list[str] = Field(default=[], description="activity report: outputs produced")
     status: ActionStatus | None = Field(default=None, description="final report")

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from glossary.answers import AnswerRequest, AnswerStep
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
-    from glossary.phrases import T
+    from glossary.phrases import Phrase, T
     from glossary.roster import (
         Candidate,
         CandidateQuery,
@@ -266,6 +266,7 @@ class ActivityDelivery(Casework):
                 expert_id=expert_id,
                 expert_name=contact.expert.name,
                 respond_by=due.date(),
+                language=contact.expert.language,
             ),
             result_type=DocumentRef,
             summary=f"invitation for {expert_id}",
@@ -502,12 +503,15 @@ class ActivityDelivery(Casework):
                 self._revision += 1
 
     def _reminder(self, clock: Clock, alarm: Alarm, to: Recipient) -> Any:
+        details: list[Phrase] = []
         if clock.kind == "activity":
             subject = T(
                 "reminder: {type:t} {place}, {start:daymonth}-{end:shortdate}",
                 **self._what_where(),
             )
             awaited, command = T("your participation"), ""
+            if self.activity.interpretation:
+                details = [T("Interpretation: {what}", what=self.activity.interpretation)]
         elif clock.kind == "expert":
             expert_id = self._expert_of_clock(clock.name) or to.id
             subject = T(
@@ -537,6 +541,7 @@ class ActivityDelivery(Casework):
             due_at=clock.due_at,
             command=command,
             answer=answer,
+            details=details,
         )
 
     def _escalation(self, clock: Clock, alarm: Alarm) -> Any:

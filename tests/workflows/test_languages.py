@@ -4,12 +4,16 @@ speaking focal points, through the real email activity and a real SMTP server.""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+import docx
 from sqlalchemy import create_engine, text
 
+from activities.document_content import content_of
+from activities.document_render import to_docx, to_markdown
 from glossary.people import Contact
 from tests.activities.support import bodies
 from tests.conftest import SmtpServer
@@ -53,12 +57,14 @@ async def test_each_person_reads_every_notice_in_their_own_language(
         partner_focal_point=Contact(name="Aïssata Moussa", email=PARTNER, timezone="Africa/Niamey"),
         eudel_contact=Contact(name="Délégation de l'UE au Niger", email=EUDEL),
     )
-    async with running_worker(
-        env, task_queue, RealMail(smtp_server, database_url), roster_url=roster
-    ):
+    mail = RealMail(smtp_server, database_url)
+    async with running_worker(env, task_queue, mail, roster_url=roster):
         handle = await start_action(env.client, task_queue, niger)
         today = (await env.get_current_time()).date()
-        await to_implementation(handle, activity_plan(today + timedelta(days=40), 1))
+        plan = activity_plan(
+            today + timedelta(days=40), 1, interpretation="French-English, consecutive"
+        )
+        await to_implementation(handle, plan, working_language="fr")
         status = await until(handle, lambda s: len(invited(s, 1)) == 2)
         confirmed = invited(status, 1)[0]
         await respond(handle, 1, confirmed, True)
@@ -93,3 +99,18 @@ async def test_each_person_reads_every_notice_in_their_own_language(
     ]  # fmt: skip
     text_body, _ = bodies(consultation)
     assert "Pas d'objection:" in text_body and "Formuler une objection:" in text_body
+
+    # The Word invitation the workflow asked for, rendered and read back as Word would.
+    invitation = next(d for d in mail.documents if d.kind == "expert_invitation")
+    assert invitation.language == "es"
+    document = docx.Document(io.BytesIO(to_docx(content_of(invitation))))
+    written = "\n".join(p.text for p in document.paragraphs)
+    assert written.startswith("Invitación y términos de referencia: MIEUX 2026-01, actividad 1")
+    assert "MIEUX le invita, a través de su punto focal" in written
+    assert "Términos de referencia" in written and "Tareas" in written
+    assert document.core_properties.language == "es"
+    # The Fiche records the working language and each activity's interpretation.
+    fiche = to_markdown(content_of(next(d for d in mail.documents if d.kind == "action_fiche")))
+    assert "**Working language:** French" in fiche
+    assert "interpretation: French-English, consecutive" in fiche
+    assert "**Interpretación:** French-English, consecutive" in to_markdown(content_of(invitation))
