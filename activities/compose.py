@@ -167,7 +167,8 @@ def _context(
         "informational": notice.awaited.startswith("nothing"),
         "reply_to": notice.reply_to,
         "name": notice.to.name,
-        "reference": notice.reference,
+        # Isolated in right-to-left text, or "2026-07" reads "07-2026" (Unicode bidi).
+        "reference": f"\u2066{notice.reference}\u2069" if is_rtl(language) else notice.reference,
         "title": notice.action_title,
         "awaited": awaited,
         "due": local_moment(notice.due_at, notice.to.timezone, language) if notice.due_at else "",

@@ -6,7 +6,7 @@ confirms. Screenshots go to docs/images/ with MIEUX_SCREENSHOTS=1."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from activities.answer_links import AnswerLinks
 from activities.documents import DocumentActivities
 from activities.email import EmailActivities
 from config.settings import SmtpSettings
+from glossary.answers import AnswerRequest, AnswerStep, AnswerToken, sign
+from glossary.languages import Language
 from glossary.people import Contact
 from tests.activities.support import bodies
 from tests.conftest import SmtpServer, free_port
@@ -116,12 +118,24 @@ async def test_answer_pages_speak_the_language_of_the_link(
             await page.goto(_link(smtp_server, NIGER_EUDEL, "consultation", "no-objection"))
             assert await page.locator("html").get_attribute("lang") == "fr"
             await page.get_by_role("heading", name="Consultation sur la fiche d'Action").wait_for()
+            await page.screenshot(path=str(IMAGES / "answer-page-fr.png"), full_page=True)
             await page.get_by_role("button", name="Pas d'objection").click()
             said = await page.locator("#outcome").inner_text()
             assert said == (
                 "Merci : l'absence d'objection de la Délégation de l'UE à la fiche d'Action"
                 " est enregistrée."
             )
+            # The same page in the other languages (a link carries its reader's language).
+            headings = {
+                Language.EN: "Consultation on the Action Fiche",
+                Language.PT: "Consulta sobre a ficha da Ação",
+                Language.RU: "Консультация по карточке мероприятия",
+            }
+            for language, heading in headings.items():
+                await page.goto(_consultation_link(settings.web.base_url, language))
+                await page.get_by_role("heading", name=heading).wait_for()
+                shot = IMAGES / f"answer-page-{language.value}.png"
+                await page.screenshot(path=str(shot), full_page=True)
             # Arabic: right to left.
             await page.goto(_link(smtp_server, JORDAN_EUDEL, "consultation", "objection"))
             assert await page.locator("html").get_attribute("dir") == "rtl"
@@ -151,6 +165,18 @@ async def test_answer_pages_speak_the_language_of_the_link(
         assert said.startswith("Gracias: su confirmación para la actividad «taller» en Nairobi")
 
 
+def _consultation_link(base_url: str, language: Language) -> str:
+    """The Niger EU Delegation's link as a reader of `language` would have it."""
+    token = AnswerToken.for_notice(
+        "2026-01",
+        "eudel-2026-01",
+        AnswerRequest(step=AnswerStep.CONSULTATION, subject="EUDEL", round=1),
+        datetime.now(UTC),
+        language,
+    )
+    return f"{base_url}/answer/{sign(token, SECRET)}/no-objection"
+
+
 def _expert_address(roster: str, expert_id: str) -> str:
     engine = create_engine(roster)
     with engine.connect() as db:
@@ -159,3 +185,59 @@ def _expert_address(roster: str, expert_id: str) -> str:
         ).scalar_one()
     engine.dispose()
     return str(found)
+
+
+async def test_an_invitation_reads_in_each_language_in_a_browser():
+    """The HTML of one invitation in each language, as a mail client shows it; the pictures
+    of the closing note (docs/images/notice-LANG.png with MIEUX_SCREENSHOTS=1)."""
+    from activities.compose import render_bodies
+    from glossary.answers import AnswerRequest, AnswerStep
+    from glossary.languages import Language
+    from glossary.notices import NoticeKind, NoticeText
+    from glossary.people import Recipient
+    from glossary.phrases import T
+    from tests.activities.support import OFFICER, make_notice
+
+    seen = {}
+    async with browser_page() as page:
+        for language in Language:
+            expert = Recipient(
+                role="expert",
+                id="EX-PT-01",
+                name="Inês Duarte",
+                email="ines.duarte@sef.example.pt",
+                timezone="Africa/Niamey",
+                language=language,
+            )
+            when = {"type": "workshop", "place": "Niamey, Niger"}
+            notice = make_notice(
+                kind=NoticeKind.INVITATION,
+                to=expert,
+                cc=[],
+                reply_to=OFFICER,
+                answer=AnswerRequest(step=AnswerStep.INVITATION, subject="EX-PT-01", round=1),
+                text=NoticeText(
+                    subject=T(
+                        "invitation: {type:t} {place}, {start:daymonth}-{end:shortdate}",
+                        start="2027-03-08",
+                        end="2027-03-10",
+                        **when,
+                    ),
+                    awaited=T("your answer: confirm or decline"),
+                    details=[T("Activity: {title} ({type:t})", title="Migration data", **when)],
+                ),
+            )
+            links = AnswerLinks("https://mieux.example.org", SECRET).for_notice(notice)
+            _, html = render_bodies(notice, links)
+            await page.set_content(html)
+            direction = await page.evaluate("getComputedStyle(document.body).direction")
+            seen[language.value] = (await page.locator("html").get_attribute("lang"), direction)
+            await page.screenshot(path=str(IMAGES / f"notice-{language.value}.png"), full_page=True)
+    assert seen == {
+        "en": ("en", "ltr"),
+        "fr": ("fr", "ltr"),
+        "es": ("es", "ltr"),
+        "pt": ("pt", "ltr"),
+        "ru": ("ru", "ltr"),
+        "ar": ("ar", "rtl"),
+    }
