@@ -30,6 +30,7 @@ from tests.workflows.support import STAFF, Outbox
 from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.casework import (
+    BOARD_MEMO,
     INTAKE_FROM_RECEIPT,
     MAIL_APART,
     NOTICES_AND_DATED_CLOCKS,
@@ -188,11 +189,12 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
     # The project's own release markers (workflows.casework) around the example's: 0.2 and
-    # 0.6 at the start, the example's before the Fiche, 0.3 where the Action ends (never
+    # the two of 0.6 at the start, the example's before the Fiche, 0.3 where the Action ends (never
     # approved, it writes no public summary: no 0.4 marker).
     expected = [
         NOTICES_AND_DATED_CLOCKS,
         MAIL_APART,
+        BOARD_MEMO,
         INTAKE_FROM_RECEIPT,
         PATCH,
         REGISTER_ENDED_ACTIONS,

@@ -1,14 +1,18 @@
-"""The board for management: every open Action on one page, read from Temporal's visibility
-(the search attributes of DOMAIN.md §6) and each Action's `status` query; no second copy of
-the state. Staff only (web/signin.py): a signed-in member of the staff directory, or in the
-local single-user mode loopback or `web.staff_token`."""
+"""The board for management: the open Actions, 50 to a page, read from Temporal's
+visibility alone: the search attributes of DOMAIN.md §6 and the memo each Action keeps
+current (its name, whom it waits on, its mail problems; workflows/action_lifecycle.py).
+No query per Action, so a page costs the same with 100 or 10,000 open (issue 24); only an
+Action started before release 0.6, which has no memo yet, is asked for its status. No second
+copy of the state. Staff only (web/signin.py): a signed-in member of the staff directory,
+or in the local single-user mode loopback or `web.staff_token`."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +29,9 @@ from worker.headers import sending
 from workflows import search_attributes as sa
 
 CONCURRENT_READS = 16
+PAGE = 50
+# The memo key the Actions keep for the board (workflows/action_lifecycle.py `BOARD`).
+BOARD_MEMO = "board"
 
 
 def visibility(task_queue: str, **filters: str) -> str:
@@ -38,6 +45,18 @@ def visibility(task_queue: str, **filters: str) -> str:
         if value:
             clauses.append(f"{name} = '{value}'")
     return " AND ".join(clauses)
+
+
+def _page_token(text: str) -> bytes | None:
+    """The board's `page` parameter: Temporal's page token, as the previous page gave it."""
+    if not text:
+        return None
+    if len(text) > 4000:
+        raise ValueError("too long")
+    try:
+        return base64.b64decode(text.encode("ascii"), altchars=b"-_", validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError("not a page token") from None
 
 
 def ui_link(ui_url: str, namespace: str, workflow_id: str) -> str:
@@ -77,19 +96,36 @@ class Board:
         if overdue:
             query += f" AND {sa.NEXT_DUE.name} < '{now.isoformat()}'"
         try:
+            page_token = _page_token(params.get("page", ""))
+        except ValueError:
+            return self.pages.refused(request, "That page of the board does not exist.", 400)
+        try:
             client = await self.session.client()
-            found = [w async for w in client.list_workflows(query)]
+            listing = client.list_workflows(query, page_size=PAGE, next_page_token=page_token)
+            await listing.fetch_next_page()
+            found = list(listing.current_page or [])
+            total = (await client.count_workflows(query)).count
         except CliError as error:
             return self.pages.refused(request, str(error), 503)
         except RPCError as error:
             failure = self.session.failure(error, "the list of Actions")
             return self.pages.refused(request, failure.message, 503)
         rows = await self._rows(found, now)
+        following = listing.next_page_token
+        next_url = ""
+        if following:
+            kept = {k: v for k, v in params.items() if k != "page"}
+            kept["page"] = base64.urlsafe_b64encode(following).decode()
+            next_url = "/board?" + urlencode(kept)
         officers = sorted({o.id for o in settings.staff.project_officers})
         return self.pages.render(
             request,
             "board.html",
             rows=rows,
+            total=total,
+            first=page_token is None,
+            next_url=next_url,
+            first_url="/board?" + urlencode({k: v for k, v in params.items() if k != "page"}),
             now=f"{now:%Y-%m-%d %H:%M}",
             filtered=any((stage, region, officer, overdue)),
             stages=[(s.value, stage_words(s.value)) for s in Stage if s not in TERMINAL_STAGES],
@@ -110,30 +146,41 @@ class Board:
             attrs = execution.typed_search_attributes
             reference = attrs.get(sa.REFERENCE) or execution.id.removeprefix("action-")
             due = attrs.get(sa.NEXT_DUE)
-            async with gate:
-                try:
-                    status = await self.session.status(reference)
-                except CliError:
-                    status = None
+            memo = (await execution.memo()).get(BOARD_MEMO)
+            if memo is None:  # started before 0.6: its status, as before
+                async with gate:
+                    memo = await self._memo_of_status(reference)
             return {
                 "reference": reference,
-                "name": status.name if status else "",
+                "name": memo.get("name", ""),
                 "country": attrs.get(sa.COUNTRY) or "",
                 "stage": stage_words(attrs.get(sa.STAGE) or ""),
                 "on_hold": bool(attrs.get(sa.ON_HOLD)),
-                "waiting_on": status.waiting_on if status else "(status not readable)",
-                "waiting_for": ", ".join(status.waiting_for) if status else "",
+                "waiting_on": memo.get("waiting_on", "(status not readable)"),
+                "waiting_for": ", ".join(memo.get("waiting_for", [])),
                 "next_due": f"{due:%Y-%m-%d %H:%M}" if due else "",
                 "overdue": bool(due and due < now),
                 "due_sort": due or datetime.max.replace(tzinfo=UTC),
                 "officer": attrs.get(sa.PROJECT_OFFICER) or "",
-                "mail_problems": len(status.mail_problems) if status else 0,
+                "mail_problems": memo.get("mail_problems", 0),
                 "status_url": f"/actions/{reference}",
                 "ui_url": ui_link(self.ui_url, namespace, execution.id),
             }
 
         rows = await asyncio.gather(*(row(e) for e in found))
         return sorted(rows, key=lambda r: (r["due_sort"], r["reference"]))
+
+    async def _memo_of_status(self, reference: str) -> dict[str, Any]:
+        try:
+            status = await self.session.status(reference)
+        except CliError:
+            return {}
+        return {
+            "name": status.name,
+            "waiting_on": status.waiting_on,
+            "waiting_for": list(status.waiting_for),
+            "mail_problems": len(status.mail_problems),
+        }
 
     async def action(self, request: Request, notice: tuple[bool, str] | None = None) -> Response:
         staff = self.signin.staff(request)

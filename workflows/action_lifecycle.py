@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
     from workflows.activity_delivery import ParentInstruction
     from workflows.casework import (
+        BOARD_MEMO,
         CONSULT_EVERYONE,
         INTAKE_FROM_RECEIPT,
         PUBLIC_SUMMARIES,
@@ -62,6 +63,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.implementation import FINISHED, Implementation
     from workflows.permissions import COMMAND_OF_LINK
     from workflows.process import STAGE_OF_COMMAND
+
+
+# The memo key the board reads (web/board.py).
+BOARD = "board"
 
 
 def consulted_body(to: Recipient) -> str:
@@ -85,6 +90,8 @@ class ActionLifecycle(Implementation):
         self.request = input.request
         self.staff = input.staff
         self._open_case(input.reference, input.request.name, input.policy)
+        self.board_memo = workflow.patched(BOARD_MEMO)
+        self._memo: dict[str, Any] = {}
         self.stage = Stage.INTAKE
         self.officer_id = self.staff.officer(
             input.request.project_officer, str(input.request.region)
@@ -1033,7 +1040,25 @@ class ActionLifecycle(Implementation):
         changed = [u for u in wanted if current.get(u.key) != u.value]
         if changed:
             workflow.upsert_search_attributes(changed)
+        if self.board_memo:
+            self._publish_memo()
         workflow.set_current_details(self._details())
+
+    def _publish_memo(self) -> None:
+        """What the board shows beside the search attributes; encrypted like any payload."""
+        what, whom = self._waiting_on()
+        problems = len(self.mail_problems) + sum(
+            len(v.mail_problems) for v in self.views.values()
+        )
+        memo = {
+            "name": self.request.name,
+            "waiting_on": what,
+            "waiting_for": list(whom),
+            "mail_problems": problems,
+        }
+        if memo != self._memo:
+            workflow.upsert_memo({BOARD: memo})
+            self._memo = memo
 
     def _details(self) -> str:
         what, whom = self._waiting_on()

@@ -70,6 +70,10 @@ DEPENDENCIES = "0.5-dependencies"
 # defers their mail never holds up the clocks, the documents or anyone else's mail; what
 # did not surely arrive is kept in `mail_problems`. Read once at start.
 MAIL_APART = "0.6-mail-apart"
+# 0.6: the Action keeps in its memo what the board lists beside the search attributes (its
+# name, whom it waits on, its mail problems), so the board reads visibility, never one query
+# per Action (issue 24). Read once at start.
+BOARD_MEMO = "0.6-board-memo"
 # Kept in the status: enough to act on, bounded whatever a mail server does.
 MAIL_PROBLEMS_KEPT = 50
 # Refusals listed one by one in the audit trail; past this they are only counted (by command

@@ -4,7 +4,9 @@ codec endpoint as the Temporal UI calls it (CORS preflight, bearer token, round 
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import uuid
 
 import httpx
@@ -250,3 +252,38 @@ async def test_the_case_page_names_people_and_steps_in_staff_words(time_skipping
     assert officer == "Claire Martin"
     assert "<td>Claire Martin</td><td>intake decision</td>" in audit
     assert "intake_decision" not in audit and "po.martin" not in audit
+
+
+async def test_the_board_reads_visibility_alone_and_pages_by_fifty(local_env, task_queue):
+    """Issue 24: names and whom each Action waits on come from the memo the Actions keep,
+    not from one status query per Action: with no worker left to answer a query, the board
+    still shows them; 55 open Actions make a page of 50 and a page of 5."""
+    env = local_env
+    year = 3000 + uuid.uuid4().int % 5000
+    async with running_worker(env, task_queue, Outbox()):
+        handles = [
+            await start(
+                env.client, task_queue, action_input(f"{year}-{n:02d}", name=f"Request {n}")
+            )
+            for n in range(1, 56)
+        ]
+        for handle in handles:
+            await until(handle, lambda s: s.stage == "intake")
+    # The worker has stopped: a status query would go unanswered.
+    async with web_client(env.client, task_queue) as web:
+
+        async def page(path: str) -> str:
+            return (await web.get(path)).text
+
+        first = await _eventually(
+            lambda: page("/board"),
+            lambda t: t.count(f"/actions/{year}-") == 50 and t.count("intake decision") == 50,
+        )
+        assert "Open Actions <small>(55, " in first and "Request 55" in first
+        assert "status not readable" not in first
+        following = re.search(r'href="(/board\?[^"]*page=[^"]+)" id="next-page"', first)
+        assert following is not None
+        second = await page(html.unescape(following.group(1)))
+        assert second.count(f"/actions/{year}-") == 5 and "Request 1<" in second
+        assert 'id="next-page"' not in second
+        assert (await web.get("/board?page=%%%")).status_code == 400
