@@ -435,6 +435,13 @@ def _reads(tree: _Tree) -> None:
     p.add_argument("--officer", metavar="O", help="project officer's staff id")
     p.add_argument("--overdue", action="store_true", help="only Actions past a deadline")
     p.add_argument("--on-hold", action="store_true", help="only Actions on hold")
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=100,
+        metavar="N",
+        help="the N most recent Actions (default 100; 0: every one)",
+    )
 
     p = tree.leaf(
         "report",

@@ -47,7 +47,7 @@ PLAIN: dict[str, dict[str, Text | Choice]] = {
     "Withdraw": {"by": BY, "reason": Text(2, 2000, said=True)},
     "PsgVote": {
         "by": BY,
-        "member": Text(),
+        "member": Text(0, 40),
         "decision": Choice(("approved", "rejected", "revise")),
         "comment": Text(0, 5000, default=""),
     },

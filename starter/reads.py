@@ -116,11 +116,17 @@ def sort_key(reference: str) -> tuple[int, int, str]:
     return 0, 0, reference
 
 
-async def listed(session: Session, query: str) -> list[dict[str, Any]]:
+async def listed(session: Session, query: str, limit: int = 0) -> list[dict[str, Any]]:
+    """The Actions `query` finds, the `limit` most recent (0: all), by reference."""
     client = await session.client()
     rows: list[dict[str, Any]] = []
     try:
-        async for execution in client.list_workflows(query, rpc_timeout=session.timeout):
+        async for execution in client.list_workflows(
+            query,
+            limit=limit or None,
+            page_size=min(limit or 1000, 1000),
+            rpc_timeout=session.timeout,
+        ):
             found = execution.typed_search_attributes
             due = found.get(sa.NEXT_DUE)
             rows.append(
@@ -142,14 +148,25 @@ async def listed(session: Session, query: str) -> list[dict[str, Any]]:
 
 
 async def list_actions(session: Session, args: Namespace) -> int:
+    if args.limit < 0:
+        raise BadInput(f"--limit {args.limit}: at least 0 (0 lists every Action)")
     now = _now()
-    rows = await listed(session, visibility_query(session, args, now))
+    query = visibility_query(session, args, now)
+    rows = await listed(session, query, args.limit)
     if args.json:
         print(json.dumps(rows, indent=2))
-    else:
-        from starter import render
+        return DONE
+    from starter import render
 
-        render.action_list(rows, now)
+    total = len(rows)
+    if args.limit and total == args.limit:
+        # One count from visibility, not a second listing: say how many are left out.
+        client = await session.client()
+        try:
+            total = (await client.count_workflows(query, rpc_timeout=session.timeout)).count
+        except RPCError as error:
+            raise session.failure(error, f"the count of {query!r}") from None
+    render.action_list(rows, now, total)
     return DONE
 
 

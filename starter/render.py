@@ -179,7 +179,9 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
         out.print(Text(f"Refusals past the first 200, counted only: {lines}"))
 
 
-def action_list(rows: Sequence[Mapping[str, object]], now: datetime) -> None:
+def action_list(
+    rows: Sequence[Mapping[str, object]], now: datetime, total: int | None = None
+) -> None:
     out = console()
     if not rows:
         out.print("No Action matches.")
@@ -202,7 +204,11 @@ def action_list(rows: Sequence[Mapping[str, object]], now: datetime) -> None:
             time_left(due_at, now) if due_at else "",
         )
     out.print(table)
-    out.print(f"{len(rows)} Action{'s' if len(rows) != 1 else ''}")
+    total = len(rows) if total is None else total
+    if total > len(rows):
+        out.print(f"{len(rows)} most recent of {total:,} Actions; `--limit 0` lists every one")
+    else:
+        out.print(f"{len(rows)} Action{'s' if len(rows) != 1 else ''}")
 
 
 def _counts(title: str, counts: Mapping[str, int], total: int | None = None) -> Table:
