@@ -438,9 +438,9 @@ def _reads(tree: _Tree) -> None:
     p.add_argument(
         "--limit",
         type=int,
-        default=100,
+        default=50,
         metavar="N",
-        help="the N most recent Actions (default 100; 0: every one)",
+        help="the N most recent Actions (default 50, as a page of the board; 0: every one)",
     )
 
     p = tree.leaf(

@@ -182,33 +182,40 @@ def _status(out: Console, action: ActionStatus | StatusView, now: datetime) -> N
 def action_list(
     rows: Sequence[Mapping[str, object]], now: datetime, total: int | None = None
 ) -> None:
-    out = console()
+    """Plain columns, not a rich table: a page of 50 prints in a millisecond, and pipes
+    into `grep` and `sort` as it is."""
     if not rows:
-        out.print("No Action matches.")
+        print("No Action matches.")
         return
-    table = _table(
-        "", "Reference", "Stage", "Region", "Country", "Officer", "Hold", "Next due", "Left"
-    )
+    header = ("Reference", "Stage", "Region", "Country", "Officer", "Hold", "Next due", "Left")
+    lines = [header]
     for row in rows:
         due = row["next_due"]
         due_at = datetime.fromisoformat(str(due)) if due else None
-        _row(
-            table,
-            row["reference"],
-            stage_words(str(row["stage"])),
-            row["region"],
-            row["country"],
-            row["officer"],
-            "on hold" if row["on_hold"] else "",
-            _when(due_at) if due_at else "",
-            time_left(due_at, now) if due_at else "",
+        lines.append(
+            (
+                str(row["reference"]),
+                stage_words(str(row["stage"])),
+                str(row["region"]),
+                str(row["country"]),
+                str(row["officer"]),
+                "on hold" if row["on_hold"] else "",
+                _when(due_at) if due_at else "",
+                time_left(due_at, now) if due_at else "",
+            )
         )
-    out.print(table)
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    ]
+    out.insert(1, "  ".join("-" * width for width in widths))
     total = len(rows) if total is None else total
     if total > len(rows):
-        out.print(f"{len(rows)} most recent of {total:,} Actions; `--limit 0` lists every one")
+        out.append(f"{len(rows)} most recent of {total:,} Actions; `--limit 0` lists every one")
     else:
-        out.print(f"{len(rows)} Action{'s' if len(rows) != 1 else ''}")
+        out.append(f"{len(rows)} Action{'s' if len(rows) != 1 else ''}")
+    print("\n".join(out))
 
 
 def _counts(title: str, counts: Mapping[str, int], total: int | None = None) -> Table:

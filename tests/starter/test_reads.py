@@ -242,3 +242,36 @@ async def test_outputs_never_follow_links_create_folders_or_overwrite_without_fo
     assert forced.code == 0 and existing.read_text() != "last year's"
     assert precious.read_text() == "keep me"
     assert lessons.code == 2 and "is a symbolic link" in lessons.err
+
+
+async def test_list_shows_a_page_and_says_how_many_are_left_out(cli: Cli):
+    """Issue 24: `mieux list` reads one page from visibility (the most recent first) and
+    counts the rest, as the board does; `--limit 0` lists every one."""
+    country = f"Country {cli.year}"
+    made = [await cli.submit(countries=[country], name=f"Kenya {n}") for n in ("V", "VI", "VII")]
+
+    async def all_three() -> list[str] | None:
+        rows = await _listed(cli, "--country", country, "--limit", "0")
+        return [r["reference"] for r in rows] if len(rows) == 3 else None
+
+    assert await eventually(all_three) == made
+    text = await cli.ok("list", "--country", country, "--limit", "2")
+    lines = text.splitlines()
+    assert lines[0].split() == [
+        "Reference",
+        "Stage",
+        "Region",
+        "Country",
+        "Officer",
+        "Hold",
+        "Next",
+        "due",
+        "Left",
+    ]
+    assert [line.split()[0] for line in lines[2:4]] == made[1:]
+    assert lines[-1] == "2 most recent of 3 Actions; `--limit 0` lists every one"
+    refused = await cli("list", "--limit", "-1")
+    assert (
+        refused.code == 2
+        and refused.err.strip() == "mieux: --limit -1: at least 0 (0 lists every Action)"
+    )
