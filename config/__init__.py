@@ -20,8 +20,8 @@ _WHERE = {
 __all__ = ["MieuxSettings", "SettingsError", "SmtpSettings", "TemporalSettings", "load_settings"]
 
 if TYPE_CHECKING:
-    from config.connection import SettingsError
     from config.settings import MieuxSettings, SmtpSettings, TemporalSettings, load_settings
+    from config.sources import SettingsError
 
 
 def __getattr__(name: str) -> Any:

@@ -11,9 +11,6 @@ one wording; `tests/config/test_connection.py` holds the two readers to the same
 
 from __future__ import annotations
 
-import base64
-import binascii
-import getpass
 import os
 import tomllib
 from collections.abc import Mapping
@@ -21,36 +18,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-
-class SettingsError(Exception):
-    """An invalid setting: the message is one line naming the setting and the problem."""
-
-
-# The standard variables of the Temporal CLI, so one environment serves both.
-TEMPORAL_ENV = {
-    "TEMPORAL_ADDRESS": "address",
-    "TEMPORAL_NAMESPACE": "namespace",
-    "TEMPORAL_API_KEY": "api_key",
-    "TEMPORAL_TLS": "tls",
-    "TEMPORAL_TLS_CLIENT_CERT_PATH": "tls_client_cert_path",
-    "TEMPORAL_TLS_CLIENT_KEY_PATH": "tls_client_key_path",
-    "TEMPORAL_TLS_SERVER_CA_CERT_PATH": "tls_server_ca_cert_path",
-    "TEMPORAL_TLS_SERVER_NAME": "tls_server_name",
-}
+from config.sources import TEMPORAL_ENV, decode_payload_key, default_identity
 
 _TRUE = {"1", "on", "t", "true", "y", "yes"}
 _FALSE = {"0", "off", "f", "false", "n", "no"}
-
-
-def decode_payload_key(text: str) -> bytes:
-    """The AES-256 key from its base64 text, or ValueError saying what is wrong."""
-    try:
-        key = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("must be base64 of 32 random bytes") from None
-    if len(key) != 32:
-        raise ValueError(f"must be 32 bytes once decoded, not {len(key)}")
-    return key
 
 
 @dataclass(frozen=True)
@@ -231,10 +202,3 @@ def _bool(value: Any) -> bool:
     if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
     raise _NotPlain
-
-
-def default_identity() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "staff"

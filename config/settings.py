@@ -29,9 +29,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from config.connection import TEMPORAL_ENV as _TEMPORAL_ENV
-from config.connection import SettingsError, decode_payload_key
-from config.connection import default_identity as _default_identity
+from config.sources import TEMPORAL_ENV as _TEMPORAL_ENV
+from config.sources import SettingsError, decode_payload_key
+from config.sources import default_identity as _default_identity
 from config.staff import DEFAULT_STAFF
 from glossary import Policy, StaffDirectory
 from glossary.names import describe_validation_error

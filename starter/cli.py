@@ -16,7 +16,7 @@ from argparse import Namespace
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
-from starter.errors import BAD_USAGE, DONE, CliError, Refused
+from reads.errors import BAD_USAGE, DONE, CliError, Refused
 from starter.parser import build_parser
 
 Handler = Callable[..., Awaitable[int]]
@@ -37,8 +37,9 @@ def _handler(name: str) -> Handler:
 
 
 async def execute(args: Namespace) -> int:
-    from config.connection import SettingsError, read_connection
-    from starter.session import Session
+    from config.connection import read_connection
+    from config.sources import SettingsError
+    from reads.session import Session
 
     try:
         connection = read_connection()
@@ -64,8 +65,13 @@ async def execute(args: Namespace) -> int:
     seconds = getattr(args, "timeout", 15.0)
     if seconds <= 0:
         return _fail(BAD_USAGE, "--timeout: a positive number of seconds")
+    from starter.signin import current_token
+
     session = Session(
-        identity=identity.strip(), timeout=timedelta(seconds=seconds), connection=connection
+        identity=identity.strip(),
+        timeout=timedelta(seconds=seconds),
+        connection=connection,
+        token=current_token,
     )
     try:
         return await _handler(args.handler)(session, args)

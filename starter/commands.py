@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from starter.errors import DONE, BadInput
+from reads.errors import DONE, BadInput
+from reads.session import Session, Target
 from starter.inputs import read_object, reference, validated
 from starter.plain_commands import plain_payload
-from starter.session import Session, Target
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from argparse import Namespace
 
-from starter.errors import DONE, BadInput
-from starter.session import Session
+from reads.errors import DONE, BadInput
+from reads.session import Session
 
 
 async def upgrade(session: Session, args: Namespace) -> int:

@@ -10,9 +10,9 @@ from datetime import date
 from importlib import resources
 
 from glossary import Request
-from starter.errors import DONE, BadInput
+from reads.errors import DONE, BadInput
+from reads.session import Session
 from starter.inputs import validated
-from starter.session import Session
 from starter.submit import submit_request
 
 DEMO_YEAR = 2026

@@ -8,10 +8,10 @@ import json
 from argparse import Namespace
 from pathlib import Path
 
-from starter.errors import DONE, BadInput
+from reads.errors import DONE, BadInput
+from reads.session import Session
 from starter.inputs import reference
 from starter.outputs import target_file
-from starter.session import Session
 
 
 async def doc_list(session: Session, args: Namespace) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from glossary import Request
-from starter.errors import BadInput, Refused, Unreachable
-from starter.session import Session
+from reads.errors import BadInput, Refused, Unreachable
+from reads.session import Session
 
 # Two topics match when most of their words do ("migration data" and "migration data
 # management"); words of three letters or fewer ("of", "and", "the") say nothing.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from glossary.names import describe_validation_error, reference_of
-from starter.errors import BadInput
+from reads.errors import BadInput
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

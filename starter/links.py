@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from glossary import Region, Stage
 from glossary.names import TERMINAL_STAGES, stage_words
-from starter.errors import DONE
-from starter.session import Session
+from reads.errors import DONE
+from reads.session import Session
 from workflows import search_attributes as sa
 
 

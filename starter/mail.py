@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+from reads.errors import DONE, BadInput
+from reads.session import Session
 from starter import render
-from starter.errors import DONE, BadInput
-from starter.session import Session
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from argparse import Namespace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
-from starter.errors import DONE, BadInput, Refused
-from starter.session import Session
+from reads.errors import DONE, BadInput, Refused
+from reads.session import Session
 
 
 async def stuck(session: Session, args: Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from starter.errors import BadInput
+from reads.errors import BadInput
 
 
 def target_file(path: Path, *, force: bool) -> Path:

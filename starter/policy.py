@@ -12,8 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from starter.errors import DONE
-from starter.session import Session
+from reads.errors import DONE
+from reads.session import Session
 
 
 def _iso(value: timedelta) -> str:

@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from glossary.names import Stage, stage_words
-from starter.errors import DONE
-from starter.session import Session
+from reads.errors import DONE
+from reads.session import Session
 from workflows.permissions import ANSWERED_BY_LINK, COMMAND_OF_LINK, MAY_SEND, ROLE_WORDS
 from workflows.process import (
     ANY_OPEN_STAGE,

@@ -16,10 +16,10 @@ from html import escape
 from pathlib import Path
 
 from glossary.public import PUBLIC_STAGE, is_public
-from starter.errors import DONE, BadInput
+from reads.errors import DONE, BadInput
+from reads.session import Session
 from starter.outputs import target_folder
 from starter.report import CaseFile
-from starter.session import Session
 
 
 async def public_actions(session: Session) -> list[CaseFile]:

@@ -16,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from glossary.action import ActivityType
 from glossary.names import Region, Theme, describe_validation_error, has_control
-from starter.errors import DONE, BadInput, Unreachable
+from reads.errors import DONE, BadInput, Unreachable
+from reads.session import Session
 from starter.inputs import read_json, reference
 from starter.outputs import source_text_file
-from starter.session import Session
 
 # Stages an Action of the past can have ended in; `follow_up` counts as completed.
 ENDED = ("closed", "follow_up", "rejected", "forwarded", "withdrawn")

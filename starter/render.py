@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -17,6 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.names import command_words, mail_problem_words, stage_words
+from reads.times import span as span
+from reads.times import time_left as time_left
 
 if TYPE_CHECKING:
     from glossary import ActionStatus
@@ -47,22 +49,6 @@ def _section(out: Console, table: Table) -> None:
 
 def _row(table: Table, *cells: object) -> None:
     table.add_row(*(Text("" if c is None else str(c)) for c in cells))
-
-
-def span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
-
-
-def time_left(due: datetime, now: datetime) -> str:
-    left = due - now
-    return span(left) if left >= timedelta(0) else f"overdue by {span(-left)}"
 
 
 def _when(at: datetime) -> str:

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from glossary.names import stage_words
-from starter.simulate import SimulationReport
+from simulation.figures import LoadFigures
+from starter.report import StageTime
+
+
+class SimulationReport(BaseModel):
+    """What `mieux simulate` prints (and writes with --json)."""
+
+    requests: int
+    year: int
+    seed: int
+    wall_seconds: float
+    load: LoadFigures
+    time_in_stage: list[StageTime]
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

@@ -11,12 +11,12 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from glossary import ActionStatus, Stage
+from glossary import Stage
+from starter.case_file import CaseFile as CaseFile
 from starter.report_breakdowns import (
     ActionFigures,
     GroupFigures,
@@ -54,24 +54,6 @@ ORIGIN_OF_CATEGORY: Mapping[str, str] = {
     "consultant": "other (academic, NGO, consultant)",
 }
 UNKNOWN_ORIGIN = "not in the roster"
-
-
-@dataclass(frozen=True)
-class CaseFile:
-    """What the report needs of one Action: its status, who asked and for which countries."""
-
-    status: ActionStatus
-    requester_types: tuple[str, ...]  # one per requesting authority
-    countries: tuple[str, ...]
-    institutions: tuple[str, ...] = ()  # the requesting authorities, for the public pages
-
-    @property
-    def joint_or_regional(self) -> bool:
-        return (
-            len(self.countries) > 1
-            or len(self.requester_types) > 1
-            or "regional organisation" in self.requester_types
-        )
 
 
 class StageTime(BaseModel):

@@ -11,12 +11,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from starter.report import CaseFile
+from starter.case_file import CaseFile
 
 # How the tables split the Actions, in the order the report prints them.
 DIMENSIONS: dict[str, Callable[[CaseFile], Iterable[str]]] = {

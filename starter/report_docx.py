@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reads.errors import BadInput
 from starter import render
-from starter.errors import BadInput
 from starter.report import Figures
 
 

@@ -9,9 +9,9 @@ from argparse import Namespace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reads.errors import DONE, BadInput, CliError, Unreachable
+from reads.session import Session
 from starter import render
-from starter.errors import DONE, BadInput, CliError, Unreachable
-from starter.session import Session
 
 # The roster search of the CLI is about no Action in particular: no Action conflicts apply.
 NO_ACTION = "0000-00"

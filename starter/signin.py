@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from config.connection import SignIn
-from starter.errors import DONE, BadInput, CliError, Unreachable
+from reads.errors import DONE, BadInput, CliError, Unreachable
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_BEFORE = 120  # seconds: a command must not reach the worker with a token just expired

@@ -14,12 +14,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
-from simulation.figures import LoadFigures
-from starter.errors import DONE, BadInput
-from starter.report import StageTime
-from starter.session import Session
+from reads.errors import DONE, BadInput
+from reads.session import Session
+from starter.render_simulation import SimulationReport, simulation
 
 if TYPE_CHECKING:
     from simulation.run import Outcome
@@ -27,15 +24,6 @@ if TYPE_CHECKING:
 
 # The time-skipping server starts at today's date and only runs forward.
 YEARS_AHEAD = 30
-
-
-class SimulationReport(BaseModel):
-    requests: int
-    year: int
-    seed: int
-    wall_seconds: float
-    load: LoadFigures
-    time_in_stage: list[StageTime]
 
 
 def check_year(year: int, today: datetime) -> None:
@@ -86,8 +74,6 @@ async def simulate(session: Session, args: Namespace) -> int:
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
-        from starter.render_simulation import simulation
-
         simulation(report)
     return DONE
 

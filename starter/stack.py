@@ -8,8 +8,8 @@ from argparse import Namespace
 
 from temporalio.client import Client
 
-from starter.errors import DONE, BadInput, Unreachable
-from starter.session import Session
+from reads.errors import DONE, BadInput, Unreachable
+from reads.session import Session
 
 
 async def worker(session: Session, args: Namespace) -> int:

@@ -20,9 +20,9 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from glossary import Request
-from starter.errors import DONE, BadInput, Refused, Unreachable
+from reads.errors import DONE, BadInput, Refused, Unreachable
+from reads.session import Session, refusal_reason
 from starter.inputs import read_json, validated
-from starter.session import Session, refusal_reason
 from workflows.reference_register import (
     ReferenceRegister,
     RegisterRequest,

@@ -41,8 +41,8 @@ from glossary.commands import (
 from glossary.languages import Language
 from glossary.names import body_name
 from glossary.phrases import N_
-from starter.errors import CliError, Refused
-from starter.session import Session, Target
+from reads.errors import CliError, Refused
+from reads.session import Session, Target
 from web.pages import Pages
 from worker.headers import sending
 

@@ -18,7 +18,7 @@ from temporalio.client import Client
 
 from config import MieuxSettings
 from glossary.caller import CallerKind
-from starter.session import Session
+from reads.session import Session
 from store.fingerprints import Fingerprints, mismatch_text
 from web.answers import AnswerPages
 from web.board import Board
@@ -35,7 +35,7 @@ def create_app(settings: MieuxSettings, client: Client | None = None) -> Starlet
     web = settings.web
     if web.secret is None or not web.secret.get_secret_value():
         raise ValueError("web.secret (MIEUX_WEB__SECRET) must be set: it signs answer links")
-    session = Session(settings, identity="mieux-web", client=client, signs_in=False)
+    session = Session(settings, identity="mieux-web", client=client)
     pages = Pages()
     signin = SignIn(settings, pages)
     answers = AnswerPages(pages, session, web.secret.get_secret_value(), web.base_url)

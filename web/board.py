@@ -20,9 +20,9 @@ from temporalio.service import RPCError
 
 from glossary import Region, Stage
 from glossary.names import TERMINAL_STAGES, command_words, mail_problem_words, stage_words
-from starter.errors import CliError, Refused
-from starter.render import time_left
-from starter.session import Session, Target
+from reads.errors import CliError, Refused
+from reads.session import Session, Target
+from reads.times import time_left
 from web.pages import Pages
 from web.signin import SignIn
 from worker.headers import sending

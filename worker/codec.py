@@ -27,7 +27,7 @@ from temporalio.converter import (
     PayloadCodec,
 )
 
-from config.connection import decode_payload_key
+from config.sources import decode_payload_key
 
 ENCODING = b"binary/encrypted"
 

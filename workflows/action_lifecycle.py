@@ -1047,9 +1047,7 @@ class ActionLifecycle(Implementation):
     def _publish_memo(self) -> None:
         """What the board shows beside the search attributes; encrypted like any payload."""
         what, whom = self._waiting_on()
-        problems = len(self.mail_problems) + sum(
-            len(v.mail_problems) for v in self.views.values()
-        )
+        problems = len(self.mail_problems) + sum(len(v.mail_problems) for v in self.views.values())
         memo = {
             "name": self.request.name,
             "waiting_on": what,

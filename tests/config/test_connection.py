@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from config.connection import Connection, SettingsError, read_connection
+from config.connection import Connection, read_connection
 from config.settings import load_connection_settings, load_settings
+from config.sources import SettingsError
 from worker.codec import new_key
 
 KEY = new_key()

@@ -5,7 +5,7 @@ import asyncio
 
 from config import load_settings
 from glossary import Request
-from starter.session import Session
+from reads.session import Session
 from starter.submit import submit_request
 from tests.workflows.support import sample_request
 

@@ -272,6 +272,6 @@ async def test_generated_bad_input_is_refused_and_changes_nothing(cli: Cli, work
 
 async def cli_client(cli: Cli) -> Any:
     from config import load_settings
-    from starter.session import Session
+    from reads.session import Session
 
     return await Session(settings=load_settings(), identity="test").client()

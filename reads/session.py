@@ -8,6 +8,7 @@ server or no worker answering (exit 3).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,9 @@ from temporalio.client import (
 from temporalio.exceptions import FailureError
 from temporalio.service import RPCError, RPCStatusCode
 
-from config.connection import Connection, SettingsError
-from starter.errors import BadInput, CliError, Refused, Unreachable
+from config.connection import Connection, SignIn
+from config.sources import SettingsError
+from reads.errors import BadInput, CliError, Refused, Unreachable
 from workflows import search_attributes as sa
 
 if TYPE_CHECKING:
@@ -70,7 +72,7 @@ class Session:
         *,
         connection: Connection | None = None,
         client: Client | None = None,
-        signs_in: bool = True,
+        token: Callable[[SignIn], Awaitable[str]] | None = None,
     ) -> None:
         if connection is None:
             if settings is None:
@@ -81,8 +83,9 @@ class Session:
         self.timeout = timeout
         self._settings = settings
         self._client = client  # given by tests and `mieux dev`; else connected on first use
-        # The web service signs no one in here: each request carries its own proof.
-        self.signs_in = signs_in
+        # The CLI's signed-in user (`starter.signin.current_token`); the web service signs no
+        # one in here: each request carries its own proof.
+        self.token = token
 
     @property
     def settings(self) -> MieuxSettings:
@@ -137,12 +140,11 @@ class Session:
 
     async def _sign_in(self) -> None:
         """Signed in, every command carries the user's token (worker/proof.py checks it)."""
-        if not self.connection.auth.issuer or not self.signs_in:
+        if not self.connection.auth.issuer or self.token is None:
             return
-        from starter.signin import current_token
         from worker.headers import set_token
 
-        set_token(await current_token(self.connection.auth))
+        set_token(await self.token(self.connection.auth))
 
     async def _connect(self, models_once_loaded: bool) -> Client:
         from worker.client import connect
