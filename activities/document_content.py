@@ -21,56 +21,82 @@ def content_of(request: DocumentRequest) -> Content:
 
 
 def _action_fiche(request: DocumentRequest) -> Content:
+    """In the Action's working language (the partner's, unless the Fiche says otherwise):
+    the labels are translated, the Fiche's own text is as it was written."""
     fiche = request.fiche
     assert fiche is not None
+    _ = gettext_for(request.language)
+    day = _written_day(request.language)
+    working = (
+        _(LANGUAGE_NAMES[fiche.working_language]) if fiche.working_language else _("the partner's")
+    )
     blocks: list[Block] = [
         Facts(
             (
-                ("Reference", f"MIEUX {request.reference}"),
-                ("Action", request.action_title),
-                ("Version", str(request.fiche_version or 1)),
-                ("Country", request.country or "-"),
-                ("Two-step Action", "yes, fact-finding first" if fiche.two_step else "no"),
-                ("EUDEL contact", fiche.eudel_contact.name if fiche.eudel_contact else "-"),
+                (_("Reference"), f"MIEUX {request.reference}"),
+                (_("Action"), request.action_title),
+                (_("Version"), str(request.fiche_version or 1)),
+                (_("Country"), request.country or "-"),
                 (
-                    "Working language",
-                    LANGUAGE_NAMES[fiche.working_language]
-                    if fiche.working_language
-                    else "the partner's",
+                    _("Two-step Action"),
+                    _("yes, fact-finding first") if fiche.two_step else _("no"),
                 ),
-                ("Prepared on", _day(request.prepared_on)),
+                (_("EUDEL contact"), fiche.eudel_contact.name if fiche.eudel_contact else "-"),
+                (_("Working language"), working),
+                (_("Prepared on"), day(request.prepared_on)),
             )
         ),
-        Heading("Objective"),
+        Heading(_("Objective")),
         Paragraph(fiche.objective),
     ]
     if fiche.intervention_logic:
-        blocks += [Heading("Intervention logic"), Paragraph(fiche.intervention_logic)]
+        blocks += [Heading(_("Intervention logic")), Paragraph(fiche.intervention_logic)]
     if fiche.institutional_framework:
-        blocks += [Heading("Institutional framework"), Paragraph(fiche.institutional_framework)]
+        blocks += [Heading(_("Institutional framework")), Paragraph(fiche.institutional_framework)]
+    optional = _(" (optional)")
     blocks += [
-        Heading("Planned activities"),
+        Heading(_("Planned activities")),
         Table(
-            ("No.", "Type", "Title", "Place", "Dates", "Experts", "Expertise", "Languages"),
+            (
+                _("No."),
+                _("Type"),
+                _("Title"),
+                _("Place"),
+                _("Dates"),
+                _("Experts"),
+                _("Expertise"),
+                _("Languages"),
+            ),
             tuple(
                 (
                     str(a.number),
-                    f"{a.type.value}{' (optional)' if a.optional else ''}",
+                    f"{_(a.type.value)}{optional if a.optional else ''}",
                     a.title,
                     a.place,
-                    _short_dates(a.start, a.end),
-                    "policy default" if a.experts_needed is None else str(a.experts_needed),
+                    _short_dates(a.start, a.end)
+                    if request.language == Language.EN
+                    else _("{start} to {end}").format(start=day(a.start), end=day(a.end)),
+                    _("policy default") if a.experts_needed is None else str(a.experts_needed),
                     ", ".join(a.expertise) or "-",
                     (", ".join(a.languages) or "-")
-                    + (f"; interpretation: {a.interpretation}" if a.interpretation else ""),
+                    + (
+                        _("; interpretation: {what}").format(what=a.interpretation)
+                        if a.interpretation
+                        else ""
+                    ),
                 )
                 for a in fiche.activities
             ),
         ),
-        Heading("Expected outputs"),
+        Heading(_("Expected outputs")),
         Bullets(tuple(fiche.expected_outputs)),
     ]
-    return Content(f"Action Fiche: {fiche.title}", request.reference, tuple(blocks))
+    return Content(
+        _("Action Fiche: {title}").format(title=fiche.title),
+        request.reference,
+        tuple(blocks),
+        language=request.language,
+    )
 
 
 def _expert_invitation(request: DocumentRequest) -> Content:

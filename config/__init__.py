@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 _WHERE = {
     "MieuxSettings": "config.settings",
-    "SettingsError": "config.connection",
+    "SettingsError": "config.sources",
     "SmtpSettings": "config.settings",
     "TemporalSettings": "config.settings",
     "load_settings": "config.settings",

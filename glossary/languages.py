@@ -21,13 +21,18 @@ class Language(StrEnum):
     AR = "ar"
 
 
+def N_(msgid: str) -> str:  # the gettext marker (glossary/phrases.py)
+    return msgid
+
+
+# Msgids too: a document names its working language in its reader's language.
 LANGUAGE_NAMES = {
-    Language.EN: "English",
-    Language.FR: "French",
-    Language.ES: "Spanish",
-    Language.PT: "Portuguese",
-    Language.RU: "Russian",
-    Language.AR: "Arabic",
+    Language.EN: N_("English"),
+    Language.FR: N_("French"),
+    Language.ES: N_("Spanish"),
+    Language.PT: N_("Portuguese"),
+    Language.RU: N_("Russian"),
+    Language.AR: N_("Arabic"),
 }
 RIGHT_TO_LEFT = frozenset({Language.AR})
 

@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
+    from glossary.languages import Language
     from glossary.names import VOTE_WORDS, body_name
     from glossary.phrases import N_, Phrase, T
     from glossary.public import is_public
@@ -422,6 +423,10 @@ class ActionLifecycle(Implementation):
                 prepared_on=workflow.now().date(),
                 fiche=self.fiche,
                 fiche_version=version,
+                # Drafted with the partner: in the Action's working language, or theirs.
+                language=self.fiche.working_language
+                or self.request.partner_focal_point.language
+                or Language.EN,
             ),
             result_type=DocumentRef,
             summary=f"Action Fiche v{version}",

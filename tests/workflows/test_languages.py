@@ -109,8 +109,10 @@ async def test_each_person_reads_every_notice_in_their_own_language(
     assert "MIEUX le invita, a través de su punto focal" in written
     assert "Términos de referencia" in written and "Tareas" in written
     assert document.core_properties.language == "es"
-    # The Fiche records the working language and each activity's interpretation.
+    # The Fiche, drafted with the partner, is in the working language it records, with each
+    # activity's interpretation.
     fiche = to_markdown(content_of(next(d for d in mail.documents if d.kind == "action_fiche")))
-    assert "**Working language:** French" in fiche
-    assert "interpretation: French-English, consecutive" in fiche
+    assert fiche.startswith("# Fiche d'Action : ")
+    assert "**Langue de travail:** français" in fiche
+    assert "interprétation : French-English, consecutive" in fiche
     assert "**Interpretación:** French-English, consecutive" in to_markdown(content_of(invitation))
