@@ -17,9 +17,9 @@ from pathlib import Path
 
 from glossary.public import PUBLIC_STAGE, is_public
 from reads.errors import DONE, BadInput
+from reads.reports.figures import CaseFile
 from reads.session import Session
 from starter.outputs import target_folder
-from starter.report import CaseFile
 
 
 async def public_actions(session: Session) -> list[CaseFile]:

@@ -23,7 +23,7 @@ from starter.inputs import reference
 from workflows import search_attributes as sa
 
 if TYPE_CHECKING:
-    from starter.report import CaseFile
+    from reads.reports.figures import CaseFile
 
 # rich (render), the report and the Action's input models load only in the commands that
 # use them: `mieux status --json` pays for none of them.
@@ -185,7 +185,7 @@ async def list_actions(session: Session, args: Namespace) -> int:
 async def _case_file(session: Session, ref: str) -> CaseFile:
     status = await session.status(ref)
     request = await request_of(session, ref)
-    from starter.report import CaseFile
+    from reads.reports.figures import CaseFile
 
     return CaseFile(
         status=status,
@@ -248,7 +248,7 @@ async def case_files(session: Session, year: int | None) -> tuple[list[CaseFile]
     live = {case.status.reference for case in found}
     for record in await asyncio.to_thread(registered, session, year):
         if record.reference not in live:
-            from starter.report import CaseFile
+            from reads.reports.figures import CaseFile
 
             found.append(
                 CaseFile(
@@ -302,7 +302,7 @@ async def report(session: Session, args: Namespace) -> int:
         for slot in activity.experts
     ]
     known = await asyncio.to_thread(facts, session.settings, deployed)
-    from starter.report import compute, stage_targets
+    from reads.reports.figures import compute, stage_targets
 
     figures = compute(
         cases,
@@ -313,18 +313,18 @@ async def report(session: Session, args: Namespace) -> int:
     )
     also: list[Path] = []
     if args.docx or args.out:
-        from starter.report_docx import write_docx
+        from reads.reports.as_docx import write_docx
 
         docx = Path(args.out) if args.out else report_path(session, figures.scope)
         if not args.out:  # our own folder of reports: made, and each year's report replaced
             docx.parent.mkdir(parents=True, exist_ok=True)
         also.append(await _written(docx, write_docx, figures, force=args.force or not args.out))
     if args.html:
-        from starter.report_html import write_html
+        from reads.reports.as_html import write_html
 
         also.append(await _written(Path(args.html), write_html, figures, force=args.force))
     if args.csv:
-        from starter.report_csv import write_csv
+        from reads.reports.as_csv import write_csv
 
         folder = Path(args.csv)
         await _written(folder, write_csv, figures)

@@ -7,7 +7,7 @@ title with brackets prints as it is.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +17,14 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.names import command_words, mail_problem_words, stage_words
+from reads.reports.lines import report_lines, report_tables
 from reads.times import span as span
 from reads.times import time_left as time_left
 
 if TYPE_CHECKING:
     from glossary import ActionStatus
     from glossary.roster import Candidate
-    from starter.report import Figures
+    from reads.reports.figures import Figures
     from starter.status_view import StatusView
 
 AUDIT_ENTRIES = 8
@@ -222,7 +223,7 @@ def figures(report: Figures) -> None:
             _section(out, _counts(title, counts))
         else:
             out.print(Text(f"\n{title}: none"))
-    from starter.report_tables import breakdown_tables
+    from reads.reports.tables import breakdown_tables
 
     for listed in breakdown_tables(report):
         if not listed.rows:
@@ -231,29 +232,6 @@ def figures(report: Figures) -> None:
         for cells in listed.rows:
             _row(table, *cells)
         _section(out, table)
-
-
-def report_lines(report: Figures) -> list[str]:
-    return [
-        f"MIEUX figures, {report.scope}",
-        f"Requests received: {report.requests} ({report.joint_or_regional} joint or regional;"
-        f" {report.on_hold} on hold now)",
-        f"Activities held: {report.activities} ({report.activities_planned} planned or"
-        f" under way, {report.activities_cancelled} cancelled, not counted)",
-        f"Experts deployed: {report.experts_deployed} ({report.deployments} deployments)",
-        f"Participants: {report.participants} (women {report.women}, men {report.men},"
-        f" not reported {report.gender_not_reported})",
-    ]
-
-
-def report_tables(report: Figures) -> Iterable[tuple[str, Mapping[str, int]]]:
-    yield "Requests by region", report.requests_by_region
-    yield "Requests by requester type", report.requests_by_requester_type
-    yield "Outcomes", report.outcomes
-    yield "Activities by type", report.activities_by_type
-    yield "Experts deployed by origin", report.experts_by_origin
-    yield "Activities by country", report.activities_by_country
-    yield "Experts deployed by nationality", report.experts_by_nationality
 
 
 def mail_list(rows: Sequence[tuple[int, datetime, str, str]]) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from glossary.names import stage_words
+from reads.reports.figures import StageTime
 from simulation.figures import LoadFigures
-from starter.report import StageTime
 
 
 class SimulationReport(BaseModel):

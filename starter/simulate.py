@@ -36,10 +36,10 @@ def check_year(year: int, today: datetime) -> None:
 
 
 async def simulate(session: Session, args: Namespace) -> int:
+    from reads.reports.figures import CaseFile, stage_targets, time_in_stage
     from simulation.figures import load_figures
     from simulation.run import simulate as run_year
     from simulation.scenario import Scenario
-    from starter.report import CaseFile, stage_targets, time_in_stage
 
     if args.seed < 0:
         raise BadInput(f"--seed: {args.seed} is negative; a seed is 0 or more")

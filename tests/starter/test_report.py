@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from glossary import ActionStatus
-from starter.report import CaseFile, compute
+from reads.reports.figures import CaseFile, compute
 
 
 def _case(

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from glossary import ActionStatus
-from starter.report import CaseFile, compute
-from starter.report_csv import write_csv
-from starter.report_html import page
+from reads.reports.as_csv import write_csv
+from reads.reports.as_html import page
+from reads.reports.figures import CaseFile, compute
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -4,7 +4,7 @@ stage times are known, through the report's own computation."""
 from __future__ import annotations
 
 from glossary import Policy
-from starter.report import CaseFile, stage_targets, time_in_stage
+from reads.reports.figures import CaseFile, stage_targets, time_in_stage
 from tests.workflows.support import (
     Outbox,
     action_input,

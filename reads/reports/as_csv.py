@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from starter.report import OUTCOMES, Figures
+from reads.reports.figures import OUTCOMES, Figures
 
 
 def _write(path: Path, headers: Iterable[str], rows: Iterable[Iterable[object]]) -> None:

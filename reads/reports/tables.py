@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from glossary.names import stage_words
-from starter.report import OUTCOMES, Figures
-from starter.report_breakdowns import DIMENSIONS, GroupFigures
+from reads.reports.breakdowns import DIMENSIONS, GroupFigures
+from reads.reports.figures import OUTCOMES, Figures
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reads.errors import BadInput
-from starter import render
-from starter.report import Figures
+from reads.reports import lines as report_text
+from reads.reports.figures import Figures
 
 
 def write_docx(figures: Figures, path: Path) -> None:
@@ -14,9 +14,9 @@ def write_docx(figures: Figures, path: Path) -> None:
 
     document = Document()
     document.add_heading(f"MIEUX figures, {figures.scope}", level=1)
-    for line in render.report_lines(figures)[1:]:
+    for line in report_text.report_lines(figures)[1:]:
         document.add_paragraph(line, style="List Bullet")
-    for title, counts in render.report_tables(figures):
+    for title, counts in report_text.report_tables(figures):
         document.add_heading(title, level=2)
         if not counts:
             document.add_paragraph("none")
@@ -31,7 +31,7 @@ def write_docx(figures: Figures, path: Path) -> None:
             cells[0].text = name
             cells[1].text = str(count)
             cells[2].text = f"{100 * count / whole:.0f}%" if whole else "-"
-    from starter.report_tables import breakdown_tables
+    from reads.reports.tables import breakdown_tables
 
     for listed in breakdown_tables(figures):
         if not listed.rows:

@@ -10,9 +10,9 @@ from html import escape
 from pathlib import Path
 
 from glossary.names import stage_words
-from starter import render
-from starter.report import OUTCOMES, Figures
-from starter.report_tables import ReportTable, breakdown_tables
+from reads.reports import lines as report_text
+from reads.reports.figures import OUTCOMES, Figures
+from reads.reports.tables import ReportTable, breakdown_tables
 
 # One colour per outcome, in OUTCOMES order; readable on white and by colour-blind readers
 # (Okabe-Ito palette).
@@ -129,7 +129,7 @@ svg .label { font-size: 13px; } svg .value { font-size: 11px; fill: #444; }
 
 
 def page(figures: Figures) -> str:
-    lines = render.report_lines(figures)
+    lines = report_text.report_lines(figures)
     parts = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(lines[0])}</title><style>{STYLE}</style></head><body>",
@@ -141,7 +141,7 @@ def page(figures: Figures) -> str:
     for dimension in ("year", "region", "theme"):
         parts.append(f"<h2>Outcomes by {escape(dimension)}</h2>")
         parts.append(_outcome_chart(figures, dimension))
-    for title, counts in render.report_tables(figures):
+    for title, counts in report_text.report_tables(figures):
         if counts:
             parts.append(_counts(title, dict(counts)))
     parts.extend(_table(t) for t in breakdown_tables(figures) if t.rows)

@@ -1,7 +1,7 @@
 """The report's tables by group (year of receipt, region, theme, requester type) and its M&E at
 three levels (SEEDS-EXTRACT §5.5 and the evaluation tool): activity, Action, programme.
 
-Pure: takes the case files `starter.report` gathers. An Action with two themes counts once
+Pure: takes the case files `reads.reports.figures` gathers. An Action with two themes counts once
 under each theme, as the 2009-2015 publication counted them; so do joint requests under each
 kind of authority.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BaseModel
 
-from starter.case_file import CaseFile
+from reads.reports.case_file import CaseFile
 
 # How the tables split the Actions, in the order the report prints them.
 DIMENSIONS: dict[str, Callable[[CaseFile], Iterable[str]]] = {

@@ -16,14 +16,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from glossary import Stage
-from starter.case_file import CaseFile as CaseFile
-from starter.report_breakdowns import (
+from reads.reports.breakdowns import (
     ActionFigures,
     GroupFigures,
     action_figures,
     group_figures,
     scores_by_criterion,
 )
+from reads.reports.case_file import CaseFile as CaseFile
 
 OUTCOME_OF_STAGE: Mapping[str, str] = {
     Stage.INTAKE: "in preparation",
