@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.oxml import OxmlElement
 from docx.shared import Inches, Pt
+
+from glossary.languages import RIGHT_TO_LEFT
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,26 @@ def to_docx(content: Content) -> bytes:
     document.add_heading(content.title, level=1)
     for block in content.blocks:
         _docx_block(document, block)
+    if content.language in RIGHT_TO_LEFT:
+        _right_to_left(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _right_to_left(document: WordDocument) -> None:
+    """Arabic reads from the right: every paragraph bidirectional (so it starts at the
+    right margin), every run right to left, every table laid out from the right
+    (WordprocessingML's w:bidi, w:rtl, w:bidiVisual; python-docx has no API for them)."""
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        properties = table._tbl.tblPr
+        properties.append(OxmlElement("w:bidiVisual"))
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs:
+        paragraph._p.get_or_add_pPr().insert(0, OxmlElement("w:bidi"))
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().append(OxmlElement("w:rtl"))
 
 
 def _markdown_block(block: Block) -> list[str]:

@@ -431,3 +431,38 @@ def test_a_wide_table_gives_each_column_room_for_its_longest_word() -> None:
     assert widths[2] == max(widths) and widths[0] == min(widths)
     # Each column is at least as wide as its longest word at 11 pt (about 6 pt a letter).
     assert widths[1] >= len("fact-finding") * 6 * 12700
+
+
+def test_an_arabic_invitation_reads_right_to_left_in_word():
+    """Issue 23: the expert's language, and Arabic laid out from the right margin."""
+    import io
+    from datetime import date
+
+    import docx
+    from docx.oxml.ns import qn
+
+    from activities.document_content import content_of
+    from activities.document_render import to_docx
+    from glossary.action import ActionFiche
+    from glossary.documents import DocumentRequest
+    from tests.workflows.support import activity_plan, sample_fiche
+
+    fiche = ActionFiche.model_validate(sample_fiche(activities=activity_plan(date(2027, 3, 8), 1)))
+    request = DocumentRequest(
+        kind="expert_invitation",
+        reference="2026-01",
+        action_title="Jordan: irregular migration",
+        fiche=fiche,
+        language="ar",
+        expert_id="EX-JO-01",
+        expert_name="Omar Haddad",
+        activity_number=1,
+        respond_by=date(2027, 2, 1),
+    )
+
+    document = docx.Document(io.BytesIO(to_docx(content_of(request))))
+
+    assert document.paragraphs[0].text.startswith("الدعوة والاختصاصات: MIEUX 2026-01")
+    assert all(p._p.pPr.find(qn("w:bidi")) is not None for p in document.paragraphs)
+    assert all(t._tbl.tblPr.find(qn("w:bidiVisual")) is not None for t in document.tables)
+    assert document.core_properties.language == "ar"
