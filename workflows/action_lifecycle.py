@@ -9,7 +9,7 @@ completion -> follow_up -> closed; rejected, forwarded and withdrawn end it earl
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -26,27 +26,21 @@ with workflow.unsafe.imports_passed_through():
         ActionStatus,
         ActivityView,
         CommandRefused,
-        ConsultationFeedback,
         DecisionRule,
         Hold,
-        IntakeDecision,
         NoticeKind,
-        PsgVote,
         PsgVoteView,
         Recipient,
         Resume,
         Stage,
-        SubmitFiche,
         Withdraw,
     )
     from glossary.answers import AnswerRequest, AnswerStep
     from glossary.caller import Caller
-    from glossary.commands import ExtendDeadline, IntakeOutcome, VoteDecision
+    from glossary.commands import ExtendDeadline
     from glossary.country_zones import zone_of_country
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
-    from glossary.languages import Language
-    from glossary.names import VOTE_WORDS, body_name
-    from glossary.phrases import N_, Phrase, T
+    from glossary.phrases import Phrase, T
     from glossary.public import is_public
     from glossary.register import RegisterRecord, without_personal_data
     from glossary.status import AUDIT_IN_STATUS, DocumentView, StageSpan
@@ -54,25 +48,20 @@ with workflow.unsafe.imports_passed_through():
     from workflows.activity_delivery import ParentInstruction
     from workflows.casework import (
         BOARD_MEMO,
-        CONSULT_EVERYONE,
-        INTAKE_FROM_RECEIPT,
         PUBLIC_SUMMARIES,
         REGISTER_ENDED_ACTIONS,
         ActionWithdrawn,
     )
     from workflows.clock import Alarm, Clock
-    from workflows.implementation import FINISHED, Implementation
+    from workflows.implementation import FINISHED
+    from workflows.intake import Intake
     from workflows.permissions import COMMAND_OF_LINK
     from workflows.process import STAGE_OF_COMMAND
+    from workflows.review import Review, consulted_body
 
 
 # The memo key the board reads (web/board.py).
 BOARD = "board"
-
-
-def consulted_body(to: Recipient) -> str:
-    """Who comments, as the audit trail names them: the EUDEL or the EC services."""
-    return "EUDEL" if to.role == "eudel" else "EC services"
 
 
 def raw_clock(raw: Any) -> str:
@@ -84,7 +73,7 @@ ACTIVITY_CLOCK_WORDS = {"report": "completion_report", "dates": "redate"}
 
 
 @workflow.defn(name="ActionLifecycle")
-class ActionLifecycle(Implementation):
+class ActionLifecycle(Intake, Review):
     @workflow.init
     def __init__(self, input: ActionInput) -> None:
         self.input = input
@@ -208,539 +197,6 @@ class ActionLifecycle(Implementation):
                 spans[-1] = spans[-1].model_copy(update={"left": now})
             spans.append(StageSpan(stage=value, entered=now))
         self._stage = value
-
-    # -- intake -------------------------------------------------------------------------
-
-    def _start_intake_clock(self) -> None:
-        now = self.now()
-        started = now
-        # DOMAIN §4: the decision is due 7 days after *receipt*; a request registered days
-        # after it arrived has had those days (counted from that day's start, UTC).
-        if workflow.patched(INTAKE_FROM_RECEIPT) and self.request.received_on < now.date():
-            started = datetime.combine(self.request.received_on, time(), UTC)
-        self.clocks.start(
-            Clock(
-                name="intake",
-                kind="intake",
-                label="Intake decision",
-                started_at=started,
-                due_at=started + self.policy.intake_deadline,
-                reminders=list(self.policy.intake_reminders),
-                reminder_to=[self._officer()],
-                escalate_every=self.policy.escalation_repeat,
-                escalate_to="programme manager",
-            )
-        )
-
-    def _acknowledge_receipt(self) -> None:
-        """The partner learns the reference at once; the officer learns the case is theirs."""
-        self._notify(
-            self.notice(
-                NoticeKind.ACKNOWLEDGEMENT,
-                clock="intake",
-                step="acknowledgement",
-                to=self._partner(),
-                subject=T("request received: {name}", name=self.request.name),
-                awaited=T("nothing for now: we are assessing your request"),
-                details=[
-                    T(
-                        "Your request is registered as MIEUX {reference}; please quote it.",
-                        reference=self.reference,
-                    ),
-                    T(
-                        "Your contact in the MIEUX team is {officer}.",
-                        officer=self._officer().name,
-                    ),
-                    *self._decision_due(),
-                ],
-            )
-        )
-        self._assign()
-
-    def _decision_due(self) -> list[Phrase]:
-        due = self.clocks.open["intake"].due_at
-        if due > self.now():
-            return [T("A first decision is due by {due:date}.", due=due)]
-        return [T("We will write with a first decision shortly.")]
-
-    def _tell_partner_accepted(self) -> None:
-        """The Fiche is drafted *jointly* (DOMAIN §3): the partner must know it has begun."""
-        fiche = self.clocks.open["fiche"]
-        self._notify(
-            self.notice(
-                NoticeKind.DECISION,
-                clock="intake",
-                step="decision",
-                to=self._partner(),
-                subject=T("your request {name}: accepted", name=self.request.name),
-                awaited=T("nothing: this is the decision on your request"),
-                details=[
-                    T("The decision: accepted."),
-                    T(
-                        "{officer} will draft the Action Fiche with you by {due:date}.",
-                        officer=self._officer().name,
-                        due=fiche.due_at,
-                    ),
-                ],
-            )
-        )
-
-    def _assign(self) -> None:
-        intake = self.clocks.get("intake")
-        by = [a.institution for a in self.request.requesting_authorities]
-        self._notify(
-            self.notice(
-                NoticeKind.ASSIGNMENT,
-                clock="assignment",
-                step=self.officer_id,
-                to=self._officer(),
-                subject=f"this case is yours: {self.request.name}",
-                awaited="the intake decision: accept, reject or forward"
-                if intake
-                else "the Action Fiche",
-                due_at=intake.due_at if intake else None,
-                command=f"mieux intake {self.reference} accept"
-                if intake
-                else f"mieux fiche submit {self.reference} FICHE.json",
-                details=[
-                    f"Requested by {', '.join(by)} ({self.request.country});"
-                    f" themes: {', '.join(self.request.themes)}",
-                ],
-            )
-        )
-
-    def _check_intake_decision(self, raw: Any) -> IntakeDecision:
-        command = self._parse(IntakeDecision, raw)
-        self._expect_stage("intake_decision")
-        if command.project_officer and command.project_officer not in {
-            o.id for o in self.staff.project_officers
-        }:
-            raise CommandRefused(f"{command.project_officer!r} is not a configured project officer")
-        return command
-
-    def _apply_intake_decision(self, raw: Any) -> str:
-        command = self._check_intake_decision(raw)
-        self.clocks.stop("intake")
-        reassigned = bool(command.project_officer) and command.project_officer != self.officer_id
-        if command.project_officer:
-            self.officer_id = command.project_officer
-        if command.decision == IntakeOutcome.ACCEPT:
-            self._start_drafting(revision=False)
-            if self.v2:
-                self._tell_partner_accepted()
-            if self.v2 and reassigned:
-                self._assign()
-            return self._accepted(
-                "intake_decision",
-                command,
-                f"accepted; Action Fiche due in {self.policy.fiche_deadline.days} days",
-            )
-        name = self.request.name
-        if command.decision == IntakeOutcome.REJECT:
-            self._end(Stage.REJECTED, f"rejected at intake: {command.reason}")
-            subject = T(
-                "your request {name}: rejected at intake: {reason}",
-                name=name,
-                reason=command.reason,
-            )
-            decision = T("The decision: rejected at intake: {reason}.", reason=command.reason)
-        else:
-            self._end(Stage.FORWARDED, f"forwarded to {command.forward_to}")
-            subject = T("your request {name}: forwarded to {to}", name=name, to=command.forward_to)
-            decision = T("The decision: forwarded to {to}.", to=command.forward_to)
-        self._notify(
-            self.notice(
-                NoticeKind.DECISION,
-                clock="intake",
-                step="decision",
-                to=self._partner(),
-                cc=[self._officer()],
-                subject=subject,
-                awaited=T("nothing: this is the decision on your request"),
-                details=[decision],
-            )
-        )
-        return self._accepted("intake_decision", command, self.outcome)
-
-    # -- fiche drafting -----------------------------------------------------------------
-
-    def _start_drafting(self, *, revision: bool) -> None:
-        self.stage = Stage.FICHE_DRAFTING
-        now = self.now()
-        if revision:
-            self.revisions += 1
-            deadline, reminders = self.policy.revision_deadline, self.policy.revision_reminders
-            name, kind, label = f"revision-{self.revisions}", "revision", "Fiche revision"
-        else:
-            deadline, reminders = self.policy.fiche_deadline, self.policy.fiche_reminders
-            name, kind, label = "fiche", "fiche", "Action Fiche"
-        self.clocks.start(
-            Clock(
-                name=name,
-                kind=kind,
-                label=label,
-                started_at=now,
-                due_at=now + deadline,
-                reminders=list(reminders),
-                reminder_to=[self._officer()],
-                escalate_every=self.policy.escalation_repeat,
-                escalate_to="programme manager",
-            )
-        )
-
-    def _check_submit_fiche(self, raw: Any) -> SubmitFiche:
-        command = self._parse(SubmitFiche, raw)
-        self._expect_stage("submit_fiche")
-        return command
-
-    def _apply_submit_fiche(self, raw: Any) -> str:
-        command = self._check_submit_fiche(raw)
-        self.fiche = command.fiche
-        self.fiche_version += 1
-        self.title = command.fiche.title
-        self.clocks.stop_kind("fiche", "revision")
-        if self.v2:
-            self._later(self._write_fiche)
-        self._start_consultation()
-        return self._accepted(
-            "submit_fiche",
-            command,
-            f"Action Fiche v{self.fiche_version} submitted; consultation until "
-            f"{self.clocks.open[self._consultation_clock()].due_at:%Y-%m-%d}",
-        )
-
-    async def _write_fiche(self) -> None:
-        """Every version of the Fiche becomes a document (.docx and Markdown), kept."""
-        assert self.fiche is not None
-        version = self.fiche_version
-        ref: DocumentRef = await workflow.execute_activity(
-            "write_document",
-            DocumentRequest(
-                kind=DocumentKind.ACTION_FICHE,
-                reference=self.reference,
-                action_title=self.fiche.title,
-                country=self.request.country,
-                prepared_on=workflow.now().date(),
-                fiche=self.fiche,
-                fiche_version=version,
-                # Drafted with the partner: in the Action's working language, or theirs.
-                language=self.fiche.working_language
-                or self.request.partner_focal_point.language
-                or Language.EN,
-            ),
-            result_type=DocumentRef,
-            summary=f"Action Fiche v{version}",
-            **options.WRITE_DOCUMENT,
-        )
-        self.documents.append(ref.model_copy(update={"label": f"Action Fiche v{version}"}))
-
-    def _final_report_listed(self) -> list[DocumentRef]:
-        report = self.final_report
-        return [report.model_copy(update={"label": "Final report"})] if report else []
-
-    def _fiche_attachments(self) -> list[str]:
-        fiches = [d for d in self.documents if d.kind == DocumentKind.ACTION_FICHE]
-        return [fiches[-1].docx_path, fiches[-1].markdown_path] if fiches else []
-
-    # -- consultation -------------------------------------------------------------------
-
-    def _consulted(self) -> list[Recipient]:
-        """The EU Delegation and the EC services comment on the Fiche (DOMAIN §3 stage 3)."""
-        eudel = self._eudel()
-        services = [Recipient.of("ec_services", p) for p in self.staff.ec_services]
-        return [*([eudel] if eudel else []), *services]
-
-    def _consultation_clock(self) -> str:
-        return f"consultation-{self.consultations}"
-
-    def _start_consultation(self) -> None:
-        self.stage = Stage.CONSULTATION
-        self.consultations += 1
-        self.consulted_answers = {}
-        # DOMAIN §3: the EUDEL *and* the EC services comment; the first "no objection" must
-        # not cut the others' window short. Actions before 0.5 replay as they ran.
-        self.consult_everyone = workflow.patched(CONSULT_EVERYONE)
-        now = self.now()
-        self.clocks.start(
-            Clock(
-                name=self._consultation_clock(),
-                kind="consultation",
-                label=N_("Consultation"),
-                started_at=now,
-                due_at=now + self.policy.consultation_window,
-                reminders=list(self.policy.consultation_reminders),
-                reminder_to=(self._consulted() or [self._officer()])
-                if self.v2
-                else [self._eudel() or self._officer()],
-            )
-        )
-        if self.v2:
-            # After the Fiche document: effects run in order, so it is written by then.
-            self._later(self._consultation_notices)
-
-    async def _consultation_notices(self) -> None:
-        clock = self.clocks.get(self._consultation_clock())
-        if clock is None:  # answered in the same moment
-            return
-        for to in self._consulted():
-            self._notify(
-                self.notice(
-                    NoticeKind.CONSULTATION,
-                    clock=clock.name,
-                    step="fiche",
-                    to=to,
-                    subject=T(
-                        "for comments: Action Fiche v{version}, {title}",
-                        version=self.fiche_version,
-                        title=self.title,
-                    ),
-                    awaited=T("your comments on the Action Fiche, or no objection"),
-                    due_at=clock.due_at,
-                    command=f"mieux consult {self.reference} --by ORG --no-objection",
-                    documents=self._fiche_attachments(),
-                    answer=AnswerRequest(
-                        step=AnswerStep.CONSULTATION,
-                        subject=consulted_body(to),
-                        until=clock.due_at,
-                        round=self.fiche_version,
-                    ),
-                )
-            )
-
-    def _body_of(self, command: ConsultationFeedback) -> str:
-        """Which consulted body speaks: the EC services, or the EU Delegation."""
-        said = command.organisation.strip().lower()
-        return "EC services" if said.startswith(("ec services", "ec_services")) else "EUDEL"
-
-    def _late_consultation(self) -> bool:
-        """Comments after the window: recorded and passed to the officer, never lost."""
-        return (
-            self.consult_everyone
-            and self.stage != Stage.CONSULTATION
-            and self.consultations > 0
-            and not self._ended()
-        )
-
-    def _check_consultation_feedback(self, raw: Any) -> ConsultationFeedback:
-        command = self._parse(ConsultationFeedback, raw)
-        if self._late_consultation():
-            return command
-        self._expect_stage("consultation_feedback")
-        body = self._body_of(command)
-        if self.consult_everyone and body in self.consulted_answers:
-            raise CommandRefused(
-                f"the {body} already answered on Action Fiche v{self.fiche_version}:"
-                f" {self.consulted_answers[body]}"
-            )
-        return command
-
-    def _apply_consultation_feedback(self, raw: Any) -> str:
-        command = self._check_consultation_feedback(raw)
-        if self._late_consultation():
-            return self._late_comment(command)
-        if self.consult_everyone and not command.objection:
-            return self._no_objection(command)
-        self.clocks.stop(self._consultation_clock())
-        if command.objection:
-            self._start_drafting(revision=True)
-            return self._accepted(
-                "consultation_feedback",
-                command,
-                f"objection from {command.organisation}: {command.objection}; "
-                "the Fiche goes back to drafting",
-            )
-        self._start_psg_round()
-        return self._accepted(
-            "consultation_feedback", command, f"no objection from {command.organisation}"
-        )
-
-    def _no_objection(self, command: ConsultationFeedback) -> str:
-        body = self._body_of(command)
-        self.consulted_answers[body] = "no objection"
-        waiting = [
-            consulted_body(to)
-            for to in self._consulted()
-            if consulted_body(to) not in self.consulted_answers
-        ]
-        clock = self.clocks.get(self._consultation_clock())
-        if waiting and clock is not None:
-            return self._accepted(
-                "consultation_feedback",
-                command,
-                f"no objection from {command.organisation}; waiting for the"
-                f" {' and the '.join(waiting)} until {clock.due_at:%Y-%m-%d}",
-            )
-        self.clocks.stop(self._consultation_clock())
-        self._start_psg_round()
-        return self._accepted(
-            "consultation_feedback",
-            command,
-            f"no objection from {command.organisation}; every body consulted has answered:"
-            " on to the PSG",
-        )
-
-    def _late_comment(self, command: ConsultationFeedback) -> str:
-        said = f"objection: {command.objection}" if command.objection else "no objection"
-        detail = (
-            f"late comment from {command.organisation} on Action Fiche v{self.fiche_version}"
-            f" (the consultation had closed; the Action did not move): {said}"
-        )
-        self._notify(
-            self.notice(
-                NoticeKind.LATE_ANSWER,
-                clock=self._consultation_clock(),
-                step=f"late-comment-{self._revision}",
-                to=self._officer(),
-                subject=f"a late comment on the Action Fiche, {self.title}",
-                awaited="your decision whether the comment changes anything",
-                details=[f"From {command.organisation}: {said}"],
-            )
-        )
-        self._accepted("consultation_feedback", command, detail)
-        return (
-            f"Your comments arrived after the consultation had closed. They are recorded, and"
-            f" {self._officer().name}, the project officer, has been told."
-        )
-
-    # -- PSG review ---------------------------------------------------------------------
-
-    def _psg_clock(self) -> str:
-        return f"psg-{self.psg_round}"
-
-    def _start_psg_round(self) -> None:
-        self.stage = Stage.PSG_REVIEW
-        self.psg_round += 1
-        now = self.now()
-        self.clocks.start(
-            Clock(
-                name=self._psg_clock(),
-                kind="psg",
-                label="PSG vote",
-                started_at=now,
-                due_at=now + self.policy.psg_deadline,
-                reminders=list(self.policy.psg_reminders),
-                reminder_to=[p for body in self.staff.psg for p in self._psg_people(body)],
-                escalate_every=self.policy.escalation_repeat,
-                escalate_to="programme director",
-            )
-        )
-        if self.v2:
-            self._later(self._vote_requests)
-
-    async def _vote_requests(self) -> None:
-        """Each PSG member is asked when the round opens, the Fiche attached."""
-        clock = self.clocks.get(self._psg_clock())
-        if clock is None:
-            return
-        for body in self.staff.psg:
-            for to in self._psg_people(body):
-                self._notify(
-                    self.notice(
-                        NoticeKind.VOTE_REQUEST,
-                        clock=clock.name,
-                        step="vote-request",
-                        to=to,
-                        subject=f"PSG vote: Action Fiche v{self.fiche_version}, {self.title}",
-                        awaited=f"the vote of {body_name(body)}: approved, rejected or revise",
-                        due_at=clock.due_at,
-                        command=f"mieux approve {self.reference} --member {body}",
-                        documents=self._fiche_attachments(),
-                        answer=AnswerRequest(
-                            step=AnswerStep.PSG_VOTE,
-                            subject=body,
-                            until=clock.due_at,
-                            round=self.psg_round,
-                        ),
-                    )
-                )
-
-    def _votes_this_round(self) -> dict[str, PsgVoteView]:
-        return {v.member: v for v in self.psg_votes if v.round == self.psg_round}
-
-    def _check_psg_vote(self, raw: Any) -> PsgVote:
-        command = self._parse(PsgVote, raw)
-        self._expect_stage("psg_vote")
-        if command.member not in self.staff.psg:
-            raise CommandRefused(
-                f"{command.member!r} is not a PSG member (members: {', '.join(self.staff.psg)})"
-            )
-        earlier = self._votes_this_round().get(command.member)
-        if earlier is not None:
-            raise CommandRefused(
-                f"{command.member} already voted '{earlier.decision}' in PSG round {self.psg_round}"
-            )
-        return command
-
-    def _apply_psg_vote(self, raw: Any) -> str:
-        command = self._check_psg_vote(raw)
-        self.psg_votes.append(
-            PsgVoteView(
-                round=self.psg_round,
-                member=command.member,
-                decision=command.decision,
-                comment=command.comment,
-                by=command.by,
-                at=self.now(),
-            )
-        )
-        detail = f"{command.member} voted '{command.decision}' (round {self.psg_round})"
-        self._decide_psg()
-        return self._accepted("psg_vote", command, detail)
-
-    def _decide_psg(self, *, silence_approves: bool = False) -> None:
-        """Any rejection rejects; any `revise` sends the Fiche back; all approved approves."""
-        votes = self._votes_this_round()
-        decisions = {v.decision for v in votes.values()}
-        if VoteDecision.REJECTED in decisions:
-            outcome = N_("rejected by the PSG")
-        elif VoteDecision.REVISE in decisions:
-            outcome = N_("revision asked by the PSG")
-        elif silence_approves or all(body in votes for body in self.staff.psg):
-            outcome = N_("approved by the PSG")
-        else:
-            return
-        self.clocks.stop(self._psg_clock())
-        if outcome == "rejected by the PSG":
-            self._end(Stage.REJECTED, outcome)
-        elif outcome == "revision asked by the PSG":
-            self._start_drafting(revision=True)
-        else:
-            self.stage = Stage.IMPLEMENTATION
-            self.outcome = outcome
-        comments = [
-            f"{body_name(v.member)} {VOTE_WORDS.get(str(v.decision), v.decision)}"
-            + (f': "{v.comment}"' if v.comment else ".")
-            for v in votes.values()
-        ]
-        revision = self.clocks.get(f"revision-{self.revisions}")
-        told = [self._partner(), self._officer()]
-        if self.v2:
-            told += [e for e in [self._eudel()] if e]
-        for to in told:
-            # Each DG's vote is internal to the Commission: only the officer reads them.
-            internal = not self.v2 or to.role == "project_officer"
-            self._notify(
-                self.notice(
-                    NoticeKind.DECISION,
-                    clock=self._psg_clock(),
-                    step="decision",
-                    to=to,
-                    subject=T("PSG decision: {outcome:t}", outcome=outcome),
-                    awaited=T("nothing: this is the PSG's decision")
-                    if outcome != "revision asked by the PSG"
-                    else T("a revised Action Fiche"),
-                    command=f"mieux fiche submit {self.reference} FICHE.json"
-                    if outcome == "revision asked by the PSG"
-                    else "",
-                    # The revision's own clock runs: the notice says by when (issue 21).
-                    due_at=revision.due_at
-                    if outcome == "revision asked by the PSG" and revision is not None
-                    else None,
-                    details=[T("The PSG's decision: {outcome:t}.", outcome=outcome), *comments]
-                    if internal
-                    else [T("The PSG's decision: {outcome:t}.", outcome=outcome)],
-                )
-            )
 
     # -- hold, resume, withdraw ---------------------------------------------------------
 
