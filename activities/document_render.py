@@ -216,17 +216,23 @@ def _paragraphs(text: str) -> list[str]:
     return [part for part in found if part] or [""]
 
 
-def to_html(content: Content, *, home: str = "") -> str:
-    """A web page of its own (no script, no external file); `home` links back to an index."""
+def to_html(
+    content: Content, *, home: str = "", home_label: str = "All MIEUX Actions", other: str = ""
+) -> str:
+    """A web page of its own (no script, no external file); `home` links back to an index,
+    `other` is a ready-made link to the same page in another language."""
     from html import escape
 
+    direction = "rtl" if content.language in RIGHT_TO_LEFT else "ltr"
     parts = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+        f'<!doctype html><html lang="{escape(content.language)}" dir="{direction}">'
+        '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(content.title)}</title><style>{PAGE_STYLE}</style></head><body>",
     ]
-    if home:
-        parts.append(f'<p><a href="{escape(home)}">All MIEUX Actions</a></p>')
+    if home or other:
+        links = [f'<a href="{escape(home)}">{escape(home_label)}</a>'] if home else []
+        parts.append(f"<p>{' · '.join([*links, *([other] if other else [])])}</p>")
     parts.append(f"<h1>{escape(_inline(content.title))}</h1>")
     for block in content.blocks:
         parts.append(_html_block(block))
@@ -237,7 +243,7 @@ def to_html(content: Content, *, home: str = "") -> str:
 PAGE_STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
     "color:#222}table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.3rem .6rem;"
-    "border-bottom:1px solid #ddd;text-align:left;vertical-align:top}th{background:#f3f3f3}"
+    "border-bottom:1px solid #ddd;text-align:start;vertical-align:top}th{background:#f3f3f3}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}"
 )
 

@@ -35,6 +35,15 @@ LANGUAGE_NAMES = {
     Language.AR: N_("Arabic"),
 }
 RIGHT_TO_LEFT = frozenset({Language.AR})
+# How a link to a page in the language names it, for its readers.
+LANGUAGE_NAMES_NATIVE = {
+    Language.EN: "English",
+    Language.FR: "Français",
+    Language.ES: "Español",
+    Language.PT: "Português",
+    Language.RU: "Русский",
+    Language.AR: "العربية",
+}
 
 _BY_COUNTRY: dict[Language, tuple[str, ...]] = {
     Language.FR: (

@@ -3,23 +3,24 @@ Actions are public and how their stages are said. Pure: the workflow and the CLI
 
 from __future__ import annotations
 
-from glossary.names import Stage
+from glossary.names import N_, Stage
 from glossary.status import ActionStatus
 
 # What the public reads for each stage an approved Action can be in.
 PUBLIC_STAGE = {
-    Stage.IMPLEMENTATION: "under way",
-    Stage.COMPLETION: "activities completed",
-    Stage.FOLLOW_UP: "completed (follow-up)",
-    Stage.CLOSED: "completed",
-    Stage.WITHDRAWN: "discontinued",
+    Stage.IMPLEMENTATION: N_("under way"),
+    Stage.COMPLETION: N_("activities completed"),
+    Stage.FOLLOW_UP: N_("completed (follow-up)"),
+    Stage.CLOSED: N_("completed"),
+    Stage.WITHDRAWN: N_("discontinued"),
 }
 
 # An activity's stage, as the public reads it.
+PLANNED = N_("planned")  # an activity not yet held, as the public reads it
 PUBLIC_ACTIVITY = {
-    "delivered": "held",
-    "evaluation": "held",
-    "cancelled": "cancelled",
+    "delivered": N_("held"),
+    "evaluation": N_("held"),
+    "cancelled": N_("cancelled"),
 }
 
 

@@ -15,6 +15,8 @@ from argparse import Namespace
 from html import escape
 from pathlib import Path
 
+from glossary.catalogs import gettext_for
+from glossary.languages import LANGUAGE_NAMES_NATIVE, Language, language_of_country
 from glossary.public import PUBLIC_STAGE, is_public
 from reads.errors import DONE, BadInput
 from reads.reports.figures import CaseFile
@@ -74,17 +76,32 @@ def index_page(actions: list[CaseFile]) -> str:
 
 def write_site(actions: list[CaseFile], folder: Path) -> int:
     from activities.document_render import to_html, to_markdown
-    from activities.public_summary import public_summary
+    from activities.public_summary import ALL_ACTIONS, public_summary
 
     if folder.exists() and not folder.is_dir():
         raise BadInput(f"--out: {folder} is a file, not a folder")
     pages = folder / "actions"
     pages.mkdir(parents=True, exist_ok=True)
     for action in actions:
-        content = public_summary(action.status, list(action.institutions))
-        ref = action.status.reference
-        (pages / f"{ref}.html").write_text(to_html(content, home="../index.html"), "utf-8")
-        (pages / f"{ref}.md").write_text(to_markdown(content), "utf-8")
+        status, ref = action.status, action.status.reference
+        theirs = language_of_country(status.country)
+        english = public_summary(status, list(action.institutions))
+        other = ""
+        if theirs != Language.EN:
+            # The same page in the partner country's language, each linking to the other.
+            local = public_summary(status, list(action.institutions), theirs)
+            home = gettext_for(theirs)(ALL_ACTIONS)
+            back = f'<a href="{escape(ref)}.html" hreflang="en">English</a>'
+            page = to_html(local, home="../index.html", home_label=home, other=back)
+            (pages / f"{ref}.{theirs.value}.html").write_text(page, "utf-8")
+            (pages / f"{ref}.{theirs.value}.md").write_text(to_markdown(local), "utf-8")
+            name = LANGUAGE_NAMES_NATIVE[theirs]
+            other = (
+                f'<a href="{escape(ref)}.{theirs.value}.html" hreflang="{theirs.value}">{name}</a>'
+            )
+        page = to_html(english, home="../index.html", other=other)
+        (pages / f"{ref}.html").write_text(page, "utf-8")
+        (pages / f"{ref}.md").write_text(to_markdown(english), "utf-8")
     (folder / "index.html").write_text(index_page(actions), "utf-8")
     return len(actions)
 

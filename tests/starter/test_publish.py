@@ -57,3 +57,26 @@ async def test_publish_into_a_file_exits_2_and_writes_nothing(cli: Cli):
     assert refused.code == 2
     assert refused.err == f"mieux: --out: {taken} is a file, not a folder\n"
     assert taken.read_text() == "not a folder"
+
+
+def test_a_page_in_the_partner_countrys_language_stands_beside_the_english_one(tmp_path):
+    """Issue 23: a Niger Action's public page in French too, each linking to the other; the
+    index stays English."""
+    from reads.reports.case_file import CaseFile
+    from starter.publish import write_site
+    from tests.starter.test_status_view import _rich_status
+
+    status = _rich_status().model_copy(
+        update={"country": "Niger", "on_hold": False, "stage": "implementation"}
+    )
+    write_site([CaseFile(status, ("national authority",), ("Niger",), ("Ministère",))], tmp_path)
+
+    english = (tmp_path / "actions" / "2027-04.html").read_text()
+    french = (tmp_path / "actions" / "2027-04.fr.html").read_text()
+    assert '<html lang="en" dir="ltr">' in english and 'href="2027-04.fr.html"' in english
+    assert '<html lang="fr" dir="ltr">' in french and 'href="2027-04.html"' in french
+    assert "<dt>Demandée par</dt><dd>Ministère</dd>" in french
+    assert "<dt>État</dt><dd>en cours</dd>" in french
+    assert "Toutes les Actions MIEUX" in french
+    assert "atelier" not in english and "mobilising" not in french
+    assert not (tmp_path / "actions" / "2027-04.en.html").exists()
