@@ -38,19 +38,19 @@ def same_partner(one: Request, other: Request) -> bool:
 
 async def open_duplicates(session: Session, request: Request, reference: str) -> list[str]:
     """The open Actions, other than `reference`, with the same partner and topic."""
-    from starter import reads
+    from reads import actions
 
     query = (
-        f"{reads.actions_of(session)} AND ExecutionStatus = 'Running'"
-        f" AND MieuxCountry = {reads.literal(request.country)}"
+        f"{actions.actions_of(session)} AND ExecutionStatus = 'Running'"
+        f" AND MieuxCountry = {actions.literal(request.country)}"
     )
     found = []
-    for row in await reads.listed(session, query):
+    for row in await actions.listed(session, query):
         other = str(row["reference"])
         if other == reference:
             continue
         try:
-            theirs = await reads.request_of(session, other)
+            theirs = await actions.request_of(session, other)
         except (BadInput, Refused):
             continue  # closed or removed between the list and the read
         if same_partner(request, theirs) and same_topic(request.topic, theirs.topic):

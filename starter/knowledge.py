@@ -11,9 +11,9 @@ from argparse import Namespace
 from dataclasses import asdict
 from typing import Any
 
+from reads.actions import region_named, theme_named
 from reads.errors import DONE, BadInput, Unreachable
 from reads.session import Session
-from starter.reads import region_named, theme_named
 
 PRODUCED_SHOWN = 4  # lines of "produced" per Action on the terminal; --json has them all
 

@@ -26,7 +26,7 @@ from starter.outputs import target_folder
 
 async def public_actions(session: Session) -> list[CaseFile]:
     """The approved Actions, as the report reads them: Temporal's, then the register's."""
-    from starter.reads import case_files, sort_key
+    from reads.actions import case_files, sort_key
 
     cases, unreadable = await case_files(session, None)
     for problem in unreadable:
