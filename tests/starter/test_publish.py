@@ -65,8 +65,8 @@ async def test_publish_into_a_file_exits_2_and_writes_nothing(cli: Cli):
 def test_a_page_in_the_partner_countrys_language_stands_beside_the_english_one(tmp_path):
     """Issue 23: a Niger Action's public page in French too, each linking to the other; the
     index stays English."""
+    from reads.public_site import write_site
     from reads.reports.case_file import CaseFile
-    from starter.publish import write_site
     from tests.starter.test_status_view import _rich_status
 
     status = _rich_status().model_copy(
