@@ -4,6 +4,8 @@ when it is back."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,59 @@ def test_a_deleted_sqlite_database_is_not_silently_replaced_by_an_empty_one(tmp_
         ready(settings)
     assert "was created here before and is gone: restore it, or remove" in str(gone.value)
     assert not (state / "mieux.db").exists()  # nothing written into a fresh empty file
+
+
+def _ready_as(uid: int, gid: int, settings: object, answer: object) -> None:
+    """In a forked child: become `uid` (as a worker run by an unprivileged account), then
+    start as a worker does and report the one line it stops with, or "started"."""
+    from worker.database import DatabaseUnusable, ready
+
+    os.setgid(gid)
+    os.setuid(uid)
+    try:
+        answer.send(f"started: {ready(settings)}")  # type: ignore[attr-defined]
+    except DatabaseUnusable as error:
+        answer.send(str(error))  # type: ignore[attr-defined]
+
+
+def test_a_sqlite_database_this_process_cannot_write_stops_the_start(tmp_path: Path):
+    """Issue 22 (10): a database file the worker's account cannot write made it die later
+    with SIGBUS and no log line. Run as root (CI), the check runs in a child that has become
+    `nobody`; otherwise in this process, on a file made read-only."""
+    import multiprocessing
+    import pwd
+    import stat
+    import tempfile
+
+    from config.settings import MieuxSettings
+    from store.db import dispose_engine
+    from worker.database import DatabaseUnusable, ready
+
+    # A folder every account may enter (pytest's own is private to its user).
+    folder = Path(tempfile.mkdtemp(prefix="mieux-readonly-"))
+    try:
+        folder.chmod(0o755)
+        url = f"sqlite:///{folder / 'mieux.db'}"
+        settings = MieuxSettings(state_dir=folder / "state", database={"url": url})
+        ready(settings)  # created and migrated by its owner
+        dispose_engine(url)
+        (folder / "mieux.db").chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            context = multiprocessing.get_context("fork")
+            mine, theirs = context.Pipe()
+            child = context.Process(
+                target=_ready_as, args=(nobody.pw_uid, nobody.pw_gid, settings, theirs)
+            )
+            child.start()
+            said = mine.recv() if mine.poll(60) else "no answer"
+            child.join(60)
+        else:
+            folder.chmod(0o555)
+            with pytest.raises(DatabaseUnusable) as stopped:
+                ready(settings)
+            said = str(stopped.value)
+        assert "cannot be written by this process: fix its permissions" in said, said
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
