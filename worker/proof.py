@@ -39,6 +39,7 @@ from pydantic_core import to_jsonable_python
 from temporalio import workflow
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import default as default_converter
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import (
     HandleSignalInput,
     HandleUpdateInput,
@@ -52,6 +53,7 @@ from temporalio.worker import (
 
 from glossary.answers import BadToken, verify
 from glossary.caller import LOCAL, Caller, CallerKind
+from glossary.commands import CommandRefused
 from glossary.people import StaffDirectory
 from worker.headers import HEADER_INTERNAL, HEADER_LINK, HEADER_TOKEN, header
 from workflows.permissions import person_in
@@ -298,7 +300,16 @@ class _Inbound(WorkflowInboundInterceptor):
     async def handle_update_handler(self, input: HandleUpdateInput) -> Any:
         caller = self._caller(input.headers, "handler", input.update, input.args)
         with _acting(caller):
-            return await super().handle_update_handler(input)
+            try:
+                return await super().handle_update_handler(input)
+            except CommandRefused as refused:
+                # The validator took it, then something in the same moment ended or held the
+                # Action (or, replayed with no cache, a later job ran first: sdk-python
+                # #1591): the update is refused, never a workflow task failure that would
+                # block the Action.
+                raise ApplicationError(
+                    str(refused), type="CommandRefused", non_retryable=True
+                ) from None
 
     def _caller(
         self, headers: Mapping[str, Payload], context: Context, name: str, args: Sequence[Any]
