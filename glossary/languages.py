@@ -21,7 +21,10 @@ class Language(StrEnum):
     AR = "ar"
 
 
-def N_(msgid: str) -> str:  # the gettext marker (glossary/phrases.py)
+def N_(msgid: str) -> str:
+    """Marks a msgid for `pybabel extract` where it is written, translated where it is read
+    (a name, an activity type put into another message). The one definition: this module
+    imports nothing, so the light modules of the glossary can use it."""
     return msgid
 
 

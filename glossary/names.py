@@ -10,6 +10,8 @@ import re
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from glossary.languages import N_
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -62,10 +64,6 @@ class PsgMember(StrEnum):
 
 
 # What people read where the contract says DG_HOME (notices, pages, documents).
-def N_(msgid: str) -> str:  # the gettext marker (glossary/phrases.py), without pydantic
-    return msgid
-
-
 # Msgids too: an answer page names the body in its reader's language.
 BODY_NAMES = {
     "DG_INTPA": N_("DG International Partnerships (DG INTPA)"),

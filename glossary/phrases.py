@@ -21,6 +21,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from glossary.languages import N_ as N_
+
 _FIELDS = string.Formatter()
 
 
@@ -44,11 +46,6 @@ def english_date(day: date, style: str = "date") -> str:
 def T(msgid: str, **args: object) -> Phrase:
     """A phrase to translate; dates go in as dates, the rest as text."""
     return Phrase(id=msgid, args={k: _text(v) for k, v in args.items()})
-
-
-def N_(msgid: str) -> str:
-    """Marks a msgid put in a `{name:t}` field, for `pybabel extract`."""
-    return msgid
 
 
 def _text(value: object) -> str:

@@ -254,31 +254,24 @@ class AnswerPages:
         choice = request.path_params["choice"]
         if not self.per_client.allow(_client(request)) or not self.limit.allow(text):
             log.warning("answer refused: too many requests for one link")
-            language = request_language(request)
-            return self.pages.refused(
-                request,
-                gettext_for(language)("Too many requests for this link; wait a while."),
-                429,
-                language,
-            )
+            return self._unread(request, "Too many requests for this link; wait a while.", 429)
         try:
             token = verify(text, self.secret)
         except BadToken as error:
             # The token itself never goes to the log: it is the credential.
             log.warning("answer link refused (%s) from %s", error, _client(request))
-            language = request_language(request)
-            return self.pages.refused(
-                request,
-                gettext_for(language)("This link is not valid (or no longer valid)."),
-                403,
-                language,
-            )
+            return self._unread(request, "This link is not valid (or no longer valid).", 403)
         if choice not in CHOICES[token.step]:
             say = gettext_for(token.lang)
             return self.pages.refused(
                 request, say("This link does not offer that answer."), 404, token.lang
             )
         return token, text, choice
+
+    def _unread(self, request: Request, message: str, status: int) -> Response:
+        """Refused before the link is read: in the browser's language (Accept-Language)."""
+        language = request_language(request)
+        return self.pages.refused(request, gettext_for(language)(message), status, language)
 
     def _same_origin(self, request: Request) -> bool:
         origin = request.headers.get("origin")
