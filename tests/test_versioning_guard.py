@@ -34,8 +34,10 @@ from workflows.casework import (
     INTAKE_FROM_RECEIPT,
     MAIL_APART,
     NOTICES_AND_DATED_CLOCKS,
+    PROVEN_SENDERS,
     PUBLIC_SUMMARIES,
     REGISTER_ENDED_ACTIONS,
+    SIGNALS_AFTER_UPDATES,
 )
 
 PATCH = "extra-timer-before-fiche"
@@ -188,12 +190,15 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_patched = await _record_under(Patched, env, f"{task_queue}-patched")
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
-    # The project's own release markers (workflows.casework) around the example's: 0.2 and
-    # the two of 0.6 at the start, the example's before the Fiche, 0.3 where the Action ends (never
-    # approved, it writes no public summary: no 0.4 marker).
+    # The project's own release markers (workflows.casework) around the example's: 0.2,
+    # the two of 0.6 and 0.7 (with the 0.5 sender proof it reads at once) at the start, the
+    # example's before the Fiche, 0.3 where the Action ends (never approved, it writes no
+    # public summary: no 0.4 marker).
     expected = [
         NOTICES_AND_DATED_CLOCKS,
         MAIL_APART,
+        SIGNALS_AFTER_UPDATES,
+        PROVEN_SENDERS,
         BOARD_MEMO,
         INTAKE_FROM_RECEIPT,
         PATCH,

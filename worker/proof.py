@@ -288,9 +288,16 @@ class _Inbound(WorkflowInboundInterceptor):
         super().init(_Outbound(outbound, self.trust))
 
     async def handle_signal(self, input: HandleSignalInput) -> None:
+        await self._updates_first()
         caller = self._caller(input.headers, "signal", input.signal, input.args)
         with _acting(caller):
             await super().handle_signal(input)
+
+    async def _updates_first(self) -> None:
+        """Updates that came in the same task run first, in live and replayed runs alike
+        (workflows/casework.py SIGNALS_AFTER_UPDATES); the caller is set only after."""
+        if getattr(workflow.instance(), "signals_after_updates", False):
+            await asyncio.sleep(0)
 
     def handle_update_validator(self, input: HandleUpdateInput) -> None:
         caller = self._caller(input.headers, "validator", input.update, input.args)

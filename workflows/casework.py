@@ -74,6 +74,13 @@ MAIL_APART = "0.6-mail-apart"
 # name, whom it waits on, its mail problems), so the board reads visibility, never one query
 # per Action (issue 24). Read once at start.
 BOARD_MEMO = "0.6-board-memo"
+# 0.7: signals and updates that reach the same workflow task are applied updates first,
+# whatever order the SDK's core hands them over in. Live, core put an update received with a
+# signal before it; on replay (no cache, or another worker) after it, so the commands came
+# in another order and the task failed as nondeterministic. A signal handler now yields once
+# before it reads or changes anything, and issues no command of its own (the 0.5 marker is
+# read here, at start). Read once at start; Actions started before replay as they ran.
+SIGNALS_AFTER_UPDATES = "0.7-signals-after-updates"
 # Kept in the status: enough to act on, bounded whatever a mail server does.
 MAIL_PROBLEMS_KEPT = 50
 # Refusals listed one by one in the audit trail; past this they are only counted (by command
@@ -111,6 +118,10 @@ class Casework:
         self._outbox: list[Notice] = []
         self._effects: list[Callable[[], Awaitable[Any]]] = []
         self.mail_apart = workflow.patched(MAIL_APART)
+        # Read by the worker's interceptor (worker/proof.py) as each signal arrives.
+        self.signals_after_updates = workflow.patched(SIGNALS_AFTER_UPDATES)
+        if self.signals_after_updates:
+            workflow.patched(PROVEN_SENDERS)
         self._deliveries: list[asyncio.Task[None]] = []
         self.mail_problems: list[MailProblem] = []
         self._refusals = 0
