@@ -31,7 +31,8 @@ test: lint
 # task the uncached worker drops stalls the clock until pytest's timeout (README, Tests).
 NO_CACHE_TESTS := $(addprefix tests/workflows/,test_commands_at_close.py \
 	test_hold_and_withdraw.py test_intake.py test_early_commands.py test_refusals.py \
-	test_references.py test_consultation_and_psg.py test_fiche_clock.py test_visibility.py)
+	test_references.py test_consultation_and_psg.py test_fiche_clock.py test_visibility.py \
+	test_continue_as_new.py)
 test-no-cache: $(STAMP)
 	MIEUX_WORKER__MAX_CACHED_WORKFLOWS=0 $(BIN)/pytest -q $(NO_CACHE_TESTS)
 

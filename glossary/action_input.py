@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.carried import CarriedState
 from glossary.names import reference_of as reference_of
 from glossary.names import workflow_id_of as workflow_id_of
 from glossary.people import Recipient, StaffDirectory
@@ -23,6 +24,8 @@ class ActionInput(BaseModel):
     escalation_webhook: bool = Field(
         default=False, description="also POST escalations to the configured webhook"
     )
+    # Set only by the Action itself when it continues as new (glossary/carried.py).
+    carried: CarriedState | None = None
 
 
 class Deployment(BaseModel):

@@ -114,6 +114,9 @@ class Policy(BaseModel):
     follow_up_reminders: list[timedelta] = [_days(14)]
     hold_reminder_every: timedelta = _days(30)
     working_hours: str = "Mon-Fri 09:00-17:00"
+    # An Action under review continues as new past this many history events (or when the
+    # server suggests it), well before Temporal's limits: 10,000 signals, 51,200 events.
+    continue_after_events: int = Field(default=4000, ge=50, le=40_000)
 
     @field_validator("working_hours")
     @classmethod

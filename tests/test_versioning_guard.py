@@ -39,6 +39,7 @@ from workflows.casework import (
     REGISTER_ENDED_ACTIONS,
     SIGNALS_AFTER_UPDATES,
 )
+from workflows.continuation import CONTINUE_AS_NEW
 
 PATCH = "extra-timer-before-fiche"
 
@@ -191,7 +192,7 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
     # The project's own release markers (workflows.casework) around the example's: 0.2,
-    # the two of 0.6 and 0.7 (with the 0.5 sender proof it reads at once) at the start, the
+    # the two of 0.6 and the two of 0.7 (with the 0.5 sender proof read at once) at the start, the
     # example's before the Fiche, 0.3 where the Action ends (never approved, it writes no
     # public summary: no 0.4 marker).
     expected = [
@@ -200,6 +201,7 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
         SIGNALS_AFTER_UPDATES,
         PROVEN_SENDERS,
         BOARD_MEMO,
+        CONTINUE_AS_NEW,
         INTAKE_FROM_RECEIPT,
         PATCH,
         REGISTER_ENDED_ACTIONS,

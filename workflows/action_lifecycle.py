@@ -53,11 +53,11 @@ with workflow.unsafe.imports_passed_through():
         ActionWithdrawn,
     )
     from workflows.clock import Alarm, Clock
+    from workflows.continuation import CONTINUE_AS_NEW, Continuation
     from workflows.implementation import FINISHED
-    from workflows.intake import Intake
     from workflows.permissions import COMMAND_OF_LINK
     from workflows.process import STAGE_OF_COMMAND
-    from workflows.review import Review, consulted_body
+    from workflows.review import consulted_body
 
 
 # The memo key the board reads (web/board.py).
@@ -73,7 +73,7 @@ ACTIVITY_CLOCK_WORDS = {"report": "completion_report", "dates": "redate"}
 
 
 @workflow.defn(name="ActionLifecycle")
-class ActionLifecycle(Intake, Review):
+class ActionLifecycle(Continuation):
     @workflow.init
     def __init__(self, input: ActionInput) -> None:
         self.input = input
@@ -99,6 +99,11 @@ class ActionLifecycle(Intake, Review):
         self.documents: list[DocumentRef] = []
         self._summaries: list[asyncio.Task[None]] = []
         self._open_implementation()
+        self.continues = workflow.patched(CONTINUE_AS_NEW)
+        self.runs_before = 0
+        if input.carried is not None:
+            self._restore(input.carried)
+            return
         # Here, not in run(): a command delivered with the first task runs before run().
         self._start_intake_clock()
         if self.v2:
@@ -136,6 +141,20 @@ class ActionLifecycle(Intake, Review):
         await self._mail_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    def _continue_if_long(self) -> None:
+        if not self._time_to_continue():
+            return
+        events = workflow.info().get_current_history_length()
+        run = self.runs_before + 1
+        self._record(
+            "continue_as_new",
+            "worker",
+            True,
+            f"run {run} ended after {events} history events; run {run + 1} goes on with all"
+            " it decided, the same clocks and the same workflow id",
+        )
+        workflow.continue_as_new(self.input.model_copy(update={"carried": self._carry()}))
 
     def _public_summary(self, label: str) -> None:
         """Written beside the Action's progress, never holding it up: a document store

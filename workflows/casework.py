@@ -123,6 +123,8 @@ class Casework:
         if self.signals_after_updates:
             workflow.patched(PROVEN_SENDERS)
         self._deliveries: list[asyncio.Task[None]] = []
+        # Notices being delivered, by key: what a run that continues as new sends again.
+        self._in_flight: dict[str, Notice] = {}
         self.mail_problems: list[MailProblem] = []
         self._refusals = 0
         self.refusals_not_listed: dict[str, int] = {}
@@ -345,6 +347,9 @@ class Casework:
     def _publish(self) -> None:
         """Keep search attributes and current details in step with the state."""
 
+    def _continue_if_long(self) -> None:
+        """Continue as new when the history grows long (ActionLifecycle, glossary/carried.py)."""
+
     async def _wait_until(self, done: Callable[[], bool]) -> None:
         """Sleep until `done()`, firing the clocks' alarms on time; hold pauses them."""
         while True:
@@ -356,6 +361,7 @@ class Casework:
                 return
             alarm = self.clocks.next_alarm(self.hours)
             self._publish()
+            self._continue_if_long()
             now = workflow.now()
             if alarm is not None and alarm.at <= now:
                 await self._fire(alarm)
@@ -496,6 +502,13 @@ class Casework:
         await workflow.wait_condition(lambda: all(t.done() for t in self._deliveries))
 
     async def _send(self, notice: Notice) -> None:
+        self._in_flight[notice.key] = notice
+        try:
+            await self._deliver(notice)
+        finally:
+            self._in_flight.pop(notice.key, None)
+
+    async def _deliver(self, notice: Notice) -> None:
         try:
             receipt = await workflow.execute_activity(
                 "send_notice",

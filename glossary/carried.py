@@ -1,0 +1,54 @@
+"""What an Action takes into its next run when it continues as new (issue 22.7).
+
+A flood of signals, refused or not, grows an Action's history towards Temporal's limits
+(by default the server refuses signals past 10,000 in one run). Before it gets there, an
+Action between two stages of its review continues as new: same workflow id, a fresh history,
+and this state, so nothing it decided is lost and every clock keeps its dates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from glossary.action import ActionFiche
+from glossary.documents import DocumentRef
+from glossary.names import Stage
+from glossary.notices import MailProblem, Notice
+from glossary.status import AuditEntry, PsgVoteView, StageSpan
+
+
+class CarriedState(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    runs_before: int  # how many runs of this Action came before the one carrying this
+    stage: Stage
+    stage_spans: list[StageSpan]
+    officer_id: str
+    title: str
+    on_hold: bool
+    hold_reason: str
+    held_since: datetime | None
+    holds: int
+    audit: list[AuditEntry]
+    refusals: int
+    refusals_not_listed: dict[str, int]
+    mail_problems: list[MailProblem]
+    # workflows.clock.Clock, each as its TypeAdapter writes it: the due dates are absolute,
+    # so a clock keeps its remaining time across runs.
+    clocks: list[dict[str, Any]]
+    # Notices still being delivered when the run ended: sent again by the next run, where
+    # the outbox (activities/email.py) makes sure none arrives twice.
+    undelivered: list[Notice]
+    fiche: ActionFiche | None
+    fiche_version: int
+    psg_round: int
+    psg_votes: list[PsgVoteView]
+    revisions: int
+    consultations: int
+    consulted_answers: dict[str, str]
+    consult_everyone: bool
+    outcome: str
+    documents: list[DocumentRef]

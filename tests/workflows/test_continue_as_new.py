@@ -1,0 +1,111 @@
+"""An Action flooded with signals continues as new before its history nears Temporal's
+limits, and goes on as if nothing happened (issue 22.7; workflows/continuation.py)."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
+from temporalio.client import WorkflowContinuedAsNewError
+
+from glossary import Policy, Stage
+from tests.workflows.support import (
+    Outbox,
+    accept,
+    action_input,
+    days,
+    running_worker,
+    sample_fiche,
+    start_action,
+    status_of,
+)
+
+WFT_FAILED = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+UNHANDLED = WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
+# Low enough that 60 refused signals cross it; the default is 4,000.
+POLICY = Policy(working_hours="", continue_after_events=100)
+
+
+async def _flood(handle, count: int) -> None:
+    for _ in range(count):
+        await handle.signal("resume", {"by": "po.martin"})  # refused: not on hold
+
+
+async def test_a_flooded_action_continues_as_new_with_its_state_and_clocks(
+    time_skipping_env, task_queue
+):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
+        first_run = (await handle.describe()).run_id
+        accepted_at = await accept(handle)
+        await env.sleep(days(10))  # the 7-day Fiche reminder has gone
+        before = await status_of(handle)
+        await _flood(handle, 60)
+        with pytest.raises(WorkflowContinuedAsNewError):
+            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
+                follow_runs=False
+            )
+        after = await status_of(handle)
+        second_run = (await handle.describe()).run_id
+        await env.sleep(days(26))
+        later = await status_of(handle)
+        await handle.execute_update("submit_fiche", {"fiche": sample_fiche(), "by": "po.martin"})
+        submitted = await status_of(handle)
+
+    first = await env.client.get_workflow_handle(handle.id, run_id=first_run).fetch_history()
+    assert first.events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+    # Decided by the first task past the bound; the server turns that task down while
+    # signals still arrive (none is lost) and the next one, with them handled, closes the run.
+    outcomes = [
+        e
+        for e in first.events
+        if e.event_id > POLICY.continue_after_events
+        and e.event_type in (WFT_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+    ]
+    assert outcomes[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    assert all(e.workflow_task_failed_event_attributes.cause == UNHANDLED for e in outcomes[:-1]), (
+        outcomes
+    )
+    assert second_run != first_run
+
+    # Everything decided so far, carried: stage, times, clocks, audit, refusals.
+    assert after.stage == Stage.FICHE_DRAFTING
+    assert after.stages == before.stages
+    assert after.clocks == before.clocks
+    assert after.audit[: len(before.audit)] == before.audit
+    refused = [e for e in after.audit if e.command == "resume" and not e.accepted]
+    assert len(refused) == 60
+    assert [e.command for e in after.audit].count("continue_as_new") == 1
+    entry = next(e for e in after.audit if e.command == "continue_as_new")
+    assert "run 1 ended after" in entry.detail and "run 2 goes on" in entry.detail
+
+    # The Fiche clock keeps its dates across the runs: reminders and escalations on time,
+    # each once; the acknowledgement was not sent again by the new run.
+    fiche = outbox.matching("reminder", "fiche") + outbox.matching("escalation", "fiche")
+    fiche.sort(key=lambda s: s.at)
+    assert [(s.notice.kind, round((s.at - accepted_at) / days(1), 3)) for s in fiche] == [
+        ("reminder", 7),
+        ("reminder", 14),
+        ("reminder", 19),
+        ("escalation", 21),
+        ("escalation", 28),
+        ("escalation", 35),
+    ]
+    keys = [s.notice.key for s in outbox.sent]
+    assert len(keys) == len(set(keys))
+    assert len(outbox.matching("acknowledgement")) == 1
+    assert later.stage == Stage.FICHE_DRAFTING
+    # And the Action goes on: the Fiche submitted to the new run moves it on.
+    assert submitted.stage in (Stage.CONSULTATION, Stage.PSG_REVIEW)
+
+
+async def test_an_action_within_bounds_stays_in_one_run(time_skipping_env, task_queue):
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
+        first_run = (await handle.describe()).run_id
+        await accept(handle)
+        await _flood(handle, 5)
+        status = await status_of(handle)
+        assert (await handle.describe()).run_id == first_run
+    assert "continue_as_new" not in [e.command for e in status.audit]
