@@ -50,8 +50,12 @@ def theme_named(text: str) -> str:
 
 
 def actions_of(session: Session) -> str:
-    """Every Action of this deployment: another task queue is another deployment's."""
-    return f"WorkflowType = 'ActionLifecycle' AND TaskQueue = {literal(session.task_queue)}"
+    """Every Action of this deployment, once: another task queue is another deployment's,
+    and the runs an Action continued from (glossary/carried.py) are the same Action."""
+    return (
+        f"WorkflowType = 'ActionLifecycle' AND TaskQueue = {literal(session.task_queue)}"
+        " AND ExecutionStatus != 'ContinuedAsNew'"
+    )
 
 
 def sort_key(reference: str) -> tuple[int, int, str]:

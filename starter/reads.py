@@ -214,4 +214,12 @@ async def history_export(session: Session, args: Namespace) -> int:
     except OSError as error:
         raise BadInput(f"cannot write {path}: {error.strerror or error}") from None
     print(f"{target.workflow_id}: {len(history.events)} events written to {path}")
+    started = history.events[0].workflow_execution_started_event_attributes
+    if started.continued_execution_run_id:
+        # One run per file, as the Replayer takes it; the earlier runs are Temporal's to show.
+        print(
+            f"this is the Action's latest run; it continued from run"
+            f" {started.continued_execution_run_id} (temporal workflow show --workflow-id"
+            f" {target.workflow_id} --run-id {started.continued_execution_run_id})"
+        )
     return DONE

@@ -109,3 +109,66 @@ async def test_an_action_within_bounds_stays_in_one_run(time_skipping_env, task_
         status = await status_of(handle)
         assert (await handle.describe()).run_id == first_run
     assert "continue_as_new" not in [e.command for e in status.audit]
+
+
+async def test_an_action_that_continued_is_listed_and_reported_once(
+    local_env, task_queue, tmp_path, capsys
+):
+    """The run it continued from is closed, with the same id and search attributes: `mieux
+    list`, the reports and the register count the Action once (real server visibility)."""
+    from config.connection import Connection, TemporalConnection
+    from reads.actions import actions_of, listed
+    from reads.session import Session
+    from tests.starter.conftest import eventually
+
+    env, outbox = local_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        # The CLI's id (`action-REF`), on a server the session shares: a reference of its own.
+        reference = f"2026-{int(task_queue[-4:], 16) % 900 + 100}"
+        handle = await env.client.start_workflow(
+            "ActionLifecycle",
+            action_input(reference, POLICY),
+            id=f"action-{reference}",
+            task_queue=task_queue,
+        )
+        first_run = (await handle.describe()).run_id
+        await accept(handle)
+        await _flood(handle, 60)
+        with pytest.raises(WorkflowContinuedAsNewError):
+            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
+                follow_runs=False
+            )
+    address = env.client.service_client.config.target_host
+    connection = Connection(TemporalConnection(address=address), task_queue, "test")
+    session = Session(connection=connection, client=env.client)
+    everything = f"WorkflowId = '{handle.id}'"
+
+    async def the_runs_visible() -> int | None:
+        # At least the run it continued from and the running one (the flood may have
+        # carried on into the second run and past the bound again).
+        count = (await env.client.count_workflows(everything)).count
+        running = (
+            await env.client.count_workflows(f"{everything} AND ExecutionStatus = 'Running'")
+        ).count
+        return count if count >= 2 and running == 1 else None
+
+    assert await eventually(the_runs_visible) >= 2
+    rows = await listed(session, actions_of(session))
+    assert [(r["reference"], r["running"]) for r in rows] == [(reference, True)]
+
+    # `mieux history export` writes the latest run and names the one before it.
+    from argparse import Namespace
+
+    from starter.reads import history_export
+
+    await history_export(session, Namespace(reference=reference, output=tmp_path / "h.json"))
+    said = capsys.readouterr().out
+    continued = {
+        e.run_id
+        async for e in env.client.list_workflows(
+            f"{everything} AND ExecutionStatus = 'ContinuedAsNew'"
+        )
+    }
+    named = said.split("it continued from run ")[1].split()[0]
+    assert named in continued and first_run in continued
+    assert f"--run-id {named})" in said
