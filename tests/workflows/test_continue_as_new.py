@@ -172,3 +172,37 @@ async def test_an_action_that_continued_is_listed_and_reported_once(
     named = said.split("it continued from run ")[1].split()[0]
     assert named in continued and first_run in continued
     assert f"--run-id {named})" in said
+
+
+async def test_a_notice_still_being_delivered_goes_out_once_from_the_next_run(
+    time_skipping_env, task_queue, faulty_smtp, database_url
+):
+    """The officer's server defers their mail while the Action continues as new: the new
+    run sends the notice again (`CarriedState.undelivered`), and it arrives once."""
+    from tests.workflows.real_mail import RealMail
+    from tests.workflows.support import STAFF
+
+    env = time_skipping_env
+    inbox, server = faulty_smtp
+    officer = STAFF.officer("po.martin").email
+    inbox.rcpt[officer] = "451 4.2.2 mailbox full"
+    mail = RealMail(server, database_url, give_up_after_hours=8 * 24)
+    async with running_worker(env, task_queue, mail):
+        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
+        first_run = (await handle.describe()).run_id
+        await accept(handle)
+        await _flood(handle, 60)
+        with pytest.raises(WorkflowContinuedAsNewError):
+            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
+                follow_runs=False
+            )
+        assert not inbox.to(officer)
+        del inbox.rcpt[officer]  # the mailbox has room again
+        await env.sleep(days(1))
+        status = await status_of(handle)
+
+    assignments = [s for s in inbox.to(officer) if "this case is yours" in s]
+    assert len(assignments) == 1, inbox.to(officer)
+    ids = [m["Message-ID"] for m in inbox.messages]
+    assert len(ids) == len(set(ids))
+    assert not status.mail_problems
