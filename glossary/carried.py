@@ -2,8 +2,8 @@
 
 A flood of signals, refused or not, grows an Action's history towards Temporal's limits
 (by default the server refuses signals past 10,000 in one run). Before it gets there, an
-Action between two stages of its review continues as new: same workflow id, a fresh history,
-and this state, so nothing it decided is lost and every clock keeps its dates.
+Action under review or in implementation continues as new: same workflow id, a fresh
+history, and this state, so nothing it decided is lost and every clock keeps its dates.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from glossary.action import ActionFiche
+from glossary.action import ActionFiche, PlannedActivity
 from glossary.documents import DocumentRef
 from glossary.names import Stage
 from glossary.notices import MailProblem, Notice
-from glossary.status import AuditEntry, PsgVoteView, StageSpan
+from glossary.status import ActivityView, AuditEntry, PsgVoteView, StageSpan
 
 
 class CarriedState(BaseModel):
@@ -52,3 +52,14 @@ class CarriedState(BaseModel):
     consult_everyone: bool
     outcome: str
     documents: list[DocumentRef]
+    # In implementation: the plan, each activity as it last reported, and the activities
+    # already started, whose workflows (abandoned by the run that started them, not ended)
+    # go on and report to the Action's next run by its workflow id.
+    plan: list[PlannedActivity] = []
+    views: list[ActivityView] = []
+    started: list[int] = []
+    awaiting_plan: bool = False
+    mission_handled: bool = False
+    follows_dependencies: bool = False
+    plan_clocks: int = 0
+    answered_invitations: dict[str, str] = {}

@@ -101,6 +101,7 @@ class ActionLifecycle(Continuation):
         self._open_implementation()
         self.continues = workflow.patched(CONTINUE_AS_NEW)
         self.runs_before = 0
+        self.resumed_in_implementation = False
         if input.carried is not None:
             self._restore(input.carried)
             return
@@ -121,7 +122,8 @@ class ActionLifecycle(Continuation):
                 lambda: self.stage in TERMINAL_STAGES or self.stage == Stage.IMPLEMENTATION
             )
             if self.stage == Stage.IMPLEMENTATION:
-                if workflow.patched(PUBLIC_SUMMARIES):
+                # Written once, by the run that saw the approval.
+                if not self.resumed_in_implementation and workflow.patched(PUBLIC_SUMMARIES):
                     self._public_summary("Public summary at approval")
                 await self._implementation()
                 await self._completion()

@@ -1,9 +1,10 @@
 """An Action that continues as new (issue 22.7): when, and what it takes along.
 
-Only between the review's steps (intake to the PSG): no activity runs as a child workflow
-then, so nothing is left behind; the implementation's children stay bound to their run.
-The state goes whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are
-absolute, so every reminder and deadline keeps its time.
+Under review (intake to the PSG) or in implementation. The activities' workflows started
+since 0.7 are abandoned by the run that ends, not ended with it: they go on, and report to
+the Action's next run by its workflow id, which relays commands to them by theirs. The state
+goes whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute,
+so every reminder and deadline keeps its time. Completion and follow-up stay in one run.
 """
 
 from __future__ import annotations
@@ -18,11 +19,18 @@ with workflow.unsafe.imports_passed_through():
     from workflows.intake import Intake
     from workflows.review import Review
 
-# 0.7: an Action under review continues as new before its history nears Temporal's limits.
-# Read once at start: an Action started earlier replays without it (and never continues).
+# 0.7: an Action continues as new before its history nears Temporal's limits, and its
+# activities outlive the run that started them. Read once at start: an Action started
+# earlier replays without it (and never continues).
 CONTINUE_AS_NEW = "0.7-continue-as-new"
-REVIEW_STAGES = frozenset(
-    {Stage.INTAKE, Stage.FICHE_DRAFTING, Stage.CONSULTATION, Stage.PSG_REVIEW}
+CONTINUABLE = frozenset(
+    {
+        Stage.INTAKE,
+        Stage.FICHE_DRAFTING,
+        Stage.CONSULTATION,
+        Stage.PSG_REVIEW,
+        Stage.IMPLEMENTATION,
+    }
 )
 _CLOCK = TypeAdapter(Clock)
 
@@ -30,14 +38,14 @@ _CLOCK = TypeAdapter(Clock)
 class Continuation(Intake, Review):
     """The ActionLifecycle's state across runs; its attributes are set in its __init__."""
 
-    continues: bool
     runs_before: int
+    resumed_in_implementation: bool
 
     def _time_to_continue(self) -> bool:
-        """At a quiet moment only: no command half-handled, nothing queued, no child running."""
-        if not self.continues or self.stage not in REVIEW_STAGES:
+        """At a quiet moment only: no command half-handled, nothing queued."""
+        if not self.continues or self.stage not in CONTINUABLE:
             return False
-        if self._children or self._effects or self._outbox:
+        if self._effects or self._outbox:
             return False
         if any(not t.done() for t in self._summaries):
             return False
@@ -76,6 +84,14 @@ class Continuation(Intake, Review):
             consult_everyone=self.consult_everyone,
             outcome=self.outcome,
             documents=self.documents,
+            plan=self.plan,
+            views=list(self.views.values()),
+            started=sorted(set(self._children) | self._adopted),
+            awaiting_plan=self.awaiting_plan,
+            mission_handled=self._mission_handled,
+            follows_dependencies=self.follows_dependencies,
+            plan_clocks=self._plan_clocks,
+            answered_invitations=self.__dict__.get("_answered_invitations", {}),
         )
 
     def _restore(self, carried: CarriedState) -> None:
@@ -106,3 +122,12 @@ class Continuation(Intake, Review):
         self.consult_everyone = carried.consult_everyone
         self.outcome = carried.outcome
         self.documents = list(carried.documents)
+        self.plan = list(carried.plan)
+        self.views = {v.number: v for v in carried.views}
+        self._adopted = set(carried.started)
+        self.awaiting_plan = carried.awaiting_plan
+        self._mission_handled = carried.mission_handled
+        self.follows_dependencies = carried.follows_dependencies
+        self._plan_clocks = carried.plan_clocks
+        self.__dict__["_answered_invitations"] = dict(carried.answered_invitations)
+        self.resumed_in_implementation = carried.stage == Stage.IMPLEMENTATION
