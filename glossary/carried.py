@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from glossary.action import ActionFiche, PlannedActivity
+from glossary.commands import DeliverablesValidated, FeedbackReceived, FollowUpReceived
 from glossary.documents import DocumentRef
 from glossary.names import Stage
 from glossary.notices import MailProblem, Notice
@@ -63,3 +64,10 @@ class CarriedState(BaseModel):
     follows_dependencies: bool = False
     plan_clocks: int = 0
     answered_invitations: dict[str, str] = {}
+    # In follow-up (months of waiting for the partner's questionnaire): what completion kept.
+    validated: DeliverablesValidated | None = None
+    feedback: FeedbackReceived | None = None
+    feedback_overdue: bool = False
+    final_report: DocumentRef | None = None
+    follow_up: FollowUpReceived | None = None
+    adoption_checked: bool = False

@@ -102,6 +102,7 @@ class ActionLifecycle(Continuation):
         self.continues = workflow.patched(CONTINUE_AS_NEW)
         self.runs_before = 0
         self.resumed_in_implementation = False
+        self.resumed_in_follow_up = False
         if input.carried is not None:
             self._restore(input.carried)
             return
@@ -119,9 +120,16 @@ class ActionLifecycle(Continuation):
             # Drafting, consultation and the PSG may loop (revise, objection); the command
             # handlers and the clocks move the stage, this waits for where it ends.
             await self._wait_until(
-                lambda: self.stage in TERMINAL_STAGES or self.stage == Stage.IMPLEMENTATION
+                lambda: (
+                    self.stage in TERMINAL_STAGES
+                    or self.stage == Stage.IMPLEMENTATION
+                    or self.resumed_in_follow_up
+                )
             )
-            if self.stage == Stage.IMPLEMENTATION:
+            if self.resumed_in_follow_up:  # continued as new in follow-up
+                await self._follow_up()
+                self._end(Stage.CLOSED, f"closed; {self._adoption()}")
+            elif self.stage == Stage.IMPLEMENTATION:
                 # Written once, by the run that saw the approval.
                 if not self.resumed_in_implementation and workflow.patched(PUBLIC_SUMMARIES):
                     self._public_summary("Public summary at approval")

@@ -4,7 +4,8 @@ Under review (intake to the PSG) or in implementation. The activities' workflows
 since 0.7 are abandoned by the run that ends, not ended with it: they go on, and report to
 the Action's next run by its workflow id, which relays commands to them by theirs. The state
 goes whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute,
-so every reminder and deadline keeps its time. Completion and follow-up stay in one run.
+so every reminder and deadline keeps its time. Follow-up too (months of waiting); completion,
+short and busy with documents, stays in one run.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ CONTINUABLE = frozenset(
         Stage.CONSULTATION,
         Stage.PSG_REVIEW,
         Stage.IMPLEMENTATION,
+        Stage.FOLLOW_UP,
     }
 )
 _CLOCK = TypeAdapter(Clock)
@@ -92,6 +94,12 @@ class Continuation(Intake, Review):
             follows_dependencies=self.follows_dependencies,
             plan_clocks=self._plan_clocks,
             answered_invitations=self.__dict__.get("_answered_invitations", {}),
+            validated=self.validated,
+            feedback=self.feedback,
+            feedback_overdue=self.feedback_overdue,
+            final_report=self.final_report,
+            follow_up=self.follow_up,
+            adoption_checked=self.adoption_checked,
         )
 
     def _restore(self, carried: CarriedState) -> None:
@@ -130,4 +138,11 @@ class Continuation(Intake, Review):
         self.follows_dependencies = carried.follows_dependencies
         self._plan_clocks = carried.plan_clocks
         self.__dict__["_answered_invitations"] = dict(carried.answered_invitations)
+        self.validated = carried.validated
+        self.feedback = carried.feedback
+        self.feedback_overdue = carried.feedback_overdue
+        self.final_report = carried.final_report
+        self.follow_up = carried.follow_up
+        self.adoption_checked = carried.adoption_checked
         self.resumed_in_implementation = carried.stage == Stage.IMPLEMENTATION
+        self.resumed_in_follow_up = carried.stage == Stage.FOLLOW_UP

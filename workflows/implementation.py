@@ -522,6 +522,14 @@ class Implementation(Casework):
 
     async def _follow_up(self) -> None:
         """Six months after completion the questionnaire, at twelve the adoption check."""
+        if not self.__dict__.get("resumed_in_follow_up"):  # else its clock is carried over
+            self._start_follow_up()
+        await self._wait_until(
+            lambda: self.adoption_checked or (self.follow_up is not None and self.follow_up.adopted)
+        )
+        self.clocks.stop("follow-up")
+
+    def _start_follow_up(self) -> None:
         self.stage = Stage.FOLLOW_UP
         now = self.now()
         first = self.policy.follow_up_after
@@ -536,10 +544,6 @@ class Implementation(Casework):
                 reminder_to=[self._partner()],
             )
         )
-        await self._wait_until(
-            lambda: self.adoption_checked or (self.follow_up is not None and self.follow_up.adopted)
-        )
-        self.clocks.stop("follow-up")
 
     def _follow_up_alarm(self, clock: Clock, alarm: Alarm) -> None:
         if alarm.step == "due":

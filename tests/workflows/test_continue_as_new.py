@@ -312,3 +312,54 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
     assert result.stage == Stage.WITHDRAWN
     assert [activity(result, n).stage for n in (1, 2)] == ["cancelled", "cancelled"]
     assert all(c.status.name == "COMPLETED" for c in children)
+
+
+async def test_in_follow_up_the_action_continues_and_its_questionnaire_keeps_its_date(
+    time_skipping_env, task_queue
+):
+    """Months of follow-up are where a flood would last longest: the Action continues as
+    new there too, and the questionnaire goes at 180 days after completion, once."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity_plan, confirm_all, to_implementation, until
+
+    policy = Policy(working_hours="", continue_after_events=1000)
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        today = (await env.get_current_time()).date()
+        handle = await start_action(env.client, task_queue, action_input(policy=policy))
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 1))
+        await confirm_all(handle, [1])
+        await env.sleep(days(40 + 4))
+        await until(handle, lambda s: s.activities[0].stage == "reporting")
+        await handle.execute_update(
+            "activity_completed",
+            {"activity": 1, "participants": 30, "women": 14, "men": 16, "outputs": ["x"]},
+        )
+        await until(handle, lambda s: s.activities[0].stage == "evaluation")
+        await handle.execute_update("evaluation_done", {"activity": 1, "scores": {"relevance": 5}})
+        await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        await handle.execute_update("deliverables_validated", {"by": "partner"})
+        await handle.execute_update("feedback_received", {"overall_rating": 5})
+        before = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
+        completed_at = before.stages[-1].entered
+        run_in_follow_up = (await handle.describe()).run_id
+        await _flood(handle, 1000)
+        with pytest.raises(WorkflowContinuedAsNewError):
+            await env.client.get_workflow_handle(handle.id, run_id=run_in_follow_up).result(
+                follow_runs=False
+            )
+        after = await status_of(handle)
+        await env.sleep(days(200))
+        await handle.execute_update("follow_up_received", {"adopted": True, "adoption": "x"})
+        result = await handle.result()
+
+    assert after.stage == Stage.FOLLOW_UP and after.clocks == before.clocks
+    questionnaire = [s for s in outbox.sent if s.notice.key.split("/")[1] == "follow-up"]
+    assert [(s.notice.kind, round((s.at - completed_at) / days(1), 3)) for s in questionnaire] == [
+        ("questionnaire", 180),
+        ("reminder", 194),
+    ]
+    assert result.stage == Stage.CLOSED
+    keys = [s.notice.key for s in outbox.sent]
+    assert len(keys) == len(set(keys))
