@@ -2,8 +2,8 @@
 
 A flood of signals, refused or not, grows an Action's history towards Temporal's limits
 (by default the server refuses signals past 10,000 in one run). Before it gets there, an
-Action under review or in implementation continues as new: same workflow id, a fresh
-history, and this state, so nothing it decided is lost and every clock keeps its dates.
+Action at any open stage continues as new: same workflow id, a fresh history, and this
+state, so nothing it decided is lost and every clock keeps its dates.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class CarriedState(BaseModel):
     follows_dependencies: bool = False
     plan_clocks: int = 0
     answered_invitations: dict[str, str] = {}
-    # In follow-up (months of waiting for the partner's questionnaire): what completion kept.
+    # In completion and follow-up: what the partner answered, and the final report.
     validated: DeliverablesValidated | None = None
     feedback: FeedbackReceived | None = None
     feedback_overdue: bool = False

@@ -102,6 +102,7 @@ class ActionLifecycle(Continuation):
         self.continues = workflow.patched(CONTINUE_AS_NEW)
         self.runs_before = 0
         self.resumed_in_implementation = False
+        self.resumed_in_completion = False
         self.resumed_in_follow_up = False
         if input.carried is not None:
             self._restore(input.carried)
@@ -123,10 +124,14 @@ class ActionLifecycle(Continuation):
                 lambda: (
                     self.stage in TERMINAL_STAGES
                     or self.stage == Stage.IMPLEMENTATION
+                    or self.resumed_in_completion
                     or self.resumed_in_follow_up
                 )
             )
-            if self.resumed_in_follow_up:  # continued as new in follow-up
+            if self.resumed_in_completion or self.resumed_in_follow_up:
+                # Continued as new after the implementation: on from where the run ended.
+                if self.resumed_in_completion:
+                    await self._completion()
                 await self._follow_up()
                 self._end(Stage.CLOSED, f"closed; {self._adoption()}")
             elif self.stage == Stage.IMPLEMENTATION:

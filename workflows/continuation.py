@@ -4,8 +4,8 @@ Under review (intake to the PSG) or in implementation. The activities' workflows
 since 0.7 are abandoned by the run that ends, not ended with it: they go on, and report to
 the Action's next run by its workflow id, which relays commands to them by theirs. The state
 goes whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute,
-so every reminder and deadline keeps its time. Follow-up too (months of waiting); completion,
-short and busy with documents, stays in one run.
+so every reminder and deadline keeps its time. Completion and follow-up too: a resumed run
+goes on from the stage it was in, its clocks carried, its notices not sent again.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ CONTINUABLE = frozenset(
         Stage.CONSULTATION,
         Stage.PSG_REVIEW,
         Stage.IMPLEMENTATION,
+        Stage.COMPLETION,
         Stage.FOLLOW_UP,
     }
 )
@@ -145,4 +146,5 @@ class Continuation(Intake, Review):
         self.follow_up = carried.follow_up
         self.adoption_checked = carried.adoption_checked
         self.resumed_in_implementation = carried.stage == Stage.IMPLEMENTATION
+        self.resumed_in_completion = carried.stage == Stage.COMPLETION
         self.resumed_in_follow_up = carried.stage == Stage.FOLLOW_UP

@@ -386,6 +386,16 @@ class Implementation(Casework):
     # -- completion -------------------------------------------------------------------------
 
     async def _completion(self) -> None:
+        if not self.__dict__.get("resumed_in_completion"):  # else its clocks are carried over
+            self._start_completion()
+        await self._wait_until(
+            lambda: (
+                self.validated is not None and (self.feedback is not None or self.feedback_overdue)
+            )
+        )
+        await self._end_completion()
+
+    def _start_completion(self) -> None:
         self.stage = Stage.COMPLETION
         now = self.now()
         eudel = self._eudel()
@@ -418,11 +428,8 @@ class Implementation(Casework):
         )
         if workflow.patched(VALIDATION_REQUEST) and self.validated is None:
             self._ask_for_validation(now)
-        await self._wait_until(
-            lambda: (
-                self.validated is not None and (self.feedback is not None or self.feedback_overdue)
-            )
-        )
+
+    async def _end_completion(self) -> None:
         self.clocks.stop("feedback")
         self.final_report = await workflow.execute_activity(
             "write_document",

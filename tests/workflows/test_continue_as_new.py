@@ -314,11 +314,12 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
     assert all(c.status.name == "COMPLETED" for c in children)
 
 
-async def test_in_follow_up_the_action_continues_and_its_questionnaire_keeps_its_date(
+async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_dates(
     time_skipping_env, task_queue
 ):
-    """Months of follow-up are where a flood would last longest: the Action continues as
-    new there too, and the questionnaire goes at 180 days after completion, once."""
+    """Flooded in completion, then in follow-up (months of waiting, where a flood would last
+    longest): the Action continues as new in each, asks for feedback and validation once,
+    writes its final report once, and the follow-up questionnaire goes at 180 days."""
     from datetime import timedelta
 
     from tests.workflows.support import activity_plan, confirm_all, to_implementation, until
@@ -338,7 +339,14 @@ async def test_in_follow_up_the_action_continues_and_its_questionnaire_keeps_its
         )
         await until(handle, lambda s: s.activities[0].stage == "evaluation")
         await handle.execute_update("evaluation_done", {"activity": 1, "scores": {"relevance": 5}})
-        await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        in_completion = await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        run_in_completion = (await handle.describe()).run_id
+        await _flood(handle, 1000)
+        with pytest.raises(WorkflowContinuedAsNewError):
+            await env.client.get_workflow_handle(handle.id, run_id=run_in_completion).result(
+                follow_runs=False
+            )
+        assert (await status_of(handle)).clocks == in_completion.clocks
         await handle.execute_update("deliverables_validated", {"by": "partner"})
         await handle.execute_update("feedback_received", {"overall_rating": 5})
         before = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
@@ -363,3 +371,5 @@ async def test_in_follow_up_the_action_continues_and_its_questionnaire_keeps_its
     assert result.stage == Stage.CLOSED
     keys = [s.notice.key for s in outbox.sent]
     assert len(keys) == len(set(keys))
+    assert len(outbox.matching("questionnaire", "feedback")) == 1
+    assert len([d for d in outbox.documents if d.kind == "final_report"]) == 1

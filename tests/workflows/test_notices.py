@@ -365,7 +365,11 @@ async def test_a_notice_refused_for_good_never_stops_the_action(time_skipping_en
     assert status.stage == Stage.CONSULTATION
     refused = [e for e in status.audit if e.command == "notice"]
     assert refused and all(not e.accepted for e in refused)
-    assert "intake/acknowledgement/partner-2026-01 not sent: recipient refused" in refused[0].detail
+    # Each notice is delivered on its own (0.6): the refusals are recorded as they come back.
+    assert any(
+        "intake/acknowledgement/partner-2026-01 not sent: recipient refused" in e.detail
+        for e in refused
+    )
     assert outbox.matching("assignment")  # the others' notices went out
 
 
