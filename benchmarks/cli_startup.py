@@ -25,18 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from temporalio.worker import Worker
-
-from benchmarks.servers import dev_server
+from benchmarks.servers import dev_server, recording_worker
 from tests.workflows.support import (
-    Outbox,
     accept,
     action_input,
-    demo_roster_copy,
-    roster_activities,
     sample_fiche,
 )
-from worker.main import WORKFLOWS
 from workflows.action_lifecycle import ActionLifecycle
 
 TASK_QUEUE = "mieux-bench-cli"
@@ -62,13 +56,7 @@ async def run(rounds: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory(prefix="mieux-bench-cli-") as folder:
         env = await dev_server()
         try:
-            async with Worker(
-                env.client,
-                task_queue=TASK_QUEUE,
-                workflows=WORKFLOWS,
-                activities=Outbox().activities()
-                + roster_activities(demo_roster_copy(Path(folder))),
-            ):
+            async with recording_worker(env.client, TASK_QUEUE, Path(folder)):
                 reference = "2026-01"
                 handle = await env.client.start_workflow(
                     ActionLifecycle.run,

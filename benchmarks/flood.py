@@ -19,11 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from temporalio.worker import Worker
-
-from benchmarks.servers import dev_server
-from tests.workflows.support import Outbox, action_input, demo_roster_copy, roster_activities
-from worker.main import WORKFLOWS
+from benchmarks.servers import dev_server, recording_worker
+from tests.workflows.support import action_input
 from workflows.action_lifecycle import ActionLifecycle
 
 TASK_QUEUE = "mieux-bench-flood"
@@ -32,18 +29,11 @@ TASK_QUEUE = "mieux-bench-flood"
 async def _runs(client, workflow_id: str) -> list[int]:
     """The history length of each run, first to last."""
     lengths = []
-    run_id = ""
-    handle = client.get_workflow_handle(workflow_id)
-    first = (await handle.describe()).raw_description.workflow_execution_info
     # Walk back from the latest run: each run's first event names the one it continued.
-    run_id = first.execution.run_id
+    run_id = (await client.get_workflow_handle(workflow_id).describe()).run_id
     while run_id:
-        events = [
-            e
-            async for e in client.get_workflow_handle(
-                workflow_id, run_id=run_id
-            ).fetch_history_events()
-        ]
+        run = client.get_workflow_handle(workflow_id, run_id=run_id)
+        events = [e async for e in run.fetch_history_events()]
         lengths.append(len(events))
         started = events[0].workflow_execution_started_event_attributes
         run_id = started.continued_execution_run_id
@@ -54,13 +44,7 @@ async def run(signals: int, concurrency: int) -> None:
     env = await dev_server()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            async with Worker(
-                env.client,
-                task_queue=TASK_QUEUE,
-                workflows=WORKFLOWS,
-                activities=Outbox().activities()
-                + roster_activities(demo_roster_copy(Path(folder))),
-            ):
+            async with recording_worker(env.client, TASK_QUEUE, Path(folder)):
                 handle = await env.client.start_workflow(
                     ActionLifecycle.run,
                     action_input("2100-001"),

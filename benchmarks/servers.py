@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
+from tests.workflows.support import Outbox, demo_roster_copy, roster_activities
 from worker.binaries import temporal_cli
+from worker.main import WORKFLOWS
 from workflows import search_attributes
 
 
@@ -17,4 +23,15 @@ async def dev_server() -> WorkflowEnvironment:
         data_converter=pydantic_data_converter,
         ui=False,
         dev_server_extra_args=["--log-level", "error"],
+    )
+
+
+def recording_worker(client: Client, task_queue: str, folder: Path) -> Worker:
+    """The real workflows, the tests' recording Outbox for notices, and a copy of the demo
+    roster in `folder`: enter it with `async with`."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=Outbox().activities() + roster_activities(demo_roster_copy(folder)),
     )

@@ -101,9 +101,6 @@ class ActionLifecycle(Continuation):
         self._open_implementation()
         self.continues = workflow.patched(CONTINUE_AS_NEW)
         self.runs_before = 0
-        self.resumed_in_implementation = False
-        self.resumed_in_completion = False
-        self.resumed_in_follow_up = False
         if input.carried is not None:
             self._restore(input.carried)
             return
@@ -124,19 +121,18 @@ class ActionLifecycle(Continuation):
                 lambda: (
                     self.stage in TERMINAL_STAGES
                     or self.stage == Stage.IMPLEMENTATION
-                    or self.resumed_in_completion
-                    or self.resumed_in_follow_up
+                    or self.resumed_in in (Stage.COMPLETION, Stage.FOLLOW_UP)
                 )
             )
-            if self.resumed_in_completion or self.resumed_in_follow_up:
+            if self.resumed_in in (Stage.COMPLETION, Stage.FOLLOW_UP):
                 # Continued as new after the implementation: on from where the run ended.
-                if self.resumed_in_completion:
+                if self.resumed_in == Stage.COMPLETION:
                     await self._completion()
                 await self._follow_up()
                 self._end(Stage.CLOSED, f"closed; {self._adoption()}")
             elif self.stage == Stage.IMPLEMENTATION:
                 # Written once, by the run that saw the approval.
-                if not self.resumed_in_implementation and workflow.patched(PUBLIC_SUMMARIES):
+                if self.resumed_in != Stage.IMPLEMENTATION and workflow.patched(PUBLIC_SUMMARIES):
                     self._public_summary("Public summary at approval")
                 await self._implementation()
                 await self._completion()

@@ -10,6 +10,8 @@ goes on from the stage it was in, its clocks carried, its notices not sent again
 
 from __future__ import annotations
 
+from copy import copy
+
 from pydantic import TypeAdapter
 from temporalio import workflow
 
@@ -36,13 +38,46 @@ CONTINUABLE = frozenset(
     }
 )
 _CLOCK = TypeAdapter(Clock)
+# The fields of CarriedState carried as they are, and the attribute each comes from.
+_AS_THEY_ARE = {
+    "officer_id": "officer_id",
+    "title": "title",
+    "on_hold": "on_hold",
+    "hold_reason": "hold_reason",
+    "held_since": "held_since",
+    "holds": "_holds",
+    "audit": "audit",
+    "refusals": "_refusals",
+    "refusals_not_listed": "refusals_not_listed",
+    "mail_problems": "mail_problems",
+    "fiche": "fiche",
+    "fiche_version": "fiche_version",
+    "psg_round": "psg_round",
+    "psg_votes": "psg_votes",
+    "revisions": "revisions",
+    "consultations": "consultations",
+    "consulted_answers": "consulted_answers",
+    "consult_everyone": "consult_everyone",
+    "outcome": "outcome",
+    "documents": "documents",
+    "plan": "plan",
+    "awaiting_plan": "awaiting_plan",
+    "mission_handled": "_mission_handled",
+    "follows_dependencies": "follows_dependencies",
+    "plan_clocks": "_plan_clocks",
+    "validated": "validated",
+    "feedback": "feedback",
+    "feedback_overdue": "feedback_overdue",
+    "final_report": "final_report",
+    "follow_up": "follow_up",
+    "adoption_checked": "adoption_checked",
+}
 
 
 class Continuation(Intake, Review):
     """The ActionLifecycle's state across runs; its attributes are set in its __init__."""
 
     runs_before: int
-    resumed_in_implementation: bool
 
     def _time_to_continue(self) -> bool:
         """At a quiet moment only: no command half-handled, nothing queued."""
@@ -62,89 +97,29 @@ class Continuation(Intake, Review):
 
     def _carry(self) -> CarriedState:
         return CarriedState(
+            **{field: getattr(self, name) for field, name in _AS_THEY_ARE.items()},
             runs_before=self.runs_before + 1,
             stage=self.stage,
             stage_spans=self.__dict__.get("stage_spans", []),
-            officer_id=self.officer_id,
-            title=self.title,
-            on_hold=self.on_hold,
-            hold_reason=self.hold_reason,
-            held_since=self.held_since,
-            holds=self._holds,
-            audit=self.audit,
-            refusals=self._refusals,
-            refusals_not_listed=self.refusals_not_listed,
-            mail_problems=self.mail_problems,
             clocks=[_CLOCK.dump_python(c, mode="json") for c in self.clocks.open.values()],
             undelivered=list(self._in_flight.values()),
-            fiche=self.fiche,
-            fiche_version=self.fiche_version,
-            psg_round=self.psg_round,
-            psg_votes=self.psg_votes,
-            revisions=self.revisions,
-            consultations=self.consultations,
-            consulted_answers=self.consulted_answers,
-            consult_everyone=self.consult_everyone,
-            outcome=self.outcome,
-            documents=self.documents,
-            plan=self.plan,
             views=list(self.views.values()),
             started=sorted(set(self._children) | self._adopted),
-            awaiting_plan=self.awaiting_plan,
-            mission_handled=self._mission_handled,
-            follows_dependencies=self.follows_dependencies,
-            plan_clocks=self._plan_clocks,
             answered_invitations=self.__dict__.get("_answered_invitations", {}),
-            validated=self.validated,
-            feedback=self.feedback,
-            feedback_overdue=self.feedback_overdue,
-            final_report=self.final_report,
-            follow_up=self.follow_up,
-            adoption_checked=self.adoption_checked,
         )
 
     def _restore(self, carried: CarriedState) -> None:
         """Into a new run's `__init__`, before any command or clock."""
+        for field, name in _AS_THEY_ARE.items():
+            # A copy: the run changes its lists in place, the input stays as it came.
+            setattr(self, name, copy(getattr(carried, field)))
         self.runs_before = carried.runs_before
-        self.__dict__["stage_spans"] = list(carried.stage_spans)
+        self.resumed_in = carried.stage
         self._stage = carried.stage
-        self.officer_id = carried.officer_id
-        self.title = carried.title
-        self.on_hold = carried.on_hold
-        self.hold_reason = carried.hold_reason
-        self.held_since = carried.held_since
-        self._holds = carried.holds
-        self.audit = list(carried.audit)
-        self._refusals = carried.refusals
-        self.refusals_not_listed = dict(carried.refusals_not_listed)
-        self.mail_problems = list(carried.mail_problems)
+        self.__dict__["stage_spans"] = list(carried.stage_spans)
         for raw in carried.clocks:
             self.clocks.start(_CLOCK.validate_python(raw))
         self._notify(*carried.undelivered)
-        self.fiche = carried.fiche
-        self.fiche_version = carried.fiche_version
-        self.psg_round = carried.psg_round
-        self.psg_votes = list(carried.psg_votes)
-        self.revisions = carried.revisions
-        self.consultations = carried.consultations
-        self.consulted_answers = dict(carried.consulted_answers)
-        self.consult_everyone = carried.consult_everyone
-        self.outcome = carried.outcome
-        self.documents = list(carried.documents)
-        self.plan = list(carried.plan)
         self.views = {v.number: v for v in carried.views}
         self._adopted = set(carried.started)
-        self.awaiting_plan = carried.awaiting_plan
-        self._mission_handled = carried.mission_handled
-        self.follows_dependencies = carried.follows_dependencies
-        self._plan_clocks = carried.plan_clocks
         self.__dict__["_answered_invitations"] = dict(carried.answered_invitations)
-        self.validated = carried.validated
-        self.feedback = carried.feedback
-        self.feedback_overdue = carried.feedback_overdue
-        self.final_report = carried.final_report
-        self.follow_up = carried.follow_up
-        self.adoption_checked = carried.adoption_checked
-        self.resumed_in_implementation = carried.stage == Stage.IMPLEMENTATION
-        self.resumed_in_completion = carried.stage == Stage.COMPLETION
-        self.resumed_in_follow_up = carried.stage == Stage.FOLLOW_UP

@@ -73,6 +73,8 @@ class Implementation(Casework):
         self._adopted: set[int] = set()
         # Since 0.7 (set by ActionLifecycle): activities outlive the run that started them.
         self.continues = False
+        # The stage a run that continued as new began in (workflows/continuation.py).
+        self.resumed_in: Stage | None = None
         self._mission_handled = False
         self.awaiting_plan = False
         # 0.5: an activity starts once what it depends on is delivered (its `depends_on`).
@@ -386,7 +388,7 @@ class Implementation(Casework):
     # -- completion -------------------------------------------------------------------------
 
     async def _completion(self) -> None:
-        if not self.__dict__.get("resumed_in_completion"):  # else its clocks are carried over
+        if self.resumed_in != Stage.COMPLETION:  # else its clocks are carried over
             self._start_completion()
         await self._wait_until(
             lambda: (
@@ -529,7 +531,7 @@ class Implementation(Casework):
 
     async def _follow_up(self) -> None:
         """Six months after completion the questionnaire, at twelve the adoption check."""
-        if not self.__dict__.get("resumed_in_follow_up"):  # else its clock is carried over
+        if self.resumed_in != Stage.FOLLOW_UP:  # else its clock is carried over
             self._start_follow_up()
         await self._wait_until(
             lambda: self.adoption_checked or (self.follow_up is not None and self.follow_up.adopted)

@@ -3,6 +3,8 @@ limits, and goes on as if nothing happened (issue 22.7; workflows/continuation.p
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import WorkflowContinuedAsNewError
@@ -30,21 +32,38 @@ async def _flood(handle, count: int) -> None:
         await handle.signal("resume", {"by": "po.martin"})  # refused: not on hold
 
 
+async def _flood_until_it_continues(env, handle, count: int) -> str:
+    """Floods the current run, and returns its id once it has continued as new."""
+    run = (await handle.describe()).run_id
+    await _flood(handle, count)
+    with pytest.raises(WorkflowContinuedAsNewError):
+        await env.client.get_workflow_handle(handle.id, run_id=run).result(follow_runs=False)
+    return run
+
+
+async def _start_as_the_cli_does(env, task_queue: str, policy: Policy) -> tuple[str, Any]:
+    """With the CLI's workflow id (`action-REF`), on the dev server the session shares: a
+    reference of its own."""
+    reference = f"2026-{int(task_queue[-4:], 16) % 900 + 100}"
+    handle = await env.client.start_workflow(
+        "ActionLifecycle",
+        action_input(reference, policy),
+        id=f"action-{reference}",
+        task_queue=task_queue,
+    )
+    return reference, handle
+
+
 async def test_a_flooded_action_continues_as_new_with_its_state_and_clocks(
     time_skipping_env, task_queue
 ):
     env, outbox = time_skipping_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
-        first_run = (await handle.describe()).run_id
         accepted_at = await accept(handle)
         await env.sleep(days(10))  # the 7-day Fiche reminder has gone
         before = await status_of(handle)
-        await _flood(handle, 60)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
-                follow_runs=False
-            )
+        first_run = await _flood_until_it_continues(env, handle, 60)
         after = await status_of(handle)
         second_run = (await handle.describe()).run_id
         await env.sleep(days(26))
@@ -123,21 +142,9 @@ async def test_an_action_that_continued_is_listed_and_reported_once(
 
     env, outbox = local_env, Outbox()
     async with running_worker(env, task_queue, outbox):
-        # The CLI's id (`action-REF`), on a server the session shares: a reference of its own.
-        reference = f"2026-{int(task_queue[-4:], 16) % 900 + 100}"
-        handle = await env.client.start_workflow(
-            "ActionLifecycle",
-            action_input(reference, POLICY),
-            id=f"action-{reference}",
-            task_queue=task_queue,
-        )
-        first_run = (await handle.describe()).run_id
+        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
         await accept(handle)
-        await _flood(handle, 60)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
-                follow_runs=False
-            )
+        first_run = await _flood_until_it_continues(env, handle, 60)
     address = env.client.service_client.config.target_host
     connection = Connection(TemporalConnection(address=address), task_queue, "test")
     session = Session(connection=connection, client=env.client)
@@ -189,13 +196,8 @@ async def test_a_notice_still_being_delivered_goes_out_once_from_the_next_run(
     mail = RealMail(server, database_url, give_up_after_hours=8 * 24)
     async with running_worker(env, task_queue, mail):
         handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
-        first_run = (await handle.describe()).run_id
         await accept(handle)
-        await _flood(handle, 60)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=first_run).result(
-                follow_runs=False
-            )
+        await _flood_until_it_continues(env, handle, 60)
         assert not inbox.to(officer)
         del inbox.rcpt[officer]  # the mailbox has room again
         await env.sleep(days(1))
@@ -227,21 +229,10 @@ async def test_in_implementation_the_activities_outlive_the_run(local_env, task_
     env, outbox = local_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         today = (await env.get_current_time()).date()
-        reference = f"2026-{int(task_queue[-4:], 16) % 900 + 100}"
-        handle = await env.client.start_workflow(
-            "ActionLifecycle",
-            action_input(reference, POLICY),
-            id=f"action-{reference}",
-            task_queue=task_queue,
-        )
+        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
         await to_implementation(handle, activity_plan(today - timedelta(days=20), 2))
         status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        run_with_the_children = (await handle.describe()).run_id
-        await _flood(handle, 60)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=run_with_the_children).result(
-                follow_runs=False
-            )
+        await _flood_until_it_continues(env, handle, 60)
         for n in (1, 2):
             for expert in invited(status, n):
                 assert "confirmed for activity" in await respond(handle, n, expert, True)
@@ -287,21 +278,10 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
     env, outbox = local_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         today = (await env.get_current_time()).date()
-        reference = f"2026-{int(task_queue[-4:], 16) % 900 + 100}"
-        handle = await env.client.start_workflow(
-            "ActionLifecycle",
-            action_input(reference, POLICY),
-            id=f"action-{reference}",
-            task_queue=task_queue,
-        )
+        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
         await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
         await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        run_with_the_children = (await handle.describe()).run_id
-        await _flood(handle, 60)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=run_with_the_children).result(
-                follow_runs=False
-            )
+        await _flood_until_it_continues(env, handle, 60)
         await handle.execute_update("withdraw", {"reason": "the ministry withdrew", "by": "po"})
         result = ActionStatus.model_validate(await handle.result())
         children = [
@@ -340,23 +320,13 @@ async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_da
         await until(handle, lambda s: s.activities[0].stage == "evaluation")
         await handle.execute_update("evaluation_done", {"activity": 1, "scores": {"relevance": 5}})
         in_completion = await until(handle, lambda s: s.stage == Stage.COMPLETION)
-        run_in_completion = (await handle.describe()).run_id
-        await _flood(handle, 1000)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=run_in_completion).result(
-                follow_runs=False
-            )
+        await _flood_until_it_continues(env, handle, 1000)
         assert (await status_of(handle)).clocks == in_completion.clocks
         await handle.execute_update("deliverables_validated", {"by": "partner"})
         await handle.execute_update("feedback_received", {"overall_rating": 5})
         before = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
         completed_at = before.stages[-1].entered
-        run_in_follow_up = (await handle.describe()).run_id
-        await _flood(handle, 1000)
-        with pytest.raises(WorkflowContinuedAsNewError):
-            await env.client.get_workflow_handle(handle.id, run_id=run_in_follow_up).result(
-                follow_runs=False
-            )
+        await _flood_until_it_continues(env, handle, 1000)
         after = await status_of(handle)
         await env.sleep(days(200))
         await handle.execute_update("follow_up_received", {"adopted": True, "adoption": "x"})
