@@ -131,8 +131,7 @@ class ActionLifecycle(Continuation):
                 await self._follow_up()
                 self._end(Stage.CLOSED, f"closed; {self._adoption()}")
             elif self.stage == Stage.IMPLEMENTATION:
-                # Written once, by the run that saw the approval.
-                if self.resumed_in != Stage.IMPLEMENTATION and workflow.patched(PUBLIC_SUMMARIES):
+                if workflow.patched(PUBLIC_SUMMARIES):
                     self._public_summary("Public summary at approval")
                 await self._implementation()
                 await self._completion()

@@ -1,11 +1,10 @@
 """An Action that continues as new (issue 22.7): when, and what it takes along.
 
-Under review (intake to the PSG) or in implementation. The activities' workflows started
-since 0.7 are abandoned by the run that ends, not ended with it: they go on, and report to
-the Action's next run by its workflow id, which relays commands to them by theirs. The state
-goes whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute,
-so every reminder and deadline keeps its time. Completion and follow-up too: a resumed run
-goes on from the stage it was in, its clocks carried, its notices not sent again.
+At any open stage but the implementation: there its activities run as child workflows bound
+to the run, so it stays in one run (the activities take few commands each). The state goes
+whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute, so
+every reminder and deadline keeps its time. A run that began in completion or follow-up goes
+on from that stage (`resumed_in`), its clocks carried, its notices not sent again.
 """
 
 from __future__ import annotations
@@ -22,9 +21,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.intake import Intake
     from workflows.review import Review
 
-# 0.7: an Action continues as new before its history nears Temporal's limits, and its
-# activities outlive the run that started them. Read once at start: an Action started
-# earlier replays without it (and never continues).
+# 0.7: an Action continues as new before its history nears Temporal's limits. Read once at
+# start: an Action started earlier replays without it (and never continues).
 CONTINUE_AS_NEW = "0.7-continue-as-new"
 CONTINUABLE = frozenset(
     {
@@ -32,7 +30,6 @@ CONTINUABLE = frozenset(
         Stage.FICHE_DRAFTING,
         Stage.CONSULTATION,
         Stage.PSG_REVIEW,
-        Stage.IMPLEMENTATION,
         Stage.COMPLETION,
         Stage.FOLLOW_UP,
     }
@@ -61,10 +58,6 @@ _AS_THEY_ARE = {
     "outcome": "outcome",
     "documents": "documents",
     "plan": "plan",
-    "awaiting_plan": "awaiting_plan",
-    "mission_handled": "_mission_handled",
-    "follows_dependencies": "follows_dependencies",
-    "plan_clocks": "_plan_clocks",
     "validated": "validated",
     "feedback": "feedback",
     "feedback_overdue": "feedback_overdue",
@@ -80,10 +73,10 @@ class Continuation(Intake, Review):
     runs_before: int
 
     def _time_to_continue(self) -> bool:
-        """At a quiet moment only: no command half-handled, nothing queued."""
+        """At a quiet moment only: no command half-handled, nothing queued, no child running."""
         if not self.continues or self.stage not in CONTINUABLE:
             return False
-        if self._effects or self._outbox:
+        if self._effects or self._outbox or any(not t.done() for t in self._children.values()):
             return False
         if any(not t.done() for t in self._summaries):
             return False
@@ -104,8 +97,6 @@ class Continuation(Intake, Review):
             clocks=[_CLOCK.dump_python(c, mode="json") for c in self.clocks.open.values()],
             undelivered=list(self._in_flight.values()),
             views=list(self.views.values()),
-            started=sorted(set(self._children) | self._adopted),
-            answered_invitations=self.__dict__.get("_answered_invitations", {}),
         )
 
     def _restore(self, carried: CarriedState) -> None:
@@ -121,5 +112,3 @@ class Continuation(Intake, Review):
             self.clocks.start(_CLOCK.validate_python(raw))
         self._notify(*carried.undelivered)
         self.views = {v.number: v for v in carried.views}
-        self._adopted = set(carried.started)
-        self.__dict__["_answered_invitations"] = dict(carried.answered_invitations)

@@ -10,7 +10,6 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ChildWorkflowError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import options
@@ -68,14 +67,8 @@ class Implementation(Casework):
         self.plan: list[PlannedActivity] = []
         self.views: dict[int, ActivityView] = {}
         self._children: dict[int, asyncio.Task[None]] = {}
-        # Started by an earlier run of this Action (continued as new): they report here by
-        # signal, their handles stayed with that run.
-        self._adopted: set[int] = set()
-        # Since 0.7 (set by ActionLifecycle): activities outlive the run that started them.
-        self.continues = False
         # The stage a run that continued as new began in (workflows/continuation.py).
         self.resumed_in: Stage | None = None
-        self._mission_handled = False
         self.awaiting_plan = False
         # 0.5: an activity starts once what it depends on is delivered (its `depends_on`).
         self.follows_dependencies = False
@@ -91,20 +84,17 @@ class Implementation(Casework):
 
     async def _implementation(self) -> None:
         assert self.fiche is not None
-        if not self.views:  # else carried over by a run that continued as new
-            self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
-            self.views = {a.number: planned_view(a) for a in self.plan}
-            self.follows_dependencies = workflow.patched(DEPENDENCIES)
+        self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
+        self.views = {a.number: planned_view(a) for a in self.plan}
+        self.follows_dependencies = workflow.patched(DEPENDENCIES)
         if self.fiche.two_step:
             # The fact-finding mission first; the rest once the plan is adjusted after it.
             mission = self.fiche.activities[0]
             await self._start_child(mission)
             await self._wait_until(lambda: self.views[mission.number].stage in FINISHED)
-            if not self._mission_handled:
-                self._mission_handled = True
-                self.awaiting_plan = True
-                if self.follows_dependencies:
-                    self._plan_the_next_step()
+            self.awaiting_plan = True
+            if self.follows_dependencies:
+                self._plan_the_next_step()
             await self._wait_until(lambda: not self.awaiting_plan)
         elif not self.follows_dependencies:
             for activity in self.plan:
@@ -127,7 +117,7 @@ class Implementation(Casework):
         return [
             a
             for a in self.plan
-            if not self._started(a.number)
+            if a.number not in self._children
             and self.views[a.number].stage == "planned"
             and all(self.views[d].stage in FINISHED for d in a.depends_on if d in self.views)
         ]
@@ -167,14 +157,11 @@ class Implementation(Casework):
         running = any(not task.done() for task in self._children.values())
         return not running and all(v.stage in FINISHED for v in self.views.values())
 
-    def _started(self, number: int) -> bool:
-        return number in self._children or number in self._adopted
-
     def _child_id(self, number: int) -> str:
         return f"action-{self.reference}-activity-{number}"
 
     async def _start_child(self, activity: PlannedActivity) -> None:
-        if self._started(activity.number) or self.views[activity.number].stage in FINISHED:
+        if activity.number in self._children or self.views[activity.number].stage in FINISHED:
             return
         assert self.fiche is not None
         # Before the await: the child's first progress report can arrive in the same task
@@ -197,9 +184,6 @@ class Implementation(Casework):
                 escalation_webhook=self._webhook_enabled() and self.v2,
             ),
             id=self._child_id(activity.number),
-            # Since 0.7 an activity outlives its Action's run, which may continue as new
-            # (workflows/continuation.py); a withdrawal still reaches it as an instruction.
-            **({"parent_close_policy": ParentClosePolicy.ABANDON} if self.continues else {}),
             static_summary=f"{self.reference} activity {activity.number}: {activity.title}",
         )
 
@@ -216,10 +200,8 @@ class Implementation(Casework):
         self._children[activity.number] = asyncio.create_task(outcome())
 
     def _relay(self, instruction: ParentInstruction, numbers: list[int] | None = None) -> None:
-        running = [n for n, task in self._children.items() if not task.done()]
-        running += [n for n in sorted(self._adopted) if self.views[n].stage not in FINISHED]
-        for number in running:
-            if numbers is not None and number not in numbers:
+        for number, task in self._children.items():
+            if task.done() or (numbers is not None and number not in numbers):
                 continue
             handle = workflow.get_external_workflow_handle(self._child_id(number))
             self._later(
@@ -227,12 +209,7 @@ class Implementation(Casework):
             )
 
     async def _wait_for_children(self) -> None:
-        await workflow.wait_condition(
-            lambda: (
-                all(t.done() for t in self._children.values())
-                and all(self.views[n].stage in FINISHED for n in self._adopted)
-            )
-        )
+        await workflow.wait_condition(lambda: all(t.done() for t in self._children.values()))
 
     # -- activity commands: checked here, carried out by the activity's workflow ---------
 
@@ -246,7 +223,7 @@ class Implementation(Casework):
             raise CommandRefused(f"activity {number} was cancelled: {view.note}")
         if view.stage == "delivered":
             raise CommandRefused(f"activity {number} is already delivered and evaluated")
-        if not self._started(number):
+        if number not in self._children:
             raise CommandRefused(f"activity {number} has not started (waiting for the plan)")
         return view
 
@@ -341,7 +318,7 @@ class Implementation(Casework):
         command = self._check_amend_plan(raw)
         for cancel in command.cancel:
             view = self.views[cancel.number]
-            if self._started(cancel.number):
+            if cancel.number in self._children:
                 self._relay(
                     ParentInstruction(kind="cancel", reason=cancel.reason, by=command.by),
                     [cancel.number],
@@ -375,7 +352,7 @@ class Implementation(Casework):
             self.clocks.stop_kind("next_step")
         elif self.awaiting_plan or command.add:
             self.awaiting_plan = False
-            waiting = [a for a in self.plan if not self._started(a.number)]
+            waiting = [a for a in self.plan if a.number not in self._children]
             for activity in waiting:
                 self._later(lambda activity=activity: self._start_child(activity))
         parts = [f"added {', '.join(str(a.number) for a in command.add)}"] if command.add else []

@@ -9,7 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import WorkflowContinuedAsNewError
 
-from glossary import ActionStatus, Policy, Stage
+from glossary import Policy, Stage
 from tests.workflows.support import (
     Outbox,
     accept,
@@ -210,88 +210,24 @@ async def test_a_notice_still_being_delivered_goes_out_once_from_the_next_run(
     assert not status.mail_problems
 
 
-async def test_in_implementation_the_activities_outlive_the_run(local_env, task_queue):
-    """Two workshops when the Action continues as new: their workflows go on (abandoned by
-    the old run, not ended), the new run relays the experts' answers and the partner's
-    reports to them and learns their end from their reports; the Action reaches completion.
-    On the dev server: the workshops' dates have passed, so they report at once."""
+async def test_in_implementation_the_action_stays_in_one_run(time_skipping_env, task_queue):
+    """Its activities are child workflows bound to the run: past the bound, it waits."""
     from datetime import timedelta
 
-    from tests.workflows.support import (
-        activity,
-        activity_plan,
-        invited,
-        respond,
-        to_implementation,
-        until,
-    )
+    from tests.workflows.support import activity_plan, invited, to_implementation, until
 
-    env, outbox = local_env, Outbox()
+    env, outbox = time_skipping_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         today = (await env.get_current_time()).date()
-        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
-        await to_implementation(handle, activity_plan(today - timedelta(days=20), 2))
-        status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        await _flood_until_it_continues(env, handle, 60)
-        for n in (1, 2):
-            for expert in invited(status, n):
-                assert "confirmed for activity" in await respond(handle, n, expert, True)
-        await until(handle, lambda s: all(a.stage == "reporting" for a in s.activities))
-        for n in (1, 2):
-            await handle.execute_update(
-                "activity_completed",
-                {"activity": n, "participants": 30, "women": 14, "men": 16, "outputs": ["x"]},
-            )
-        await until(handle, lambda s: all(a.stage == "evaluation" for a in s.activities))
-        for n in (1, 2):
-            await handle.execute_update(
-                "evaluation_done", {"activity": n, "scores": {"relevance": 5}}
-            )
-        status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
-        children = [
-            await env.client.get_workflow_handle(f"action-{reference}-activity-{n}").describe()
-            for n in (1, 2)
-        ]
-        current = (await handle.describe()).run_id
-        parents = {
-            c.raw_description.workflow_execution_info.parent_execution.run_id for c in children
-        }
-        ended = [
-            await env.client.get_workflow_handle(handle.id, run_id=run).describe()
-            for run in parents
-        ]
-
-    assert [activity(status, n).stage for n in (1, 2)] == ["delivered", "delivered"]
-    assert all(c.status.name == "COMPLETED" for c in children)
-    # Started by a run that continued as new, finished under a later one.
-    assert current not in parents
-    assert [e.status.name for e in ended] == ["CONTINUED_AS_NEW"]
-    keys = [s.notice.key for s in outbox.sent]
-    assert len(keys) == len(set(keys))
-
-
-async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_env, task_queue):
-    from datetime import timedelta
-
-    from tests.workflows.support import activity, activity_plan, invited, to_implementation, until
-
-    env, outbox = local_env, Outbox()
-    async with running_worker(env, task_queue, outbox):
-        today = (await env.get_current_time()).date()
-        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
+        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
         await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
         await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        await _flood_until_it_continues(env, handle, 60)
-        await handle.execute_update("withdraw", {"reason": "the ministry withdrew", "by": "po"})
-        result = ActionStatus.model_validate(await handle.result())
-        children = [
-            await env.client.get_workflow_handle(f"action-{reference}-activity-{n}").describe()
-            for n in (1, 2)
-        ]
-
-    assert result.stage == Stage.WITHDRAWN
-    assert [activity(result, n).stage for n in (1, 2)] == ["cancelled", "cancelled"]
-    assert all(c.status.name == "COMPLETED" for c in children)
+        run = (await handle.describe()).run_id
+        await _flood(handle, 60)
+        status = await status_of(handle)
+        assert (await handle.describe()).run_id == run
+    assert status.stage == Stage.IMPLEMENTATION
+    assert len([e for e in status.audit if e.command == "resume" and not e.accepted]) == 60
 
 
 async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_dates(
