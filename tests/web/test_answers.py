@@ -11,6 +11,7 @@ from glossary.answers import AnswerStep, AnswerToken, sign
 from tests.web.support import SECRET, first_to, links, start, token_of, web_client
 from tests.workflows.support import (
     Outbox,
+    Sent,
     accept,
     action_input,
     activity,
@@ -383,11 +384,17 @@ async def test_an_experts_confirm_and_their_focal_points_decline_in_one_moment_o
         handle, _ = await _mobilising(env, task_queue, outbox)
         to_expert = first_to(outbox, "invitation", "expert")
         expert = to_expert.notice.to.id
-        to_focal_point = next(
-            s
-            for s in outbox.matching("invitation")
-            if s.notice.to.role == "focal_point" and s.notice.answer.subject == expert
-        )
+
+        def focal_points_invitations() -> list[Sent]:
+            return [
+                s
+                for s in outbox.matching("invitation")
+                if s.notice.to.role == "focal_point" and s.notice.answer.subject == expert
+            ]
+
+        # Each notice is delivered on its own (0.6): the focal point's may come a moment later.
+        await until(handle, lambda _: bool(focal_points_invitations()))
+        to_focal_point = focal_points_invitations()[0]
         confirm = links(to_expert)["confirm"]
         decline = links(to_focal_point)["decline"]
         first = await web.post(confirm, data={"token": token_of(confirm)})
