@@ -2,8 +2,8 @@
 
 A flood of signals, refused or not, grows an Action's history towards Temporal's limits
 (by default the server refuses signals past 10,000 in one run). Before it gets there, an
-Action at any open stage but the implementation continues as new: same workflow id, a fresh
-history, and this state, so nothing it decided is lost and every clock keeps its dates.
+Action at any open stage continues as new: same workflow id, a fresh history, and this
+state, so nothing it decided is lost and every clock keeps its dates.
 """
 
 from __future__ import annotations
@@ -53,9 +53,17 @@ class CarriedState(BaseModel):
     consult_everyone: bool
     outcome: str
     documents: list[DocumentRef]
-    # The plan and each activity as it last reported (ended, by completion).
+    # In implementation: the plan, each activity as it last reported, and the activities
+    # already started, whose workflows (abandoned by the run that started them, not ended)
+    # go on and report to the Action's next run by its workflow id.
     plan: list[PlannedActivity] = []
     views: list[ActivityView] = []
+    started: list[int] = []
+    awaiting_plan: bool = False
+    mission_handled: bool = False
+    follows_dependencies: bool = False
+    plan_clocks: int = 0
+    answered_invitations: dict[str, str] = {}
     # In completion and follow-up: what the partner answered, and the final report.
     validated: DeliverablesValidated | None = None
     feedback: FeedbackReceived | None = None

@@ -59,6 +59,7 @@ from tests.workflows.support import (
 from worker.binaries import temporal_cli
 from worker.codec import data_converter
 from worker.main import WORKFLOWS
+from worker.proof import ProofInterceptor, Trust
 from workflows import search_attributes
 from workflows.action_lifecycle import ActionLifecycle
 from workflows.reference_register import ReferenceRegister, RegisterRequest, RegisterState
@@ -75,6 +76,11 @@ Handle = WorkflowHandle[Any, Any]
 # The project's converter (pydantic JSON) without a payload key: the recordings hold demo data
 # only, and stay readable (and checkable for personal data) without one.
 CONVERTER = data_converter(None)
+# The recording workers run as a single-user deployment with answer links does (`mieux dev`):
+# the proof interceptor in place and a secret, so what an Action and its activities tell
+# each other carries the workers' signature, as in production. Since release 0.7 the
+# histories are recorded so, and tests/test_replay.py replays them under the same trust.
+RECORDING_TRUST = Trust(secret="the recorder's own, no deployment's")
 
 
 # -- demo data (fictitious; addresses under example domains) ------------------------------
@@ -557,6 +563,46 @@ async def hold_during_mobilisation(rec: Recorder) -> Handle:
     return handle
 
 
+def refused(status: Any, name: str) -> int:
+    return sum(1 for e in status.audit if e.command == name and not e.accepted)
+
+
+@scenario(
+    "continued_during_implementation",
+    "flooded with refused signals while two workshops mobilise, the Action continues as new"
+    " (0.8); the workshops, started by the first run, take the experts' answers, reports and"
+    " evaluations relayed by the second, and the Action reaches completion",
+)
+async def continued_during_implementation(rec: Recorder) -> Handle:
+    handle = await rec.start(policy=Policy(working_hours="", continue_after_events=200))
+    await to_implementation(handle, rec.past_plan(2))
+    status = await until(
+        handle, "invitations", lambda s: all(len(invited(s, n)) == 2 for n in (1, 2))
+    )
+    first_run = (await handle.describe()).run_id
+    # Ten at a time, each batch handled before the next is sent: the task that continues as
+    # new then meets no signal of its own (the server would turn it down, a failed task).
+    for batch in range(1, 30):
+        if (await handle.describe()).run_id != first_run:
+            break
+        for _ in range(10):
+            await handle.signal("resume", {"by": "po.martin"})
+        await until(handle, "the batch handled", lambda s, n=batch: refused(s, "resume") == 10 * n)
+    else:
+        raise AssertionError("the Action did not continue as new")
+    for n in (1, 2):
+        for expert in invited(status, n):
+            await command(handle, "expert_response", activity=n, expert_id=expert, confirmed=True)
+    await until(handle, "completion reports due", lambda s: stages(s) == ["reporting"] * 2)
+    for n in (1, 2):
+        await command(handle, "activity_completed", activity=n, participants=24, women=13, men=11)
+    await until(handle, "evaluations due", lambda s: stages(s) == ["evaluation"] * 2)
+    for n in (1, 2):
+        await command(handle, "evaluation_done", activity=n, scores={"relevance": 5})
+    await until(handle, "completion", lambda s: s.stage == "completion")
+    return handle
+
+
 # -- recording ----------------------------------------------------------------------------
 
 
@@ -639,10 +685,10 @@ async def settled_family(
     try:
         async with asyncio.timeout(within):
             while True:
-                main = await client.get_workflow_handle(workflow_id).fetch_history()
-                family = [main]
+                runs = await runs_of(client, workflow_id)
+                family = list(runs)
                 if with_children:
-                    for child in children_of(main):
+                    for child in [c for run in runs for c in children_of(run)]:
                         family.append(await client.get_workflow_handle(child).fetch_history())
                 sizes = [len(h.events) for h in family]
                 if all(is_idle(h) for h in family) and sizes == previous:
@@ -654,6 +700,21 @@ async def settled_family(
         raise AssertionError(f"{workflow_id} was still busy after {within} s") from None
 
 
+async def runs_of(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Each run of a workflow, first to last: an Action that continued as new has several,
+    and its activities were started by an earlier one."""
+    runs = [await client.get_workflow_handle(workflow_id).fetch_history()]
+    while (
+        earlier := runs[0]
+        .events[0]
+        .workflow_execution_started_event_attributes.continued_execution_run_id
+    ):
+        runs.insert(
+            0, await client.get_workflow_handle(workflow_id, run_id=earlier).fetch_history()
+        )
+    return runs
+
+
 def failed_tasks(history: WorkflowHistory) -> list[str]:
     """A failed workflow task is a bug (e.g. a signal payload the handler chokes on)."""
     return [
@@ -663,10 +724,11 @@ def failed_tasks(history: WorkflowHistory) -> list[str]:
     ]
 
 
-def file_name(entry: Entry, main_id: str, workflow_id: str) -> str:
-    """`<scenario>.json` for the Action, `<scenario>.activity-N.json` for its children."""
+def file_name(entry: Entry, main_id: str, workflow_id: str, run: int = 0) -> str:
+    """`<scenario>.json` for the Action (its last run), `<scenario>.run-N.json` for a run it
+    continued as new from, `<scenario>.activity-N.json` for its children."""
     if workflow_id == main_id:
-        return f"{entry.name}.json"
+        return f"{entry.name}.run-{run}.json" if run else f"{entry.name}.json"
     return f"{entry.name}.{workflow_id.removeprefix(main_id).strip('-')}.json"
 
 
@@ -734,6 +796,7 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
             task_queue=task_queue,
             workflows=WORKFLOWS,
             activities=fake_activities(outbox, roster),
+            interceptors=[ProofInterceptor(RECORDING_TRUST)],
         ):
             for entry in entries:
                 rec = Recorder(client, task_queue, list(SCENARIOS).index(entry.name), outbox)
@@ -745,8 +808,11 @@ async def record(entries: list[Entry]) -> list[tuple[str, int]]:
                     continue
                 for old in HISTORIES.glob(f"{entry.name}.*json"):
                     old.unlink()
+                runs = [h for h in family if h.workflow_id == handle.id]
                 for history in family:
-                    name = file_name(entry, handle.id, history.workflow_id)
+                    # Numbered from the first; the last run keeps the scenario's own name.
+                    earlier = [i for i, r in enumerate(runs[:-1], 1) if r is history]
+                    name = file_name(entry, handle.id, history.workflow_id, *earlier)
                     write_history(entry, HISTORIES / name, history)
                     written.append((name, len(history.events)))
                     print(f"{name:52} {len(history.events):5} events  {history.workflow_id}")

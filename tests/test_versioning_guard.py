@@ -39,7 +39,7 @@ from workflows.casework import (
     REGISTER_ENDED_ACTIONS,
     SIGNALS_AFTER_UPDATES,
 )
-from workflows.continuation import CONTINUE_AS_NEW
+from workflows.continuation import ACTIVITIES_OUTLIVE, CONTINUE_AS_NEW
 
 PATCH = "extra-timer-before-fiche"
 
@@ -125,7 +125,8 @@ async def _failures(variant: type) -> dict[str, Exception | None]:
             yield history
 
     results = await _replayer(variant).replay_workflows(each(), raise_on_replay_failure=False)
-    return {h.workflow_id: results.replay_failures.get(h.run_id) for h in histories}
+    # By run: an Action that continued as new is recorded as two runs of one workflow id.
+    return {h.run_id: results.replay_failures.get(h.run_id) for h in histories}
 
 
 async def test_an_unguarded_extra_timer_fails_every_recorded_action():
@@ -192,9 +193,9 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
     under_deprecated = await _record_under(Deprecated, env, f"{task_queue}-deprecated")
     before = _recorded_actions()[0]
     # The project's own release markers (workflows.casework) around the example's: 0.2,
-    # the two of 0.6 and the two of 0.7 (with the 0.5 sender proof read at once) at the start, the
-    # example's before the Fiche, 0.3 where the Action ends (never approved, it writes no
-    # public summary: no 0.4 marker).
+    # the two of 0.6, the two of 0.7 (with the 0.5 sender proof read at once) and the one of
+    # 0.8 at the start, the example's before the Fiche, 0.3 where the Action ends (never
+    # approved, it writes no public summary: no 0.4 marker).
     expected = [
         NOTICES_AND_DATED_CLOCKS,
         MAIL_APART,
@@ -202,6 +203,7 @@ async def test_each_step_replays_the_actions_of_the_step_before(time_skipping_en
         PROVEN_SENDERS,
         BOARD_MEMO,
         CONTINUE_AS_NEW,
+        ACTIVITIES_OUTLIVE,
         INTAKE_FROM_RECEIPT,
         PATCH,
         REGISTER_ENDED_ACTIONS,

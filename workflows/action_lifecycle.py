@@ -53,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
         ActionWithdrawn,
     )
     from workflows.clock import Alarm, Clock
-    from workflows.continuation import CONTINUE_AS_NEW, Continuation
+    from workflows.continuation import ACTIVITIES_OUTLIVE, CONTINUE_AS_NEW, Continuation
     from workflows.implementation import FINISHED
     from workflows.permissions import COMMAND_OF_LINK
     from workflows.process import STAGE_OF_COMMAND
@@ -100,6 +100,7 @@ class ActionLifecycle(Continuation):
         self._summaries: list[asyncio.Task[None]] = []
         self._open_implementation()
         self.continues = workflow.patched(CONTINUE_AS_NEW)
+        self.activities_outlive = self.continues and workflow.patched(ACTIVITIES_OUTLIVE)
         self.runs_before = 0
         if input.carried is not None:
             self._restore(input.carried)
@@ -131,7 +132,8 @@ class ActionLifecycle(Continuation):
                 await self._follow_up()
                 self._end(Stage.CLOSED, f"closed; {self._adoption()}")
             elif self.stage == Stage.IMPLEMENTATION:
-                if workflow.patched(PUBLIC_SUMMARIES):
+                # Written once, by the run that saw the approval.
+                if self.resumed_in != Stage.IMPLEMENTATION and workflow.patched(PUBLIC_SUMMARIES):
                     self._public_summary("Public summary at approval")
                 await self._implementation()
                 await self._completion()
@@ -757,7 +759,7 @@ class ActionLifecycle(Continuation):
         answer = "confirmed" if c.confirmed else f"declined ({c.reason or 'no reason'})"
         invitation = self._invitation_of(self.views[c.activity], c.expert_id)
         if invitation:
-            self.__dict__.setdefault("_answered_invitations", {})[invitation] = answer
+            self._answered_invitations[invitation] = answer
         return self._relay_command(
             "expert_response", c, c.activity, f"{c.expert_id} {answer} for activity {c.activity}"
         )

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ConfigDict, ValidationError
@@ -78,6 +79,8 @@ class ActivityDelivery(Mobilisation):
         self.needs_new_dates = False
         self._redates = 0
         self._reports = 0
+        # Its Action ended without withdrawing it: nothing more to report (_tell_parent).
+        self._orphaned = False
 
     # -- the story ----------------------------------------------------------------------
 
@@ -664,10 +667,29 @@ class ActivityDelivery(Mobilisation):
         workflow.set_current_details(self._waiting())
 
     async def _tell_parent(self) -> None:
+        if self._orphaned:
+            return
         self._reports += 1
-        await workflow.get_external_workflow_handle(self.input.parent_id).signal(
-            "activity_progress", self.view()
-        )
+        try:
+            await workflow.get_external_workflow_handle(self.input.parent_id).signal(
+                "activity_progress", self.view()
+            )
+        except FailureError as error:
+            # Since 0.8 an activity outlives the run that started it, and a report reaches
+            # whichever run is current: none is only when the Action was ended by hand
+            # (terminated) without a withdrawal. Cancelled, rather than going on for months
+            # for an Action nobody follows.
+            self._orphaned = True
+            self._record(
+                "activity_progress",
+                "worker",
+                True,
+                f"the Action has ended, so this activity is cancelled ({error})",
+            )
+            if self.withdrawal is None and self.stage not in ("delivered", "cancelled"):
+                self.cancel_reason = "the Action was ended by hand, without a withdrawal"
+                self.withdrawal = ParentInstruction(kind="cancel", reason=self.cancel_reason)
+                self._revision += 1
 
     async def _wait_until(self, done: Any) -> None:
         # The Action shows each activity's experts: tell it whenever something moved.

@@ -1,11 +1,11 @@
 """An Action that continues as new (issue 22.7): when, and what it takes along.
 
-At any open stage but the implementation: there its activities run as child workflows bound
-to the run, so it stays in one run (the activities take few commands each). The state goes
-whole into `ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute, so
-every reminder and deadline keeps its time. A run that began in completion or follow-up goes
-on from that stage (`resumed_in`), its clocks carried, its notices not sent again.
-"""
+At any open stage. In implementation (since 0.8) its activities' workflows are abandoned by
+the run that ends, not ended with it: they go on, report to the Action's next run by its
+workflow id, and take that run's relayed commands by theirs. The state goes whole into
+`ActionInput.carried` (glossary/carried.py); the clocks' dates are absolute, so every
+reminder and deadline keeps its time. A run that began in completion or follow-up goes on
+from that stage (`resumed_in`), its clocks carried, its notices not sent again."""
 
 from __future__ import annotations
 
@@ -24,12 +24,17 @@ with workflow.unsafe.imports_passed_through():
 # 0.7: an Action continues as new before its history nears Temporal's limits. Read once at
 # start: an Action started earlier replays without it (and never continues).
 CONTINUE_AS_NEW = "0.7-continue-as-new"
+# 0.8: in implementation too, its activities' workflows outliving the run that started them
+# (workflows/implementation.py). Read at start by an Action that continues: one started on
+# 0.7 keeps its activities bound to its run, and stays in it while they run.
+ACTIVITIES_OUTLIVE = "0.8-activities-outlive-their-run"
 CONTINUABLE = frozenset(
     {
         Stage.INTAKE,
         Stage.FICHE_DRAFTING,
         Stage.CONSULTATION,
         Stage.PSG_REVIEW,
+        Stage.IMPLEMENTATION,
         Stage.COMPLETION,
         Stage.FOLLOW_UP,
     }
@@ -58,6 +63,10 @@ _AS_THEY_ARE = {
     "outcome": "outcome",
     "documents": "documents",
     "plan": "plan",
+    "awaiting_plan": "awaiting_plan",
+    "mission_handled": "_mission_handled",
+    "follows_dependencies": "follows_dependencies",
+    "plan_clocks": "_plan_clocks",
     "validated": "validated",
     "feedback": "feedback",
     "feedback_overdue": "feedback_overdue",
@@ -70,13 +79,17 @@ _AS_THEY_ARE = {
 class Continuation(Intake, Review):
     """The ActionLifecycle's state across runs; its attributes are set in its __init__."""
 
+    continues: bool
+    activities_outlive: bool
     runs_before: int
 
     def _time_to_continue(self) -> bool:
-        """At a quiet moment only: no command half-handled, nothing queued, no child running."""
+        """At a quiet moment only: no command half-handled, nothing queued."""
         if not self.continues or self.stage not in CONTINUABLE:
             return False
-        if self._effects or self._outbox or any(not t.done() for t in self._children.values()):
+        if self.stage == Stage.IMPLEMENTATION and not self.activities_outlive:
+            return False
+        if self._effects or self._outbox:
             return False
         if any(not t.done() for t in self._summaries):
             return False
@@ -97,6 +110,8 @@ class Continuation(Intake, Review):
             clocks=[_CLOCK.dump_python(c, mode="json") for c in self.clocks.open.values()],
             undelivered=list(self._in_flight.values()),
             views=list(self.views.values()),
+            started=sorted(set(self._children) | self._adopted),
+            answered_invitations=self._answered_invitations,
         )
 
     def _restore(self, carried: CarriedState) -> None:
@@ -112,3 +127,5 @@ class Continuation(Intake, Review):
             self.clocks.start(_CLOCK.validate_python(raw))
         self._notify(*carried.undelivered)
         self.views = {v.number: v for v in carried.views}
+        self._adopted = set(carried.started)
+        self._answered_invitations = dict(carried.answered_invitations)

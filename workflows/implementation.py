@@ -9,7 +9,8 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ChildWorkflowError
+from temporalio.exceptions import ChildWorkflowError, FailureError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities import options
@@ -67,8 +68,16 @@ class Implementation(Casework):
         self.plan: list[PlannedActivity] = []
         self.views: dict[int, ActivityView] = {}
         self._children: dict[int, asyncio.Task[None]] = {}
+        # Started by an earlier run of this Action (continued as new): they report here by
+        # signal, their handles stayed with that run.
+        self._adopted: set[int] = set()
+        # Since 0.8 (set by ActionLifecycle): activities outlive the run that started them.
+        self.activities_outlive = False
+        # Each expert invitation answered, by its clock: what the answer was.
+        self._answered_invitations: dict[str, str] = {}
         # The stage a run that continued as new began in (workflows/continuation.py).
         self.resumed_in: Stage | None = None
+        self._mission_handled = False
         self.awaiting_plan = False
         # 0.5: an activity starts once what it depends on is delivered (its `depends_on`).
         self.follows_dependencies = False
@@ -84,17 +93,20 @@ class Implementation(Casework):
 
     async def _implementation(self) -> None:
         assert self.fiche is not None
-        self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
-        self.views = {a.number: planned_view(a) for a in self.plan}
-        self.follows_dependencies = workflow.patched(DEPENDENCIES)
+        if not self.views:  # else carried over by a run that continued as new
+            self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
+            self.views = {a.number: planned_view(a) for a in self.plan}
+            self.follows_dependencies = workflow.patched(DEPENDENCIES)
         if self.fiche.two_step:
             # The fact-finding mission first; the rest once the plan is adjusted after it.
             mission = self.fiche.activities[0]
             await self._start_child(mission)
             await self._wait_until(lambda: self.views[mission.number].stage in FINISHED)
-            self.awaiting_plan = True
-            if self.follows_dependencies:
-                self._plan_the_next_step()
+            if not self._mission_handled:
+                self._mission_handled = True
+                self.awaiting_plan = True
+                if self.follows_dependencies:
+                    self._plan_the_next_step()
             await self._wait_until(lambda: not self.awaiting_plan)
         elif not self.follows_dependencies:
             for activity in self.plan:
@@ -117,7 +129,7 @@ class Implementation(Casework):
         return [
             a
             for a in self.plan
-            if a.number not in self._children
+            if not self._started(a.number)
             and self.views[a.number].stage == "planned"
             and all(self.views[d].stage in FINISHED for d in a.depends_on if d in self.views)
         ]
@@ -157,11 +169,14 @@ class Implementation(Casework):
         running = any(not task.done() for task in self._children.values())
         return not running and all(v.stage in FINISHED for v in self.views.values())
 
+    def _started(self, number: int) -> bool:
+        return number in self._children or number in self._adopted
+
     def _child_id(self, number: int) -> str:
         return f"action-{self.reference}-activity-{number}"
 
     async def _start_child(self, activity: PlannedActivity) -> None:
-        if activity.number in self._children or self.views[activity.number].stage in FINISHED:
+        if self._started(activity.number) or self.views[activity.number].stage in FINISHED:
             return
         assert self.fiche is not None
         # Before the await: the child's first progress report can arrive in the same task
@@ -184,6 +199,13 @@ class Implementation(Casework):
                 escalation_webhook=self._webhook_enabled() and self.v2,
             ),
             id=self._child_id(activity.number),
+            # Since 0.8 an activity outlives its Action's run, which may continue as new
+            # (workflows/continuation.py); a withdrawal still reaches it as an instruction.
+            **(
+                {"parent_close_policy": ParentClosePolicy.ABANDON}
+                if self.activities_outlive
+                else {}
+            ),
             static_summary=f"{self.reference} activity {activity.number}: {activity.title}",
         )
 
@@ -200,16 +222,22 @@ class Implementation(Casework):
         self._children[activity.number] = asyncio.create_task(outcome())
 
     def _relay(self, instruction: ParentInstruction, numbers: list[int] | None = None) -> None:
-        for number, task in self._children.items():
-            if task.done() or (numbers is not None and number not in numbers):
+        running = [n for n, task in self._children.items() if not task.done()]
+        running += [n for n in sorted(self._adopted) if self.views[n].stage not in FINISHED]
+        for number in running:
+            if numbers is not None and number not in numbers:
                 continue
-            handle = workflow.get_external_workflow_handle(self._child_id(number))
             self._later(
-                lambda handle=handle: handle.signal("instruction", instruction)  # type: ignore[misc]
+                lambda number=number: self._signal_activity(number, "instruction", instruction)
             )
 
     async def _wait_for_children(self) -> None:
-        await workflow.wait_condition(lambda: all(t.done() for t in self._children.values()))
+        await workflow.wait_condition(
+            lambda: (
+                all(t.done() for t in self._children.values())
+                and all(self.views[n].stage in FINISHED for n in self._adopted)
+            )
+        )
 
     # -- activity commands: checked here, carried out by the activity's workflow ---------
 
@@ -223,7 +251,7 @@ class Implementation(Casework):
             raise CommandRefused(f"activity {number} was cancelled: {view.note}")
         if view.stage == "delivered":
             raise CommandRefused(f"activity {number} is already delivered and evaluated")
-        if number not in self._children:
+        if not self._started(number):
             raise CommandRefused(f"activity {number} has not started (waiting for the plan)")
         return view
 
@@ -239,7 +267,7 @@ class Implementation(Casework):
         # The activity learns of an answer a moment after the Action relays it: a second
         # answer to the same invitation in that moment (the expert confirms, their focal
         # point declines) is refused here, so one answer wins (issue 22.9).
-        answered = self.__dict__.setdefault("_answered_invitations", {})
+        answered = self._answered_invitations
         invitation = self._invitation_of(view, command.expert_id)
         if invitation and invitation in answered:
             raise CommandRefused(
@@ -288,10 +316,30 @@ class Implementation(Casework):
         return command
 
     def _relay_command(self, name: str, command: Command, number: int, detail: str) -> str:
-        handle = workflow.get_external_workflow_handle(self._child_id(number))
         payload = command.model_dump(mode="json")
-        self._later(lambda: handle.signal(name, payload))
+        self._later(lambda: self._signal_activity(number, name, payload))
         return self._accepted(name, command, detail)
+
+    async def _signal_activity(self, number: int, name: str, payload: Any) -> None:
+        """An activity's workflow can end while a signal to it is on its way: it finished
+        just then, or someone terminated it by hand. Its end, not a failed Action."""
+        handle = workflow.get_external_workflow_handle(self._child_id(number))
+        try:
+            await handle.signal(name, payload)
+        except FailureError as error:
+            view = self.views[number]
+            if view.stage not in FINISHED:
+                # An earlier run started it (continued as new): no handle tells us its end.
+                self.views[number] = view.model_copy(
+                    update={"stage": "cancelled", "note": f"activity workflow ended: {error}"}
+                )
+                self._revision += 1
+            self._record(
+                "activity_progress",
+                "worker",
+                True,
+                f"activity {number}'s workflow had ended; the {name} was not passed on",
+            )
 
     # -- amending the plan ----------------------------------------------------------------
 
@@ -318,7 +366,7 @@ class Implementation(Casework):
         command = self._check_amend_plan(raw)
         for cancel in command.cancel:
             view = self.views[cancel.number]
-            if cancel.number in self._children:
+            if self._started(cancel.number):
                 self._relay(
                     ParentInstruction(kind="cancel", reason=cancel.reason, by=command.by),
                     [cancel.number],
@@ -352,7 +400,7 @@ class Implementation(Casework):
             self.clocks.stop_kind("next_step")
         elif self.awaiting_plan or command.add:
             self.awaiting_plan = False
-            waiting = [a for a in self.plan if a.number not in self._children]
+            waiting = [a for a in self.plan if not self._started(a.number)]
             for activity in waiting:
                 self._later(lambda activity=activity: self._start_child(activity))
         parts = [f"added {', '.join(str(a.number) for a in command.add)}"] if command.add else []

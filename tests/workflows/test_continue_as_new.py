@@ -9,7 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import WorkflowContinuedAsNewError
 
-from glossary import Policy, Stage
+from glossary import ActionStatus, Policy, Stage
 from tests.workflows.support import (
     Outbox,
     accept,
@@ -32,10 +32,20 @@ async def _flood(handle, count: int) -> None:
         await handle.signal("resume", {"by": "po.martin"})  # refused: not on hold
 
 
-async def _flood_until_it_continues(env, handle, count: int) -> str:
-    """Floods the current run, and returns its id once it has continued as new."""
-    run = (await handle.describe()).run_id
+async def _flood_until_it_continues(env, handle, count: int, bound: int = 100) -> str:
+    """Floods the current run with `count` signals, more if its history is still short of
+    the bound (how many events an Action makes on its own varies with the activities'
+    reports, and the run may have continued once already), and returns its id once it has
+    continued as new."""
+    described = await handle.describe()
+    run = described.run_id
     await _flood(handle, count)
+    old = env.client.get_workflow_handle(handle.id, run_id=run)
+    for _ in range(bound // 10):
+        described = await old.describe()
+        if described.status.name != "RUNNING" or described.history_length >= bound:
+            break
+        await _flood(handle, 10)
     with pytest.raises(WorkflowContinuedAsNewError):
         await env.client.get_workflow_handle(handle.id, run_id=run).result(follow_runs=False)
     return run
@@ -210,24 +220,99 @@ async def test_a_notice_still_being_delivered_goes_out_once_from_the_next_run(
     assert not status.mail_problems
 
 
-async def test_in_implementation_the_action_stays_in_one_run(time_skipping_env, task_queue):
-    """Its activities are child workflows bound to the run: past the bound, it waits."""
+async def test_in_implementation_the_activities_outlive_the_run(local_env, task_queue):
+    """Two workshops when the Action continues as new: their workflows go on (abandoned by
+    the old run, not ended), the new run relays the experts' answers and the partner's
+    reports to them and learns their end from their reports; the Action reaches completion.
+    On the dev server: the workshops' dates have passed, so they report at once."""
     from datetime import timedelta
 
-    from tests.workflows.support import activity_plan, invited, to_implementation, until
+    from tests.workflows.support import (
+        activity,
+        activity_plan,
+        invited,
+        respond,
+        to_implementation,
+        until,
+    )
 
-    env, outbox = time_skipping_env, Outbox()
+    env, outbox = local_env, Outbox()
     async with running_worker(env, task_queue, outbox):
         today = (await env.get_current_time()).date()
-        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
+        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
+        await to_implementation(handle, activity_plan(today - timedelta(days=20), 2))
+        status = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        await _flood_until_it_continues(env, handle, 60)
+        for n in (1, 2):
+            for expert in invited(status, n):
+                assert "confirmed for activity" in await respond(handle, n, expert, True)
+        await until(handle, lambda s: all(a.stage == "reporting" for a in s.activities))
+        for n in (1, 2):
+            await handle.execute_update(
+                "activity_completed",
+                {"activity": n, "participants": 30, "women": 14, "men": 16, "outputs": ["x"]},
+            )
+        await until(handle, lambda s: all(a.stage == "evaluation" for a in s.activities))
+        for n in (1, 2):
+            await handle.execute_update(
+                "evaluation_done", {"activity": n, "scores": {"relevance": 5}}
+            )
+        status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        children = []
+        for n in (1, 2):
+            child = env.client.get_workflow_handle(f"action-{reference}-activity-{n}")
+            await child.result()  # it reports its end a moment before it returns
+            children.append(await child.describe())
+        current = (await handle.describe()).run_id
+        parents = {
+            c.raw_description.workflow_execution_info.parent_execution.run_id for c in children
+        }
+        ended = [
+            await env.client.get_workflow_handle(handle.id, run_id=run).describe()
+            for run in parents
+        ]
+
+    assert [activity(status, n).stage for n in (1, 2)] == ["delivered", "delivered"]
+    assert all(c.status.name == "COMPLETED" for c in children)
+    # Started by a run that continued as new, finished under a later one.
+    assert current not in parents
+    assert [e.status.name for e in ended] == ["CONTINUED_AS_NEW"]
+    keys = [s.notice.key for s in outbox.sent]
+    assert len(keys) == len(set(keys))
+
+
+async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_env, task_queue):
+    """And one of them terminated by hand meanwhile (no report reaches the new run, which
+    has no handle on it): the withdrawal finds it ended, and the Action still ends."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity, activity_plan, invited, to_implementation, until
+
+    env, outbox = local_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        today = (await env.get_current_time()).date()
+        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
         await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
         await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        run = (await handle.describe()).run_id
-        await _flood(handle, 60)
-        status = await status_of(handle)
-        assert (await handle.describe()).run_id == run
-    assert status.stage == Stage.IMPLEMENTATION
-    assert len([e for e in status.audit if e.command == "resume" and not e.accepted]) == 60
+        await _flood_until_it_continues(env, handle, 60)
+        second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
+        await second.terminate("stuck, ended from the Web UI")
+        await handle.execute_update("withdraw", {"reason": "the ministry withdrew", "by": "po"})
+        result = ActionStatus.model_validate(await handle.result())
+        children = [
+            await env.client.get_workflow_handle(f"action-{reference}-activity-{n}").describe()
+            for n in (1, 2)
+        ]
+
+    assert result.stage == Stage.WITHDRAWN
+    assert [activity(result, n).stage for n in (1, 2)] == ["cancelled", "cancelled"]
+    assert "withdrawn" in activity(result, 1).note
+    assert "activity workflow ended" in activity(result, 2).note
+    assert [c.status.name for c in children] == ["COMPLETED", "TERMINATED"]
+    assert any(
+        "activity 2's workflow had ended; the instruction was not passed on" in e.detail
+        for e in result.audit
+    )
 
 
 async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_dates(
@@ -256,13 +341,13 @@ async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_da
         await until(handle, lambda s: s.activities[0].stage == "evaluation")
         await handle.execute_update("evaluation_done", {"activity": 1, "scores": {"relevance": 5}})
         in_completion = await until(handle, lambda s: s.stage == Stage.COMPLETION)
-        await _flood_until_it_continues(env, handle, 1000)
+        await _flood_until_it_continues(env, handle, 1000, bound=1000)
         assert (await status_of(handle)).clocks == in_completion.clocks
         await handle.execute_update("deliverables_validated", {"by": "partner"})
         await handle.execute_update("feedback_received", {"overall_rating": 5})
         before = await until(handle, lambda s: s.stage == Stage.FOLLOW_UP)
         completed_at = before.stages[-1].entered
-        await _flood_until_it_continues(env, handle, 1000)
+        await _flood_until_it_continues(env, handle, 1000, bound=1000)
         after = await status_of(handle)
         await env.sleep(days(200))
         await handle.execute_update("follow_up_received", {"adopted": True, "adoption": "x"})
@@ -279,3 +364,33 @@ async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_da
     assert len(keys) == len(set(keys))
     assert len(outbox.matching("questionnaire", "feedback")) == 1
     assert len([d for d in outbox.documents if d.kind == "final_report"]) == 1
+
+
+async def test_an_activity_whose_action_was_terminated_by_hand_cancels_itself(
+    local_env, task_queue
+):
+    """Since 0.8 an activity outlives the run that started it, so terminating the Action
+    (from the Web UI) no longer ends it. At its next report it finds no Action: it cancels
+    itself and tells the invited experts, instead of failing or going on for months. On the
+    dev server: the time-skipping server does not close a child with its parent."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity_plan, invited, to_implementation, until
+
+    env, outbox = local_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        today = (await env.get_current_time()).date()
+        reference, handle = await _start_as_the_cli_does(env, task_queue, Policy(working_hours=""))
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 1))
+        experts = invited(await until(handle, lambda s: len(invited(s, 1)) == 2), 1)
+        await handle.terminate("opened twice; the other one is kept")
+        child = env.client.get_workflow_handle(f"action-{reference}-activity-1")
+        # Anything that moves the activity makes it report: here a signal it refuses.
+        await child.signal("instruction", {"kind": "hold", "reason": "not from our workers"})
+        view = await child.result()
+        audit = await child.query("audit")
+
+    assert view["stage"] == "cancelled"
+    assert any("the Action has ended, so this activity is cancelled" in e["detail"] for e in audit)
+    told = {s.notice.to.id for s in outbox.matching("withdrawal", "cancel-1")}
+    assert set(experts) <= told
