@@ -146,6 +146,12 @@ class WebSettings(BaseModel):
     secret: SecretStr | None = Field(
         default=None, description="signs answer links; notices carry none without it"
     )
+    old_secrets: list[SecretStr] = Field(
+        default=[],
+        description="secrets `secret` replaced: Actions replay what they took under them;"
+        " nothing new is taken (docs/deployment.md, Rotating the web secret)",
+        max_length=10,
+    )
     staff_token: SecretStr | None = Field(
         default=None, description="bearer token for /board and /actions when not on loopback"
     )

@@ -104,6 +104,9 @@ class Trust:
     issuer: str = ""
     audience: str = ""
     secret: str = ""
+    # Secrets `secret` replaced (docs/deployment.md, "Rotating the web secret"): taken on
+    # replay only, so an Action replays as it ran; live, nothing they sign is taken.
+    old_secrets: tuple[str, ...] = ()
     roles_claim: str = ""
     keys: KeySet = field(default_factory=lambda: KeySet([]))
     directory: StaffDirectory | None = None  # the deployment's (for the register)
@@ -123,18 +126,22 @@ class Trust:
         workflow_id: str,
         name: str,
         args: Sequence[Any],
+        *,
+        replaying: bool = False,
     ) -> Caller | None:
         """None: nothing to say (an update's handler with no proof, which then runs as it
         ran when it was accepted)."""
+        secrets = (self.secret, *self.old_secrets) if replaying else (self.secret,)
         internal = _text(headers.get(HEADER_INTERNAL))
         if internal is not None and self.secret:
-            expected = internal_signature(self.secret, workflow_id, name, args)
-            if hmac.compare_digest(internal.encode(), expected.encode()):
-                return Caller(kind=CallerKind.INTERNAL)
+            for secret in secrets:
+                expected = internal_signature(secret, workflow_id, name, args)
+                if hmac.compare_digest(internal.encode(), expected.encode()):
+                    return Caller(kind=CallerKind.INTERNAL)
             return _refused("the workers' signature on this message does not hold")
         link = _text(headers.get(HEADER_LINK))
         if link is not None and self.secret:
-            return self._link(link, now, decided=context == "handler")
+            return self._link(link, now, secrets, decided=context == "handler")
         token = _text(headers.get(HEADER_TOKEN))
         if self.local:
             return None if context == "handler" else LOCAL
@@ -144,15 +151,19 @@ class Trust:
             return _refused(SIGNAL_WITH_TOKEN)
         return self.staff(token, now, verified=context == "validator")
 
-    def _link(self, text: str, now: datetime, *, decided: bool) -> Caller:
+    def _link(self, text: str, now: datetime, secrets: Sequence[str], *, decided: bool) -> Caller:
         if not text.isascii():
             return _refused("this answer link is not valid")
-        try:
-            token = verify(text, self.secret, now)
-        except BadToken as error:
-            reason = "has expired" if str(error) == "expired" else "is not valid"
-            return _refused(f"this answer link {reason}")
-        return Caller(kind=CallerKind.LINK, link=token, decided=decided)
+        verdicts = []
+        for secret in secrets:
+            try:
+                token = verify(text, secret, now)
+            except BadToken as error:
+                verdicts.append(str(error))
+                continue
+            return Caller(kind=CallerKind.LINK, link=token, decided=decided)
+        reason = "has expired" if "expired" in verdicts else "is not valid"
+        return _refused(f"this answer link {reason}")
 
     def staff(self, token: str, now: datetime, *, verified: bool) -> Caller:
         try:
@@ -238,6 +249,7 @@ def trust_of(settings: Any) -> Trust:
         issuer=auth.issuer,
         audience=auth.client_id,
         secret=secret.get_secret_value() if secret else "",
+        old_secrets=tuple(s.get_secret_value() for s in settings.web.old_secrets),
         roles_claim=auth.roles_claim,
         directory=settings.staff,
     )
@@ -322,7 +334,13 @@ class _Inbound(WorkflowInboundInterceptor):
         self, headers: Mapping[str, Payload], context: Context, name: str, args: Sequence[Any]
     ) -> Caller | None:
         return self.trust.caller(
-            headers, workflow.now(), context, workflow.info().workflow_id, name, args
+            headers,
+            workflow.now(),
+            context,
+            workflow.info().workflow_id,
+            name,
+            args,
+            replaying=workflow.unsafe.is_replaying(),
         )
 
 
