@@ -893,7 +893,11 @@ class ActionLifecycle(Continuation):
             self._revision += 1
             return
         current = self.views.get(view.number)
-        if current is None or (current.stage not in FINISHED and view.report >= current.report):
+        open_to_reports = current is not None and (
+            current.stage not in FINISHED or view.number in self._presumed_ended
+        )
+        if current is None or (open_to_reports and view.report >= current.report):
+            self._presumed_ended.discard(view.number)
             self.views[view.number] = view
             self._revision += 1
 

@@ -71,6 +71,8 @@ class Implementation(Casework):
         # Started by an earlier run of this Action (continued as new): they report here by
         # signal, their handles stayed with that run.
         self._adopted: set[int] = set()
+        # Of those, the ones a signal found ended (_signal_activity).
+        self._presumed_ended: set[int] = set()
         # Since 0.8 (set by ActionLifecycle): activities outlive the run that started them.
         self.activities_outlive = False
         # Each expert invitation answered, by its clock: what the answer was.
@@ -328,8 +330,11 @@ class Implementation(Casework):
             await handle.signal(name, payload)
         except FailureError as error:
             view = self.views[number]
-            if view.stage not in FINISHED:
-                # An earlier run started it (continued as new): no handle tells us its end.
+            # Started by this run: its handle tells its end. By an earlier one (continued as
+            # new): nothing else will, so it is taken as ended, unless its own last report,
+            # sent just before it ended, is handled after this (activity_progress).
+            if number in self._adopted and view.stage not in FINISHED:
+                self._presumed_ended.add(number)
                 self.views[number] = view.model_copy(
                     update={"stage": "cancelled", "note": f"activity workflow ended: {error}"}
                 )
