@@ -43,7 +43,7 @@ from worker.proof import ProofInterceptor, Trust
 FILES = recorded_files()
 # Kept from earlier releases: replayed too, as long as Actions started on them may run.
 RELEASED = released_files()
-# 14 scenarios, the implementation ones with their activities: an empty or half-deleted
+# 15 scenarios, the implementation ones with their activities: an empty or half-deleted
 # folder fails here instead of passing with nothing replayed.
 AT_LEAST = 20
 ALL = FILES + RELEASED
