@@ -684,10 +684,12 @@ class ActivityDelivery(Mobilisation):
                 "activity_progress",
                 "worker",
                 True,
-                f"the Action has ended, so this activity is cancelled ({error})",
+                "the Action has ended without withdrawing this activity (terminated by hand?),"
+                f" so it is cancelled ({error.message})",
             )
             if self.withdrawal is None and self.stage not in ("delivered", "cancelled"):
-                self.cancel_reason = "the Action was ended by hand, without a withdrawal"
+                # Told to the experts invited: the team's closing of the Action, in plain words.
+                self.cancel_reason = "The Action this activity belongs to has been closed."
                 self.withdrawal = ParentInstruction(kind="cancel", reason=self.cancel_reason)
                 self._revision += 1
 

@@ -45,6 +45,16 @@ with workflow.unsafe.imports_passed_through():
 FINISHED = ("delivered", "cancelled")
 
 
+# What the Action relays to an activity, as the audit names it.
+RELAYED_AS = {
+    "instruction": "the Action's instruction",
+    "expert_response": "the expert's answer",
+    "nominate_expert": "the nomination",
+    "activity_completed": "the completion report",
+    "evaluation_done": "the evaluation",
+}
+
+
 def planned_view(activity: PlannedActivity, stage: str = "planned") -> ActivityView:
     return ActivityView(
         number=activity.number,
@@ -336,14 +346,20 @@ class Implementation(Casework):
             if number in self._adopted and view.stage not in FINISHED:
                 self._presumed_ended.add(number)
                 self.views[number] = view.model_copy(
-                    update={"stage": "cancelled", "note": f"activity workflow ended: {error}"}
+                    update={
+                        "stage": "cancelled",
+                        "note": "activity workflow ended: closed outside the Action"
+                        " (terminated or failed)",
+                    }
                 )
                 self._revision += 1
+            what = RELAYED_AS.get(name, name)
             self._record(
                 "activity_progress",
                 "worker",
                 True,
-                f"activity {number}'s workflow had ended; the {name} was not passed on",
+                f"activity {number}'s workflow had already ended, so {what} was not passed on"
+                f" ({error.message})",
             )
 
     # -- amending the plan ----------------------------------------------------------------
