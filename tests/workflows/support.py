@@ -252,9 +252,11 @@ async def running_worker(
     extra: list[Any] | None = None,
     roster_url: str | None = None,
     trust: Trust | None = None,
+    workflows: list[Any] | None = None,
 ) -> AsyncIterator[Worker]:
     """`trust`: whom the workflows take commands from; by default the local single user,
-    through the production interceptor all the same."""
+    through the production interceptor all the same. `workflows`: in place of the
+    project's (a variant of one, as in tests/test_versioning_guard.py)."""
     failures = _TaskFailures()
     sdk_log = logging.getLogger("temporalio.worker._workflow")
     sdk_log.addHandler(failures)
@@ -264,7 +266,7 @@ async def running_worker(
         async with Worker(
             env.client,
             task_queue=task_queue,
-            workflows=WORKFLOWS,
+            workflows=workflows or WORKFLOWS,
             activities=outbox.activities() + roster_activities(url) + (extra or []),
             max_cached_workflows=MAX_CACHED_WORKFLOWS,
             interceptors=[ProofInterceptor(trust or Trust())],

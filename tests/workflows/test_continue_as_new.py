@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from temporalio import workflow
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import WorkflowContinuedAsNewError
 
-from glossary import ActionStatus, Policy, Stage
+from glossary import ActionInput, ActionStatus, Policy, Stage
 from tests.workflows.support import (
     Outbox,
     accept,
@@ -20,6 +21,7 @@ from tests.workflows.support import (
     start_action,
     status_of,
 )
+from workflows.action_lifecycle import ActionLifecycle
 
 WFT_FAILED = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
 UNHANDLED = WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
@@ -317,6 +319,47 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
         in e.detail
         for e in result.audit
     )
+
+
+@workflow.defn(name="ActionLifecycle", sandboxed=False)
+class StartedOn07(ActionLifecycle):
+    """An Action as release 0.7 started it: it continues as new, but without the 0.8 marker
+    its activities are bound to its run (a continue-as-new would end them)."""
+
+    @workflow.init
+    def __init__(self, input: ActionInput) -> None:
+        super().__init__(input)
+        self.activities_outlive = False
+
+    @workflow.run
+    async def run(self, input: ActionInput) -> ActionStatus:
+        return await super().run(input)
+
+
+async def test_in_implementation_an_action_started_on_0_7_stays_in_one_run(
+    time_skipping_env, task_queue
+):
+    from datetime import timedelta
+
+    from tests.workflows.support import activity_plan, invited, to_implementation, until
+    from worker.main import WORKFLOWS
+
+    env, outbox = time_skipping_env, Outbox()
+    workflows = [StartedOn07, *(w for w in WORKFLOWS if w is not ActionLifecycle)]
+    async with running_worker(env, task_queue, outbox, workflows=workflows):
+        today = (await env.get_current_time()).date()
+        handle = await start_action(env.client, task_queue, action_input(policy=POLICY))
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
+        await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        run = (await handle.describe()).run_id
+        await _flood(handle, 150)
+        status = await status_of(handle)
+        described = await handle.describe()
+
+    assert described.run_id == run and described.history_length > 150 > POLICY.continue_after_events
+    assert status.stage == Stage.IMPLEMENTATION
+    assert len([e for e in status.audit if e.command == "resume" and not e.accepted]) == 150
+    assert [a.stage for a in status.activities] == ["mobilising", "mobilising"]
 
 
 async def test_in_completion_and_follow_up_the_action_continues_and_keeps_its_dates(
