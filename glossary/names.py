@@ -149,6 +149,10 @@ COMMAND_WORDS = {
     "activity_progress": "activity report",
     "notice": "notice",
     "clock": "clock",
+    # The workers' own entries.
+    "instruction": "instruction from the Action",
+    "public_summary": "public summary",
+    "continue_as_new": "continued in a new run",
 }
 
 

@@ -210,6 +210,19 @@ def test_the_audit_trail_names_steps_in_staff_words():
     assert " hold " not in trail.replace("put on hold", "")
 
 
+def test_the_workers_own_entries_are_in_staff_words_too():
+    """The entry of a continue-as-new (issue 22.7) and the others the workers write."""
+    entries = [
+        AuditEntry(at=NOW, by="worker", command=c, accepted=True, detail=f"d{i}")
+        for i, c in enumerate(["continue_as_new", "instruction", "public_summary"])
+    ]
+    trail = status_text(_rich_status().model_copy(update={"audit": entries}), NOW)
+    trail = trail.split("Audit trail")[1]
+    for words in ("continued in a new run", "instruction from the Action", "public summary"):
+        assert words in trail
+    assert "continue as new" not in trail and "continue_as_new" not in trail
+
+
 def test_the_officer_is_named_with_the_id_staff_type():
     status = _rich_status().model_copy(update={"project_officer_name": "Claire Martin"})
     answer = json.loads(pydantic.TypeAdapter(ActionStatus).dump_json(status))
