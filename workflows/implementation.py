@@ -55,6 +55,14 @@ RELAYED_AS = {
 }
 
 
+def ended(view: ActivityView, note: str) -> ActivityView:
+    """An activity whose workflow ended outside the Action: cancelled, and its clocks, which
+    nothing will fire now, no longer shown as open."""
+    return view.model_copy(
+        update={"stage": "cancelled", "note": note, "clocks": [], "next_due": None}
+    )
+
+
 def planned_view(activity: PlannedActivity, stage: str = "planned") -> ActivityView:
     return ActivityView(
         number=activity.number,
@@ -226,8 +234,8 @@ class Implementation(Casework):
                 self.views[activity.number] = await handle
             except ChildWorkflowError as error:
                 # Terminated or failed by hand (e.g. from the UI): the Action goes on without it.
-                self.views[activity.number] = self.views[activity.number].model_copy(
-                    update={"stage": "cancelled", "note": f"activity workflow ended: {error}"}
+                self.views[activity.number] = ended(
+                    self.views[activity.number], f"activity workflow ended: {error}"
                 )
             self._revision += 1
 
@@ -345,12 +353,9 @@ class Implementation(Casework):
             # sent just before it ended, is handled after this (activity_progress).
             if number in self._adopted and view.stage not in FINISHED:
                 self._presumed_ended.add(number)
-                self.views[number] = view.model_copy(
-                    update={
-                        "stage": "cancelled",
-                        "note": "activity workflow ended: closed outside the Action"
-                        " (terminated or failed)",
-                    }
+                self.views[number] = ended(
+                    view,
+                    "activity workflow ended: closed outside the Action (terminated or failed)",
                 )
                 self._revision += 1
             what = RELAYED_AS.get(name, name)

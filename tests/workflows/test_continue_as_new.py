@@ -313,6 +313,7 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
     assert activity(result, 2).note == (
         "activity workflow ended: closed outside the Action (terminated or failed)"
     )
+    assert activity(result, 2).clocks == []
     assert [c.status.name for c in children] == ["COMPLETED", "TERMINATED"]
     assert any(
         "activity 2's workflow had already ended, so the Action's instruction was not passed on"

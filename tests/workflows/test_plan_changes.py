@@ -235,6 +235,8 @@ async def test_an_activity_workflow_terminated_by_hand_counts_as_cancelled(local
         status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
     assert activity(status, 1).stage == "cancelled"
     assert activity(status, 1).note.startswith("activity workflow ended")
+    # Its clocks died with it: none is shown as open.
+    assert activity(status, 1).clocks == [] and activity(status, 1).next_due is None
 
 
 async def test_a_withdrawn_action_leaves_its_confirmed_experts_free_in_the_roster(
