@@ -257,6 +257,21 @@ async def until(handle: Handle, what: str, holds: Callable[[Any], bool], within:
         raise AssertionError(f"{handle.id}: never saw {what} within {within} s; {seen}") from None
 
 
+async def deliver_both(handle: Handle, status: Any) -> None:
+    """Two past activities, their experts invited in `status`: every expert confirms, both
+    are reported and evaluated, and the Action reaches completion."""
+    for n in (1, 2):
+        for expert in invited(status, n):
+            await command(handle, "expert_response", activity=n, expert_id=expert, confirmed=True)
+    await until(handle, "completion reports due", lambda s: stages(s) == ["reporting"] * 2)
+    for n in (1, 2):
+        await command(handle, "activity_completed", activity=n, participants=24, women=13, men=11)
+    await until(handle, "evaluations due", lambda s: stages(s) == ["evaluation"] * 2)
+    for n in (1, 2):
+        await command(handle, "evaluation_done", activity=n, scores={"relevance": 5})
+    await until(handle, "completion", lambda s: s.stage == "completion")
+
+
 def steps_done(status: Any, clock_prefix: str) -> list[str]:
     return [s for c in status.clocks if c.name.startswith(clock_prefix) for s in c.steps_done]
 
@@ -473,16 +488,7 @@ async def happy_path_to_closed(rec: Recorder) -> Handle:
     status = await until(
         handle, "invitations", lambda s: all(len(invited(s, n)) == 2 for n in (1, 2))
     )
-    for n in (1, 2):
-        for expert in invited(status, n):
-            await command(handle, "expert_response", activity=n, expert_id=expert, confirmed=True)
-    await until(handle, "completion reports due", lambda s: stages(s) == ["reporting"] * 2)
-    for n in (1, 2):
-        await command(handle, "activity_completed", activity=n, participants=24, women=13, men=11)
-    await until(handle, "evaluations due", lambda s: stages(s) == ["evaluation"] * 2)
-    for n in (1, 2):
-        await command(handle, "evaluation_done", activity=n, scores={"relevance": 5})
-    await until(handle, "completion", lambda s: s.stage == "completion")
+    await deliver_both(handle, status)
     await command(handle, "deliverables_validated", comment="validated by the ministry")
     await command(handle, "feedback_received", overall_rating=5)
     await until(handle, "follow-up", lambda s: s.stage == "follow_up")
@@ -590,16 +596,7 @@ async def continued_during_implementation(rec: Recorder) -> Handle:
         await until(handle, "the batch handled", lambda s, n=batch: refused(s, "resume") == 10 * n)
     else:
         raise AssertionError("the Action did not continue as new")
-    for n in (1, 2):
-        for expert in invited(status, n):
-            await command(handle, "expert_response", activity=n, expert_id=expert, confirmed=True)
-    await until(handle, "completion reports due", lambda s: stages(s) == ["reporting"] * 2)
-    for n in (1, 2):
-        await command(handle, "activity_completed", activity=n, participants=24, women=13, men=11)
-    await until(handle, "evaluations due", lambda s: stages(s) == ["evaluation"] * 2)
-    for n in (1, 2):
-        await command(handle, "evaluation_done", activity=n, scores={"relevance": 5})
-    await until(handle, "completion", lambda s: s.stage == "completion")
+    await deliver_both(handle, status)
     return handle
 
 
