@@ -175,14 +175,15 @@ async def test_an_expert_confirms_in_a_browser_from_the_invitation_email(
 
 async def _arrived(smtp: SmtpServer) -> Any:
     """The first invitation to an expert, once the SMTP server has it."""
-    deadline = asyncio.get_running_loop().time() + 20
-    while True:
-        for message in smtp.inbox.messages:
+
+    def invitation(inbox: Any) -> Any:
+        for message in inbox.messages:
             invited = "You are invited to contribute as an expert" in bodies(message)[0]
             if message["X-Mieux-Notice"] == "invitation" and invited:
                 return message
-        assert asyncio.get_running_loop().time() < deadline, "no invitation arrived"
-        await asyncio.sleep(0.05)  # polling a real SMTP server's inbox
+        return None
+
+    return await smtp.inbox.wait_for(invitation)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -68,8 +68,24 @@ async def test_each_person_reads_every_notice_in_their_own_language(
         status = await until(handle, lambda s: len(invited(s, 1)) == 2)
         confirmed = invited(status, 1)[0]
         await respond(handle, 1, confirmed, True)
+        # Each notice is delivered on its own (0.6), so the confirmation may overtake the
+        # invitations: wait for every notice read below, not just the last one sent.
         await smtp_server.inbox.wait_for(
-            lambda inbox: any("confirmada" in str(m["Subject"]) for m in inbox.messages)
+            lambda inbox: (
+                all(
+                    any(wanted in str(m["Subject"]) for m in inbox.messages)
+                    for wanted in (
+                        "invitación: taller, Nairobi",
+                        "su participación está confirmada",
+                        "invitation: workshop Nairobi",
+                        "approuvée par le comité de pilotage",
+                    )
+                )
+                and any(
+                    _recipient(m) == EUDEL and m["X-Mieux-Notice"] == "consultation"
+                    for m in inbox.messages
+                )
+            )
         )
 
     language_of = {PARTNER: "fr", EUDEL: "fr"} | dict.fromkeys(experts, "es")
