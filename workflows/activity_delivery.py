@@ -33,11 +33,15 @@ with workflow.unsafe.imports_passed_through():
         Recipient,
     )
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
-    from glossary.phrases import Phrase, T
+    from glossary.phrases import N_, Phrase, T
     from glossary.status import ExpertSlotView
     from workflows.casework import ActionWithdrawn
     from workflows.clock import Alarm, Clock
     from workflows.mobilisation import Mobilisation, Slot, start_of
+
+# The reason an orphaned activity gives its experts: ours, so written in their language (a
+# reason staff typed is theirs, and goes as they wrote it).
+ACTION_CLOSED = N_("The Action this activity belongs to has been closed.")
 
 
 class ParentInstruction(BaseModel):
@@ -516,13 +520,16 @@ class ActivityDelivery(Mobilisation):
                                 **self._what_where(),
                             ),
                             awaited=T("nothing: the activity is cancelled"),
-                            details=[self.cancel_reason],
+                            details=[self._cancel_words()],
                         )
                     )
         self.clocks.open.clear()
         self.on_hold = False
         self._set_stage("cancelled")
         await self._flush()
+
+    def _cancel_words(self) -> str | Phrase:
+        return T(ACTION_CLOSED) if self.cancel_reason == ACTION_CLOSED else self.cancel_reason
 
     def _tell_confirmed_of_cancellation(self, slot: Slot) -> None:
         """An expert holding a confirmation keeps the dates free until told otherwise."""
@@ -542,10 +549,10 @@ class ActivityDelivery(Mobilisation):
                     details=[
                         T(
                             "{expert} was confirmed for {title}",
-                            expert=slot.expert_id,
+                            expert=slot.contact.expert.name,
                             title=self.activity.title,
                         ),
-                        self.cancel_reason,
+                        self._cancel_words(),
                     ],
                 )
             )
@@ -689,7 +696,7 @@ class ActivityDelivery(Mobilisation):
             )
             if self.withdrawal is None and self.stage not in ("delivered", "cancelled"):
                 # Told to the experts invited: the team's closing of the Action, in plain words.
-                self.cancel_reason = "The Action this activity belongs to has been closed."
+                self.cancel_reason = ACTION_CLOSED
                 self.withdrawal = ParentInstruction(kind="cancel", reason=self.cancel_reason)
                 self._revision += 1
 

@@ -81,6 +81,12 @@ BOARD_MEMO = "0.6-board-memo"
 # before it reads or changes anything, and issues no command of its own (the 0.5 marker is
 # read here, at start). Read once at start; Actions started before replay as they ran.
 SIGNALS_AFTER_UPDATES = "0.7-signals-after-updates"
+# 0.9: an activity whose workflow was closed outside the Action (terminated by hand) before
+# it took place cannot tell its experts or free their dates, so the Action does: each expert
+# held for it (and their focal point) hears it is off, and the roster holds their dates no
+# more. Checked where such an end is found, and only when experts were held, so a history
+# without the marker replays as it ran.
+EXPERTS_FREED = "0.9-experts-freed-when-an-activity-is-closed-outside"
 # Kept in the status: enough to act on, bounded whatever a mail server does.
 MAIL_PROBLEMS_KEPT = 50
 # Refusals listed one by one in the audit trail; past this they are only counted (by command

@@ -9,7 +9,7 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ChildWorkflowError, FailureError
+from temporalio.exceptions import ActivityError, ChildWorkflowError, FailureError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         FeedbackReceived,
         FollowUpReceived,
         NominateExpert,
+        Notice,
         NoticeKind,
         PlannedActivity,
         Recipient,
@@ -38,8 +39,10 @@ with workflow.unsafe.imports_passed_through():
     from glossary.documents import DocumentKind, DocumentRef, DocumentRequest
     from glossary.phrases import N_, T
     from glossary.request import Request
+    from glossary.roster import ExpertContact, Reservation
+    from glossary.status import ExpertSlotView
     from workflows.activity_delivery import ActivityDelivery, ParentInstruction
-    from workflows.casework import DEPENDENCIES, VALIDATION_REQUEST, Casework
+    from workflows.casework import DEPENDENCIES, EXPERTS_FREED, VALIDATION_REQUEST, Casework
     from workflows.clock import Alarm, Clock
 
 FINISHED = ("delivered", "cancelled")
@@ -53,6 +56,13 @@ RELAYED_AS = {
     "activity_completed": "the completion report",
     "evaluation_done": "the evaluation",
 }
+
+
+# An activity in these stages has not taken place: its experts are held for dates to come.
+BEFORE_IT_TAKES_PLACE = ("mobilising", "scheduled")
+# Expert places that hold a roster reservation (workflows/mobilisation.py, Slot.state).
+HELD = ("invited", "confirmed", "nominated")
+CLOSED_OUTSIDE = "activity workflow ended: closed outside the Action (terminated or failed)"
 
 
 def ended(view: ActivityView, note: str) -> ActivityView:
@@ -234,9 +244,7 @@ class Implementation(Casework):
                 self.views[activity.number] = await handle
             except ChildWorkflowError as error:
                 # Terminated or failed by hand (e.g. from the UI): the Action goes on without it.
-                self.views[activity.number] = ended(
-                    self.views[activity.number], f"activity workflow ended: {error}"
-                )
+                self._closed_outside(activity.number, f"activity workflow ended: {error}")
             self._revision += 1
 
         self._children[activity.number] = asyncio.create_task(outcome())
@@ -353,10 +361,7 @@ class Implementation(Casework):
             # sent just before it ended, is handled after this (activity_progress).
             if number in self._adopted and view.stage not in FINISHED:
                 self._presumed_ended.add(number)
-                self.views[number] = ended(
-                    view,
-                    "activity workflow ended: closed outside the Action (terminated or failed)",
-                )
+                self._closed_outside(number, CLOSED_OUTSIDE)
                 self._revision += 1
             what = RELAYED_AS.get(name, name)
             self._record(
@@ -366,6 +371,117 @@ class Implementation(Casework):
                 f"activity {number}'s workflow had already ended, so {what} was not passed on"
                 f" ({error.message})",
             )
+
+    def _closed_outside(self, number: int, note: str) -> None:
+        """The activity's workflow ended without the Action (terminated by hand): shown as
+        cancelled, and since 0.9 its experts are told and freed here, as it would have."""
+        before = self.views[number]
+        self.views[number] = ended(before, note)
+        held = [e for e in before.experts if e.state in HELD]
+        if before.stage not in BEFORE_IT_TAKES_PLACE or not held:
+            return
+        if not workflow.patched(EXPERTS_FREED):
+            return
+        self.views[number] = self.views[number].model_copy(
+            update={
+                "experts": [
+                    ExpertSlotView(expert_id=e.expert_id, state="withdrawn") if e in held else e
+                    for e in before.experts
+                ]
+            }
+        )
+        self._later(lambda: self._free_experts(before, held))
+
+    async def _free_experts(self, view: ActivityView, held: list[ExpertSlotView]) -> None:
+        """What `ActivityDelivery._cancel_now` does, with the same notice keys: an expert it
+        had told already is not told twice (the outbox sends a key once)."""
+        planned = next((a for a in self.plan if a.number == view.number), None)
+        themes = (planned.expertise if planned else []) or [str(t) for t in self.request.themes]
+        what_where = {"type": view.type, "place": view.place, "start": view.start, "end": view.end}
+        for expert in held:
+            reservation = Reservation(
+                expert_id=expert.expert_id,
+                reference=self.reference,
+                activity=view.number,
+                start=view.start,
+                end=view.end,
+                theme=(themes or [""])[0],
+            )
+            try:
+                await workflow.execute_activity(
+                    "release_expert",
+                    reservation,
+                    summary=f"release {expert.expert_id}",
+                    **options.RELEASE_EXPERT,
+                )
+                contact = await workflow.execute_activity(
+                    "expert_contact",
+                    expert.expert_id,
+                    result_type=ExpertContact,
+                    summary=f"contact of {expert.expert_id}",
+                    **options.EXPERT_CONTACT,
+                )
+            except ActivityError as error:
+                cause = getattr(error.cause, "message", str(error.cause))
+                self._record(
+                    "activity_progress",
+                    "worker",
+                    False,
+                    f"activity {view.number}: {expert.expert_id} could not be freed: {cause}",
+                )
+                continue
+            recipients = [contact.expert, *([contact.focal_point] if contact.focal_point else [])]
+            self._notify(
+                *(self._call_off(view, expert, contact, to, what_where) for to in recipients)
+            )
+            self._record(
+                "activity_progress",
+                "worker",
+                True,
+                f"activity {view.number} was closed outside the Action: {expert.expert_id}"
+                f" ({expert.state}) told it is off, and their dates released",
+            )
+        self._revision += 1
+
+    def _call_off(
+        self,
+        view: ActivityView,
+        expert: ExpertSlotView,
+        contact: ExpertContact,
+        to: Recipient,
+        what_where: dict[str, Any],
+    ) -> Notice:
+        reason = T("The MIEUX team has cancelled this activity.")
+        if expert.state == "invited":
+            return self.notice(
+                NoticeKind.WITHDRAWAL,
+                clock=f"cancel-{view.number}",
+                step=f"invitation-{expert.expert_id}",
+                to=to,
+                subject=T(
+                    "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}", **what_where
+                ),
+                awaited=T("nothing: the activity is cancelled"),
+                details=[reason],
+            )
+        return self.notice(
+            NoticeKind.WITHDRAWAL,
+            clock=f"cancel-{view.number}",
+            step=f"confirmed-{expert.expert_id}",
+            to=to,
+            subject=T(
+                "activity cancelled: {place}, {start:daymonth}-{end:shortdate}", **what_where
+            ),
+            awaited=T("nothing: the activity is cancelled and the dates are released"),
+            details=[
+                T(
+                    "{expert} was confirmed for {title}",
+                    expert=contact.expert.name,
+                    title=view.title,
+                ),
+                reason,
+            ],
+        )
 
     # -- amending the plan ----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from temporalio import workflow
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import WorkflowContinuedAsNewError
 
+from activities.compose import render_bodies
 from glossary import ActionInput, ActionStatus, Policy, Stage
 from tests.workflows.support import (
     Outbox,
@@ -296,7 +297,7 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
         today = (await env.get_current_time()).date()
         reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
         await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
-        await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
         await _flood_until_it_continues(env, handle, 60)
         second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
         await second.terminate("stuck, ended from the Web UI")
@@ -315,6 +316,10 @@ async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_
     )
     assert activity(result, 2).clocks == []
     assert [c.status.name for c in children] == ["COMPLETED", "TERMINATED"]
+    # Its invited experts heard from the Action instead (0.9), and no longer show as invited.
+    told = {s.notice.to.id for s in outbox.matching("withdrawal", "cancel-2")}
+    assert set(invited(before, 2)) <= told
+    assert {e.state for e in activity(result, 2).experts} == {"withdrawn"}
     assert any(
         "activity 2's workflow had already ended, so the Action's instruction was not passed on"
         in e.detail
@@ -443,5 +448,10 @@ async def test_an_activity_whose_action_was_terminated_by_hand_cancels_itself(
         e["detail"].startswith("the Action has ended without withdrawing this activity")
         for e in audit
     )
-    told = {s.notice.to.id for s in outbox.matching("withdrawal", "cancel-1")}
-    assert set(experts) <= told
+    told = {s.notice.to.id: s.notice for s in outbox.matching("withdrawal", "cancel-1")}
+    assert set(experts) <= set(told)
+    # The reason is the engine's own words, so each reader has it in their language.
+    expert = told[experts[0]]
+    notice = expert.model_copy(update={"to": expert.to.model_copy(update={"language": "es"})})
+    text_body, _ = render_bodies(notice)
+    assert "La Acción a la que pertenece esta actividad se ha cerrado." in text_body

@@ -239,6 +239,63 @@ async def test_an_activity_workflow_terminated_by_hand_counts_as_cancelled(local
     assert activity(status, 1).clocks == [] and activity(status, 1).next_due is None
 
 
+async def test_an_activity_terminated_by_hand_has_its_experts_told_and_freed_by_the_action(
+    local_env, task_queue, tmp_path
+):
+    """Its workflow, which would have told them and freed their dates, is gone: the Action
+    does both (0.9), for the expert who confirmed and the one still invited."""
+    env, outbox = local_env, Outbox()
+    roster = demo_roster_copy(tmp_path)
+    today = (await env.get_current_time()).date()
+    reference = f"2026-{uuid.uuid4().int % 900 + 100}"
+    [planned] = activity_plan(today + timedelta(days=40), 1)
+    async with running_worker(env, task_queue, outbox, roster_url=roster):
+        handle = await start_action(env.client, task_queue, action_input(reference))
+        await to_implementation(handle, [planned])
+        status = await until(handle, lambda s: len(invited(s, 1)) == 2)
+        confirmed, waiting = invited(status, 1)
+        await respond(handle, 1, confirmed, True)
+        await until(handle, lambda s: "confirmed" in {e.state for e in activity(s, 1).experts})
+        held = search(roster, query_for(planned, "2026-99"))
+        child = env.client.get_workflow_handle(f"action-{reference}-activity-1")
+        await child.terminate(reason="opened by mistake")
+        status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        free = search(roster, query_for(planned, "2026-99"))
+        # Withdrawn to end the run, which returns once every notice is delivered.
+        await handle.execute_update("withdraw", {"reason": "test over"})
+        await handle.result()
+
+    assert {confirmed, waiting}.isdisjoint(c.expert_id for c in held)
+    assert {confirmed, waiting} <= {c.expert_id for c in free}
+    assert [(e.expert_id, e.state) for e in activity(status, 1).experts] == [
+        (confirmed, "withdrawn"),
+        (waiting, "withdrawn"),
+    ]
+    told = {
+        (s.notice.to.id, s.notice.key.split("/")[2]): s.notice
+        for s in outbox.matching("withdrawal", "cancel-1")
+    }
+    cancelled = told[(confirmed, f"confirmed-{confirmed}")]
+    withdrawn = told[(waiting, f"invitation-{waiting}")]
+    assert cancelled.subject.startswith(f"MIEUX {reference}: activity cancelled: Nairobi, Kenya")
+    assert withdrawn.subject.startswith(f"MIEUX {reference}: invitation withdrawn: Nairobi")
+    assert withdrawn.details == ["The MIEUX team has cancelled this activity."]
+    # The expert by name, as their focal point knows them, not by roster code.
+    assert cancelled.details == [
+        f"{cancelled.to.name} was confirmed for Migration data workshop 1",
+        "The MIEUX team has cancelled this activity.",
+    ]
+    # Their focal points too, as the activity itself would have told them.
+    assert len(told) == 4
+    freed = [e.detail for e in status.audit if "told it is off" in e.detail]
+    assert freed == [
+        f"activity 1 was closed outside the Action: {confirmed} (confirmed) told it is off,"
+        " and their dates released",
+        f"activity 1 was closed outside the Action: {waiting} (invited) told it is off,"
+        " and their dates released",
+    ]
+
+
 async def test_a_withdrawn_action_leaves_its_confirmed_experts_free_in_the_roster(
     time_skipping_env, task_queue, tmp_path
 ):
