@@ -600,6 +600,30 @@ async def continued_during_implementation(rec: Recorder) -> Handle:
     return handle
 
 
+@scenario(
+    "activity_terminated_by_hand",
+    "experts invited, one confirms; the workshop's workflow is terminated by hand (0.9): the"
+    " Action tells both experts and their focal points and frees their dates, then is withdrawn",
+)
+async def activity_terminated_by_hand(rec: Recorder) -> Handle:
+    handle = await rec.start()
+    await to_implementation(handle, rec.future_plan())
+    status = await until(handle, "two invitations", lambda s: len(invited(s, 1)) == 2)
+    first = invited(status, 1)[0]
+    await command(handle, "expert_response", activity=1, expert_id=first, confirmed=True)
+    await until(handle, "a confirmation", lambda s: "confirmed" in expert_states(s))
+    workshop = rec.client.get_workflow_handle(f"{handle.id}-activity-1")
+    await workshop.terminate("opened by mistake")
+    await until(handle, "the experts freed", lambda s: expert_states(s) == {"withdrawn"})
+    await command(handle, "withdraw", reason="the ministry was restructured", by="po.martin")
+    await handle.result()
+    return handle
+
+
+def expert_states(status: Any) -> set[str]:
+    return {e.state for e in status.activities[0].experts}
+
+
 # -- recording ----------------------------------------------------------------------------
 
 
