@@ -149,7 +149,10 @@ class ActionLifecycle(Continuation):
             if is_public(self.status()) and workflow.patched(PUBLIC_SUMMARIES):
                 self._public_summary(f"Public summary at the end ({self.stage})")
             await self._register()
-        await workflow.wait_condition(lambda: all(t.done() for t in self._summaries))
+        await workflow.wait_condition(
+            lambda: all(t.done() for t in [*self._summaries, *self._freeing])
+        )
+        await self._flush()  # what freeing experts queued (nothing, when nothing was freed)
         await self._mail_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()

@@ -91,7 +91,7 @@ class Continuation(Intake, Review):
             return False
         if self._effects or self._outbox:
             return False
-        if any(not t.done() for t in self._summaries):
+        if any(not t.done() for t in [*self._summaries, *self._freeing]):
             return False
         if not workflow.all_handlers_finished():
             return False

@@ -101,6 +101,8 @@ class Implementation(Casework):
         self._adopted: set[int] = set()
         # Of those, the ones a signal found ended (_signal_activity).
         self._presumed_ended: set[int] = set()
+        # Since 0.9: the experts of an activity closed outside the Action, being freed.
+        self._freeing: list[asyncio.Task[None]] = []
         # Since 0.8 (set by ActionLifecycle): activities outlive the run that started them.
         self.activities_outlive = False
         # Each expert invitation answered, by its clock: what the answer was.
@@ -390,7 +392,8 @@ class Implementation(Casework):
                 ]
             }
         )
-        self._later(lambda: self._free_experts(before, held))
+        # Beside the Action, not in its way: a roster database that is away delays only this.
+        self._freeing.append(asyncio.create_task(self._free_experts(before, held)))
 
     async def _free_experts(self, view: ActivityView, held: list[ExpertSlotView]) -> None:
         """What `ActivityDelivery._cancel_now` does, with the same notice keys: an expert it

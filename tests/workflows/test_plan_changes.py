@@ -259,7 +259,13 @@ async def test_an_activity_terminated_by_hand_has_its_experts_told_and_freed_by_
         held = search(roster, query_for(planned, "2026-99"))
         child = env.client.get_workflow_handle(f"action-{reference}-activity-1")
         await child.terminate(reason="opened by mistake")
-        status = await until(handle, lambda s: s.stage == Stage.COMPLETION)
+        status = await until(
+            handle,
+            lambda s: (
+                s.stage == Stage.COMPLETION
+                and sum("told it is off" in e.detail for e in s.audit) == 2
+            ),
+        )
         free = search(roster, query_for(planned, "2026-99"))
         # Withdrawn to end the run, which returns once every notice is delivered.
         await handle.execute_update("withdraw", {"reason": "test over"})
