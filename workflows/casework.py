@@ -116,6 +116,8 @@ class Casework:
         self.clocks = Clocks(strict=self.v2)
         self.held_since: datetime | None = None
         self.audit: list[AuditEntry] = []
+        # By clock: the audit entry of the latest run of its steps not sent (_drop_superseded).
+        self._skipped_from: dict[str, tuple[AuditEntry, str, datetime, int]] = {}
         self.on_hold = False
         self.hold_reason = ""
         self.withdrawal: Any = None
@@ -407,6 +409,20 @@ class Casework:
         if not mine:
             return
         self._outbox = self._outbox[:queued] + [n for n in self._outbox[queued:] if n not in mine]
+        # A clock far behind (a request received months before it was registered) passes
+        # many steps at once: one line for the run of them, not one each, so the audit
+        # trail still shows what happened.
+        first = self._skipped_from.get(clock.name)
+        if first is not None and self.audit and self.audit[-1] is first[0]:
+            entry, step, at, count = first
+            count += 1
+            entry.detail = (
+                f"{clock.label}: {count} steps not sent, {step} to {alarm.step} (due"
+                f" {at:%Y-%m-%d %H:%M} to {alarm.at:%Y-%m-%d %H:%M} UTC): each was overtaken"
+                " by a later one; only the latest goes out"
+            )
+            self._skipped_from[clock.name] = (entry, step, at, count)
+            return
         self._record(
             "clock",
             "clock",
@@ -414,6 +430,7 @@ class Casework:
             f"{clock.label} {alarm.step} not sent (due {alarm.at:%Y-%m-%d %H:%M} UTC): a later"
             " step was already due; only the latest goes out",
         )
+        self._skipped_from[clock.name] = (self.audit[-1], alarm.step, alarm.at, 1)
 
     # -- notices ------------------------------------------------------------------------
 

@@ -85,3 +85,28 @@ async def test_a_request_without_an_officer_goes_to_its_regions_default_officer(
         status = await handle.query(ActionLifecycle.status)
     assert plain.request.project_officer is None
     assert status.project_officer == "po.okafor"
+
+
+async def test_a_request_received_months_ago_leaves_one_audit_line_for_the_steps_it_skipped(
+    time_skipping_env, task_queue
+):
+    """Registered 30 weeks after receipt: the intake clock is 29 weekly escalations behind.
+    Only the latest goes out, and the audit trail says so in one line, not 28."""
+    from tests.workflows.support import until
+
+    env, outbox = time_skipping_env, Outbox()
+    today = (await env.get_current_time()).date()
+    received = today - timedelta(weeks=30)
+    async with running_worker(env, task_queue, outbox):
+        handle = await start_action(env.client, task_queue, action_input(received_on=received))
+        status = await until(handle, lambda _: bool(outbox.matching("escalation", "intake")))
+    skipped = [e.detail for e in status.audit if "not sent" in e.detail]
+    # Due a week after receipt, reminded three days before, escalated weekly since: the
+    # 29th escalation is due today and goes out.
+    [escalation] = outbox.matching("escalation", "intake")
+    assert escalation.notice.key.endswith("/escalation-29/pm.rossi")
+    first, last = received + timedelta(days=4), today - timedelta(weeks=1)
+    assert skipped == [
+        f"Intake decision: 30 steps not sent, reminder-1 to escalation-28 (due {first} 00:00"
+        f" to {last} 00:00 UTC): each was overtaken by a later one; only the latest goes out"
+    ]
