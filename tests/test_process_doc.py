@@ -26,7 +26,8 @@ NOT_SEEN = {
     *(
         (rule.stage, Stage.WITHDRAWN)
         for rule in PROCESS
-        if rule.stage not in (Stage.IMPLEMENTATION, Stage.FICHE_DRAFTING)
+        # Withdrawn in completion: the activity_terminated_by_hand scenario.
+        if rule.stage not in (Stage.IMPLEMENTATION, Stage.FICHE_DRAFTING, Stage.COMPLETION)
     ),
 }
 
