@@ -45,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.register import RegisterRecord, without_personal_data
     from glossary.status import AUDIT_IN_STATUS, DocumentView, StageSpan
     from workflows import search_attributes as sa
-    from workflows.activity_delivery import ParentInstruction
+    from workflows.activity_delivery import ACTION_WITHDRAWN, ParentInstruction
     from workflows.casework import (
         BOARD_MEMO,
         PUBLIC_SUMMARIES,
@@ -242,7 +242,7 @@ class ActionLifecycle(Continuation):
     def _withdraw_now(self) -> None:
         reached_psg = self.stage not in (Stage.INTAKE, Stage.FICHE_DRAFTING, Stage.CONSULTATION)
         reason = self.withdrawal.reason if self.withdrawal else ""
-        self._relay(ParentInstruction(kind="cancel", reason=f"Action withdrawn: {reason}"))
+        self._relay(ParentInstruction(kind="cancel", reason=f"{ACTION_WITHDRAWN}{reason}"))
         self._end(Stage.WITHDRAWN, f"withdrawn: {reason}")
         recipients = [self._partner(), self._officer()]
         if self.v2:

@@ -42,6 +42,8 @@ with workflow.unsafe.imports_passed_through():
 # The reason an orphaned activity gives its experts: ours, so written in their language (a
 # reason staff typed is theirs, and goes as they wrote it).
 ACTION_CLOSED = N_("The Action this activity belongs to has been closed.")
+# How the Action relays a withdrawal: our words around the reason staff gave.
+ACTION_WITHDRAWN = "Action withdrawn: "
 
 
 class ParentInstruction(BaseModel):
@@ -505,55 +507,38 @@ class ActivityDelivery(Mobilisation):
             if self.v2 and slot.filled:
                 self._tell_confirmed_of_cancellation(slot)
             if slot.state == "invited":
-                for to in [
-                    slot.contact.expert,
-                    *([slot.contact.focal_point] if slot.contact.focal_point else []),
-                ]:
-                    self._notify(
-                        self.notice(
-                            NoticeKind.WITHDRAWAL,
-                            clock=f"cancel-{self.activity.number}",
-                            step=f"invitation-{slot.expert_id}",
-                            to=to,
-                            subject=T(
-                                "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}",
-                                **self._what_where(),
-                            ),
-                            awaited=T("nothing: the activity is cancelled"),
-                            details=[self._cancel_words()],
-                        )
-                    )
+                self._call_off(slot, invited=True)
         self.clocks.open.clear()
         self.on_hold = False
         self._set_stage("cancelled")
         await self._flush()
 
     def _cancel_words(self) -> str | Phrase:
-        return T(ACTION_CLOSED) if self.cancel_reason == ACTION_CLOSED else self.cancel_reason
+        """The reason, with what is ours written in the reader's language."""
+        if self.cancel_reason == ACTION_CLOSED:
+            return T(ACTION_CLOSED)
+        if self.cancel_reason.startswith(ACTION_WITHDRAWN):
+            reason = self.cancel_reason.removeprefix(ACTION_WITHDRAWN)
+            return T("Action withdrawn: {reason}", reason=reason)
+        return self.cancel_reason
 
     def _tell_confirmed_of_cancellation(self, slot: Slot) -> None:
         """An expert holding a confirmation keeps the dates free until told otherwise."""
-        assert slot.contact is not None
+        self._call_off(slot, invited=False)
+
+    def _call_off(self, slot: Slot, invited: bool) -> None:
+        assert slot.contact is not None and slot.expert_id is not None
         for to in self._expert_and_focal_point(slot.contact):
             self._notify(
-                self.notice(
-                    NoticeKind.WITHDRAWAL,
-                    clock=f"cancel-{self.activity.number}",
-                    step=f"confirmed-{slot.expert_id}",
+                self._calling_off(
+                    number=self.activity.number,
+                    title=self.activity.title,
+                    expert_id=slot.expert_id,
+                    expert_name=slot.contact.expert.name,
+                    invited=invited,
                     to=to,
-                    subject=T(
-                        "activity cancelled: {place}, {start:daymonth}-{end:shortdate}",
-                        **self._what_where(),
-                    ),
-                    awaited=T("nothing: the activity is cancelled and the dates are released"),
-                    details=[
-                        T(
-                            "{expert} was confirmed for {title}",
-                            expert=slot.contact.expert.name,
-                            title=self.activity.title,
-                        ),
-                        self._cancel_words(),
-                    ],
+                    what_where=self._what_where(),
+                    reason=self._cancel_words(),
                 )
             )
 

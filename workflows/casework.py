@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from glossary.commands import Command, ExtendDeadline, command_name
     from glossary.notices import MailProblem, MailTrouble, NoticeText
     from glossary.people import STAFF_ROLES
-    from glossary.phrases import Phrase, words
+    from glossary.phrases import Phrase, T, words
     from workflows.clock import Alarm, Clock, Clocks
     from workflows.permissions import Person, person_in, refusal
 
@@ -493,6 +493,48 @@ class Casework:
             reply_to=None if to.role in STAFF_ROLES else self._officer(),
             answer=None if to.role in STAFF_ROLES else answer,
             text=text,
+        )
+
+    def _calling_off(
+        self,
+        *,
+        number: int,
+        title: str,
+        expert_id: str,
+        expert_name: str,
+        invited: bool,
+        to: Recipient,
+        what_where: dict[str, Any],
+        reason: str | Phrase,
+    ) -> Notice:
+        """An expert (or their focal point) told an activity is off: an invitation
+        withdrawn, or a confirmed place cancelled. Written by the activity, or by the Action
+        for an activity closed outside it (0.9): the same key either way, so it goes once."""
+        if invited:
+            return self.notice(
+                NoticeKind.WITHDRAWAL,
+                clock=f"cancel-{number}",
+                step=f"invitation-{expert_id}",
+                to=to,
+                subject=T(
+                    "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}", **what_where
+                ),
+                awaited=T("nothing: the activity is cancelled"),
+                details=[reason],
+            )
+        return self.notice(
+            NoticeKind.WITHDRAWAL,
+            clock=f"cancel-{number}",
+            step=f"confirmed-{expert_id}",
+            to=to,
+            subject=T(
+                "activity cancelled: {place}, {start:daymonth}-{end:shortdate}", **what_where
+            ),
+            awaited=T("nothing: the activity is cancelled and the dates are released"),
+            details=[
+                T("{expert} was confirmed for {title}", expert=expert_name, title=title),
+                reason,
+            ],
         )
 
     def _notify(self, *notices: Notice) -> None:

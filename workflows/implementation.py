@@ -27,7 +27,6 @@ with workflow.unsafe.imports_passed_through():
         FeedbackReceived,
         FollowUpReceived,
         NominateExpert,
-        Notice,
         NoticeKind,
         PlannedActivity,
         Recipient,
@@ -434,9 +433,19 @@ class Implementation(Casework):
                 )
                 continue
             recipients = [contact.expert, *([contact.focal_point] if contact.focal_point else [])]
-            self._notify(
-                *(self._call_off(view, expert, contact, to, what_where) for to in recipients)
-            )
+            for to in recipients:
+                self._notify(
+                    self._calling_off(
+                        number=view.number,
+                        title=view.title,
+                        expert_id=expert.expert_id,
+                        expert_name=contact.expert.name,
+                        invited=expert.state == "invited",
+                        to=to,
+                        what_where=what_where,
+                        reason=T("The MIEUX team has cancelled this activity."),
+                    )
+                )
             self._record(
                 "activity_progress",
                 "worker",
@@ -445,46 +454,6 @@ class Implementation(Casework):
                 f" ({expert.state}) told it is off, and their dates released",
             )
         self._revision += 1
-
-    def _call_off(
-        self,
-        view: ActivityView,
-        expert: ExpertSlotView,
-        contact: ExpertContact,
-        to: Recipient,
-        what_where: dict[str, Any],
-    ) -> Notice:
-        reason = T("The MIEUX team has cancelled this activity.")
-        if expert.state == "invited":
-            return self.notice(
-                NoticeKind.WITHDRAWAL,
-                clock=f"cancel-{view.number}",
-                step=f"invitation-{expert.expert_id}",
-                to=to,
-                subject=T(
-                    "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}", **what_where
-                ),
-                awaited=T("nothing: the activity is cancelled"),
-                details=[reason],
-            )
-        return self.notice(
-            NoticeKind.WITHDRAWAL,
-            clock=f"cancel-{view.number}",
-            step=f"confirmed-{expert.expert_id}",
-            to=to,
-            subject=T(
-                "activity cancelled: {place}, {start:daymonth}-{end:shortdate}", **what_where
-            ),
-            awaited=T("nothing: the activity is cancelled and the dates are released"),
-            details=[
-                T(
-                    "{expert} was confirmed for {title}",
-                    expert=contact.expert.name,
-                    title=view.title,
-                ),
-                reason,
-            ],
-        )
 
     # -- amending the plan ----------------------------------------------------------------
 

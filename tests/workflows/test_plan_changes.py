@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from activities.compose import render_bodies
 from activities.roster import search
 from glossary import PlannedActivity, Stage
 from glossary.roster import CandidateQuery
@@ -320,6 +321,22 @@ async def test_a_withdrawn_action_leaves_its_confirmed_experts_free_in_the_roste
     free = search(roster, query_for(planned, "2026-99"))
     assert not set(experts) & {c.expert_id for c in held}
     assert set(experts) <= {c.expert_id for c in free}
+    # Each is told, by name (their focal point knows them so, not by roster code).
+    told = [s.notice for s in outbox.matching("withdrawal", "cancel-1")]
+    to_experts = {n.to.id: n for n in told if n.to.id in experts}
+    assert set(to_experts) == set(experts)
+    assert all(
+        n.details
+        == [
+            f"{n.to.name} was confirmed for {planned['title']}",
+            "Action withdrawn: the government fell",
+        ]
+        for n in to_experts.values()
+    )
+    # Our words around the reason staff typed are in the reader's language.
+    notice = next(iter(to_experts.values()))
+    french = notice.model_copy(update={"to": notice.to.model_copy(update={"language": "fr"})})
+    assert "- Action retirée : the government fell" in render_bodies(french)[0]
 
 
 def query_for(planned: dict, reference: str) -> CandidateQuery:
