@@ -899,6 +899,8 @@ class ActionLifecycle(Continuation):
         open_to_reports = current is not None and (
             current.stage not in FINISHED or view.number in self._presumed_ended
         )
+        if view.number in self._heard_from:
+            self._heard_from[view.number] = workflow.now()
         if current is None or (open_to_reports and view.report >= current.report):
             self._presumed_ended.discard(view.number)
             self.views[view.number] = view

@@ -51,7 +51,7 @@ class ParentInstruction(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: str  # hold | resume | cancel | reschedule
+    kind: str  # hold | resume | cancel | reschedule | report
     reason: str = ""
     by: str = "staff"
     start: date | None = None
@@ -474,6 +474,9 @@ class ActivityDelivery(Mobilisation):
         elif instruction.kind == "resume" and self.on_hold:
             self._apply_resume(self._check_resume({"by": instruction.by}))
             self._after_resume()
+        elif instruction.kind == "report":
+            # The Action asks after an activity quiet for long (0.9): a report answers.
+            self._revision += 1
         elif instruction.kind == "cancel":
             self.cancel_reason = instruction.reason
             self.withdrawal = instruction

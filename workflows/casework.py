@@ -87,6 +87,12 @@ SIGNALS_AFTER_UPDATES = "0.7-signals-after-updates"
 # more. Checked where such an end is found, and only when experts were held, so a history
 # without the marker replays as it ran.
 EXPERTS_FREED = "0.9-experts-freed-when-an-activity-is-closed-outside"
+# 0.9: an activity an earlier run of the Action started (continued as new, 0.8) reports by
+# signal, and nothing tells the current run if it is terminated by hand: the Action would
+# wait for it for ever. Quiet past its own next deadline (or a fortnight), it is asked to
+# report, and a request that finds it ended closes it as above. Read once, where a run
+# resumed in implementation begins.
+ADOPTED_WATCHED = "0.9-adopted-activities-watched"
 # Kept in the status: enough to act on, bounded whatever a mail server does.
 MAIL_PROBLEMS_KEPT = 50
 # Refusals listed one by one in the audit trail; past this they are only counted (by command

@@ -6,6 +6,8 @@ own module so each reads as one story.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -41,7 +43,13 @@ with workflow.unsafe.imports_passed_through():
     from glossary.roster import ExpertContact, Reservation
     from glossary.status import ExpertSlotView
     from workflows.activity_delivery import ActivityDelivery, ParentInstruction
-    from workflows.casework import DEPENDENCIES, EXPERTS_FREED, VALIDATION_REQUEST, Casework
+    from workflows.casework import (
+        ADOPTED_WATCHED,
+        DEPENDENCIES,
+        EXPERTS_FREED,
+        VALIDATION_REQUEST,
+        Casework,
+    )
     from workflows.clock import Alarm, Clock
 
 FINISHED = ("delivered", "cancelled")
@@ -62,6 +70,10 @@ BEFORE_IT_TAKES_PLACE = ("mobilising", "scheduled")
 # Expert places that hold a roster reservation (workflows/mobilisation.py, Slot.state).
 HELD = ("invited", "confirmed", "nominated")
 CLOSED_OUTSIDE = "activity workflow ended: closed outside the Action (terminated or failed)"
+# An activity reports whenever one of its clocks fires; this long past its next deadline
+# without a word (or this long at most without one), an adopted one is asked after.
+QUIET_GRACE = timedelta(days=1)
+QUIET_AT_MOST = timedelta(days=14)
 
 
 def ended(view: ActivityView, note: str) -> ActivityView:
@@ -102,6 +114,9 @@ class Implementation(Casework):
         self._presumed_ended: set[int] = set()
         # Since 0.9: the experts of an activity closed outside the Action, being freed.
         self._freeing: list[asyncio.Task[None]] = []
+        # Since 0.9: when each adopted activity last reported (or this run began).
+        self._heard_from: dict[int, datetime] = {}
+        self._watching: asyncio.Task[None] | None = None
         # Since 0.8 (set by ActionLifecycle): activities outlive the run that started them.
         self.activities_outlive = False
         # Each expert invitation answered, by its clock: what the answer was.
@@ -124,6 +139,9 @@ class Implementation(Casework):
 
     async def _implementation(self) -> None:
         assert self.fiche is not None
+        if self._adopted and workflow.patched(ADOPTED_WATCHED):
+            self._heard_from = dict.fromkeys(self._adopted, workflow.now())
+            self._watching = asyncio.create_task(self._watch_adopted())
         if not self.views:  # else carried over by a run that continued as new
             self.plan = sorted(self.fiche.activities, key=lambda a: (a.start, a.number))
             self.views = {a.number: planned_view(a) for a in self.plan}
@@ -372,6 +390,39 @@ class Implementation(Casework):
                 f"activity {number}'s workflow had already ended, so {what} was not passed on"
                 f" ({error.message})",
             )
+
+    async def _watch_adopted(self) -> None:
+        """Ask an adopted activity to report once it has been quiet too long: a live one
+        answers with its state, an ended one is found closed when the request fails."""
+        while True:
+            quiet = [n for n in sorted(self._adopted) if self.views[n].stage not in FINISHED]
+            if not quiet:
+                return
+            ask_at = {n: self._expected_word(n) for n in quiet}
+            now = workflow.now()
+            due = [n for n in quiet if ask_at[n] <= now]
+            if not due:
+                # Woken by the time to ask, not by each report: a report only moves that time
+                # later, which the next turn of this loop reads.
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(
+                        lambda quiet=quiet: all(self.views[n].stage in FINISHED for n in quiet),
+                        timeout=min(ask_at.values()) - now,
+                        timeout_summary="adopted activities quiet?",
+                    )
+                continue
+            for number in due:
+                self._heard_from[number] = now  # asked: the next ask is a window later
+                report = ParentInstruction(kind="report", by="worker")
+                self._later(lambda n=number, r=report: self._signal_activity(n, "instruction", r))
+            self._revision += 1
+
+    def _expected_word(self, number: int) -> datetime:
+        heard = self._heard_from[number]
+        next_due = self.views[number].next_due
+        if next_due is None or next_due < heard:
+            return heard + QUIET_AT_MOST
+        return min(next_due + QUIET_GRACE, heard + QUIET_AT_MOST)
 
     def _closed_outside(self, number: int, note: str) -> None:
         """The activity's workflow ended without the Action (terminated by hand): shown as

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from temporalio import workflow
-from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType, WorkflowExecutionStatus, WorkflowTaskFailedCause
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import WorkflowContinuedAsNewError
 
 from activities.compose import render_bodies
@@ -28,6 +30,9 @@ WFT_FAILED = EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
 UNHANDLED = WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
 # Low enough that 60 refused signals cross it; the default is 4,000.
 POLICY = Policy(working_hours="", continue_after_events=100)
+# On the time-skipping server a query sent while the Action continues as new can go
+# unanswered: high enough that it continues only when flooded, not on its own.
+QUIET_POLICY = Policy(working_hours="", continue_after_events=400)
 
 
 async def _flood(handle, count: int) -> None:
@@ -40,18 +45,30 @@ async def _flood_until_it_continues(env, handle, count: int, bound: int = 100) -
     the bound (how many events an Action makes on its own varies with the activities'
     reports, and the run may have continued once already), and returns its id once it has
     continued as new."""
-    described = await handle.describe()
-    run = described.run_id
+    run, _, _ = await _described(env, handle.id)
     await _flood(handle, count)
-    old = env.client.get_workflow_handle(handle.id, run_id=run)
     for _ in range(bound // 10):
-        described = await old.describe()
-        if described.status.name != "RUNNING" or described.history_length >= bound:
+        _, running, length = await _described(env, handle.id, run)
+        if not running or length >= bound:
             break
         await _flood(handle, 10)
     with pytest.raises(WorkflowContinuedAsNewError):
         await env.client.get_workflow_handle(handle.id, run_id=run).result(follow_runs=False)
     return run
+
+
+async def _described(env, workflow_id: str, run_id: str = "") -> tuple[str, bool, int]:
+    """Run id, running or not, history length: read raw, as the time-skipping server's
+    description of a Datetime search attribute is one the SDK cannot decode."""
+    described = await env.client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=env.client.namespace,
+            execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
+        )
+    )
+    info = described.workflow_execution_info
+    running = info.status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+    return info.execution.run_id, running, info.history_length
 
 
 async def _start_as_the_cli_does(env, task_queue: str, policy: Policy) -> tuple[str, Any]:
@@ -455,3 +472,64 @@ async def test_an_activity_whose_action_was_terminated_by_hand_cancels_itself(
     notice = expert.model_copy(update={"to": expert.to.model_copy(update={"language": "es"})})
     text_body, _ = render_bodies(notice)
     assert "La Acción a la que pertenece esta actividad se ha cerrado." in text_body
+
+
+async def test_an_adopted_activity_terminated_by_hand_is_found_once_it_falls_quiet(
+    time_skipping_env, task_queue
+):
+    """Terminated after the Action continued as new: the new run has no handle on it, so
+    nothing would tell it, and the Action would wait for that activity for ever. A day past
+    its experts' confirmation deadline with no word from it, the Action asks it to report
+    (0.9), finds it ended, tells and frees its experts, and goes on."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity, activity_plan, invited, to_implementation, until
+
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        today = (await env.get_current_time()).date()
+        reference, handle = await _start_as_the_cli_does(env, task_queue, QUIET_POLICY)
+        await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
+        before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+        await _flood_until_it_continues(env, handle, 300, bound=400)
+        second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
+        await second.terminate("stuck, ended from the Web UI")
+        quiet = await status_of(handle)
+        await env.sleep(days(9))  # the 7-day confirmation deadline, a day's grace, a margin
+        status = await until(handle, lambda s: activity(s, 2).stage == "cancelled")
+
+    assert activity(quiet, 2).stage == "mobilising"  # what it last reported
+    assert activity(status, 2).note == (
+        "activity workflow ended: closed outside the Action (terminated or failed)"
+    )
+    assert {e.state for e in activity(status, 2).experts} == {"withdrawn"}
+    told = {s.notice.to.id for s in outbox.matching("withdrawal", "cancel-2")}
+    assert set(invited(before, 2)) <= told
+    # The live one reported at its own deadline and goes on.
+    assert activity(status, 1).stage == "mobilising"
+
+
+async def test_a_quiet_adopted_activity_that_is_alive_answers_and_goes_on(
+    time_skipping_env, task_queue
+):
+    """Its experts confirmed, a workshop two months ahead has nothing to say for weeks: a
+    fortnight after the run began, the Action asks it to report, and it does."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity, activity_plan, confirm_all, to_implementation
+
+    env, outbox = time_skipping_env, Outbox()
+    async with running_worker(env, task_queue, outbox):
+        today = (await env.get_current_time()).date()
+        _, handle = await _start_as_the_cli_does(env, task_queue, QUIET_POLICY)
+        await to_implementation(handle, activity_plan(today + timedelta(days=60), 1))
+        await confirm_all(handle, [1])
+        await _flood_until_it_continues(env, handle, 300, bound=400)
+        quiet = activity(await status_of(handle), 1)
+        await env.sleep(days(15))
+        status = await status_of(handle)
+
+    assert quiet.stage == "scheduled" and quiet.next_due is None  # no deadline of its own
+    answered = activity(status, 1)
+    assert (answered.stage, answered.report) == ("scheduled", quiet.report + 1)
+    assert not [e for e in status.audit if "had already ended" in e.detail]
