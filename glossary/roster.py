@@ -153,6 +153,20 @@ class Reservation(BaseModel):
         default="", max_length=120, description="recorded with the deployment, for ranking"
     )
 
+    @classmethod
+    def of(
+        cls, expert_id: str, reference: str, activity: PlannedActivity, themes: Iterable[str]
+    ) -> Reservation:
+        """Held for `activity`'s dates, under its first expertise (else the Action's theme)."""
+        return cls(
+            expert_id=expert_id,
+            reference=reference,
+            activity=activity.number,
+            start=activity.start,
+            end=activity.end,
+            theme=([*activity.expertise] or [*themes] or [""])[0],
+        )
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> Reservation:
         if self.end < self.start:

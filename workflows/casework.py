@@ -517,30 +517,26 @@ class Casework:
         withdrawn, or a confirmed place cancelled. Written by the activity, or by the Action
         for an activity closed outside it (0.9): the same key either way, so it goes once."""
         if invited:
-            return self.notice(
-                NoticeKind.WITHDRAWAL,
-                clock=f"cancel-{number}",
-                step=f"invitation-{expert_id}",
-                to=to,
-                subject=T(
-                    "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}", **what_where
-                ),
-                awaited=T("nothing: the activity is cancelled"),
-                details=[reason],
+            step, details = f"invitation-{expert_id}", [reason]
+            subject = T(
+                "invitation withdrawn: {place}, {start:daymonth}-{end:shortdate}", **what_where
             )
+            awaited = T("nothing: the activity is cancelled")
+        else:
+            confirmed = T("{expert} was confirmed for {title}", expert=expert_name, title=title)
+            step, details = f"confirmed-{expert_id}", [confirmed, reason]
+            subject = T(
+                "activity cancelled: {place}, {start:daymonth}-{end:shortdate}", **what_where
+            )
+            awaited = T("nothing: the activity is cancelled and the dates are released")
         return self.notice(
             NoticeKind.WITHDRAWAL,
             clock=f"cancel-{number}",
-            step=f"confirmed-{expert_id}",
+            step=step,
             to=to,
-            subject=T(
-                "activity cancelled: {place}, {start:daymonth}-{end:shortdate}", **what_where
-            ),
-            awaited=T("nothing: the activity is cancelled and the dates are released"),
-            details=[
-                T("{expert} was confirmed for {title}", expert=expert_name, title=title),
-                reason,
-            ],
+            subject=subject,
+            awaited=awaited,
+            details=details,
         )
 
     def _notify(self, *notices: Notice) -> None:

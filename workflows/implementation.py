@@ -448,18 +448,11 @@ class Implementation(Casework):
     async def _free_experts(self, view: ActivityView, held: list[ExpertSlotView]) -> None:
         """What `ActivityDelivery._cancel_now` does, with the same notice keys: an expert it
         had told already is not told twice (the outbox sends a key once)."""
-        planned = next((a for a in self.plan if a.number == view.number), None)
-        themes = (planned.expertise if planned else []) or [str(t) for t in self.request.themes]
+        planned = next(a for a in self.plan if a.number == view.number)
+        themes = [str(t) for t in self.request.themes]
         what_where = {"type": view.type, "place": view.place, "start": view.start, "end": view.end}
         for expert in held:
-            reservation = Reservation(
-                expert_id=expert.expert_id,
-                reference=self.reference,
-                activity=view.number,
-                start=view.start,
-                end=view.end,
-                theme=(themes or [""])[0],
-            )
+            reservation = Reservation.of(expert.expert_id, self.reference, planned, themes)
             try:
                 await workflow.execute_activity(
                     "release_expert",

@@ -108,14 +108,7 @@ class Mobilisation(Casework):
         )
 
     def _reservation(self, expert_id: str) -> Reservation:
-        return Reservation(
-            expert_id=expert_id,
-            reference=self.reference,
-            activity=self.activity.number,
-            start=self.activity.start,
-            end=self.activity.end,
-            theme=(self.activity.expertise or self.input.themes or [""])[0],
-        )
+        return Reservation.of(expert_id, self.reference, self.activity, self.input.themes)
 
     async def _contact(self, expert_id: str) -> ExpertContact:
         return await workflow.execute_activity(

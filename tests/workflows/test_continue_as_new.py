@@ -57,6 +57,26 @@ async def _flood_until_it_continues(env, handle, count: int, bound: int = 100) -
     return run
 
 
+async def _continued_then_one_workshop_terminated(
+    env, task_queue: str, policy: Policy, flood: int
+) -> tuple[str, Any, Any]:
+    """Two workshops 40 days ahead, their experts invited; the Action flooded until it
+    continues as new (`flood` signals first), then workshop 2 terminated by hand. Its
+    reference, its handle, and its status when the invitations were out."""
+    from datetime import timedelta
+
+    from tests.workflows.support import activity_plan, invited, to_implementation, until
+
+    today = (await env.get_current_time()).date()
+    reference, handle = await _start_as_the_cli_does(env, task_queue, policy)
+    await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
+    before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
+    await _flood_until_it_continues(env, handle, flood, bound=policy.continue_after_events)
+    second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
+    await second.terminate("stuck, ended from the Web UI")
+    return reference, handle, before
+
+
 async def _described(env, workflow_id: str, run_id: str = "") -> tuple[str, bool, int]:
     """Run id, running or not, history length: read raw, as the time-skipping server's
     description of a Datetime search attribute is one the SDK cannot decode."""
@@ -305,19 +325,13 @@ async def test_in_implementation_the_activities_outlive_the_run(local_env, task_
 async def test_a_withdrawal_reaches_the_activities_an_earlier_run_started(local_env, task_queue):
     """And one of them terminated by hand meanwhile (no report reaches the new run, which
     has no handle on it): the withdrawal finds it ended, and the Action still ends."""
-    from datetime import timedelta
-
-    from tests.workflows.support import activity, activity_plan, invited, to_implementation, until
+    from tests.workflows.support import activity, invited
 
     env, outbox = local_env, Outbox()
     async with running_worker(env, task_queue, outbox):
-        today = (await env.get_current_time()).date()
-        reference, handle = await _start_as_the_cli_does(env, task_queue, POLICY)
-        await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
-        before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        await _flood_until_it_continues(env, handle, 60)
-        second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
-        await second.terminate("stuck, ended from the Web UI")
+        reference, handle, before = await _continued_then_one_workshop_terminated(
+            env, task_queue, POLICY, 60
+        )
         await handle.execute_update("withdraw", {"reason": "the ministry withdrew", "by": "po"})
         result = ActionStatus.model_validate(await handle.result())
         children = [
@@ -481,19 +495,13 @@ async def test_an_adopted_activity_terminated_by_hand_is_found_once_it_falls_qui
     nothing would tell it, and the Action would wait for that activity for ever. A day past
     its experts' confirmation deadline with no word from it, the Action asks it to report
     (0.9), finds it ended, tells and frees its experts, and goes on."""
-    from datetime import timedelta
-
-    from tests.workflows.support import activity, activity_plan, invited, to_implementation, until
+    from tests.workflows.support import activity, invited, until
 
     env, outbox = time_skipping_env, Outbox()
     async with running_worker(env, task_queue, outbox):
-        today = (await env.get_current_time()).date()
-        reference, handle = await _start_as_the_cli_does(env, task_queue, QUIET_POLICY)
-        await to_implementation(handle, activity_plan(today + timedelta(days=40), 2))
-        before = await until(handle, lambda s: all(len(invited(s, n)) == 2 for n in (1, 2)))
-        await _flood_until_it_continues(env, handle, 300, bound=400)
-        second = env.client.get_workflow_handle(f"action-{reference}-activity-2")
-        await second.terminate("stuck, ended from the Web UI")
+        _, handle, before = await _continued_then_one_workshop_terminated(
+            env, task_queue, QUIET_POLICY, 300
+        )
         quiet = await status_of(handle)
         await env.sleep(days(9))  # the 7-day confirmation deadline, a day's grace, a margin
         status = await until(handle, lambda s: activity(s, 2).stage == "cancelled")
